@@ -1,0 +1,71 @@
+import type { MemcacheError } from './errors.js';
+
+/**
+ * A piece of an encoded request. Strings are written as UTF-8 and carry header text; byte
+ * chunks are values (or binary keys) handed to the socket untouched, never copied.
+ */
+export type Chunk = string | Uint8Array;
+
+/** A key as a user gives it: a string (sent as UTF-8) or raw bytes. */
+export type Key = string | Uint8Array;
+
+/** The one-word status replies of the text protocol. */
+export type StatusWord = 'STORED' | 'NOT_STORED' | 'EXISTS' | 'NOT_FOUND' | 'DELETED' | 'TOUCHED' | 'OK';
+
+/** The two-letter return codes of the meta protocol. */
+export type MetaCode = 'VA' | 'HD' | 'EN' | 'NS' | 'EX' | 'NF' | 'MN' | 'ME';
+
+/**
+ * One unit of a server reply, as the streaming parser cuts it: a line, or a line with its
+ * data block. Byte fields are views into the parser's input when the data arrived in one
+ * chunk; copy them if you keep them beyond the current turn of the event loop.
+ */
+export type Frame =
+  /** `VALUE <key> <flags> <bytes> [<cas>]` followed by its data block. */
+  | { kind: 'value'; key: Uint8Array; flags: number; cas: bigint | undefined; data: Uint8Array }
+  /** `END` */
+  | { kind: 'end' }
+  /** `STORED`, `NOT_STORED`, `EXISTS`, `NOT_FOUND`, `DELETED`, `TOUCHED`, `OK` */
+  | { kind: 'status'; status: StatusWord }
+  /** The digits incr/decr answer with (padding trimmed). */
+  | { kind: 'number'; value: bigint }
+  /** `STAT <name> <value>` */
+  | { kind: 'stat'; name: string; value: string }
+  /** `VERSION <version>` */
+  | { kind: 'version'; version: string }
+  /**
+   * A meta reply: `VA <size> <flags>*` (with its data block), `HD`, `EN`, `NS`, `EX`, `NF`,
+   * `MN`, `ME`. `flags` maps each returned flag letter to its token ('' for bare flags such as
+   * `W`), in the order the server sent them.
+   */
+  | { kind: 'meta'; code: MetaCode; flags: Map<string, string>; data: Uint8Array | undefined }
+  /**
+   * `ERROR`, `CLIENT_ERROR ...`, `SERVER_ERROR ...`, already mapped to the typed error.
+   * `reset` says the stream position is uncertain after it, so the connection must be closed
+   * and reopened (PROTOCOL.md); `SERVER_ERROR object too large for cache` keeps the stream in
+   * sync and has `reset: false`. An unprompted `ERROR Too many open connections` arrives as a
+   * MemcacheConnectionError with `reset: true`.
+   */
+  | { kind: 'error'; error: MemcacheError; reset: boolean };
+
+/**
+ * Turns the frames of one request's reply into its result. The transport feeds frames to the
+ * reader of the oldest outstanding request until `push` answers true, then settles that
+ * request with `result()`. This is how the protocol knows the reply shape each request
+ * expects (a retrieval reply has many frames; a quiet meta batch may have none until `MN`).
+ */
+export interface ReplyReader<T> {
+  /** Consumes the next frame of this reply; returns true once the reply is complete. */
+  push(frame: Frame): boolean;
+  /** The decoded reply; throws the server's typed error when the reply was an error. */
+  result(): T;
+}
+
+/**
+ * An encoded request: the chunks to write, and how to read its reply. `reader` is undefined
+ * for requests that get no reply (`noreply`, `quit`).
+ */
+export interface EncodedRequest<T> {
+  chunks: Chunk[];
+  reader: ReplyReader<T> | undefined;
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// One entry point behind `npm test`, `npm run demo`, `npm run bench` and friends, so that a
+// fresh Debian machine with only Node.js and npm needs nothing done by hand: it brings pnpm
+// (corepack fails its signature check against our registry, so through npx), installs the
+// workspace from the lockfile, makes sure memcached and its companions exist, builds, runs.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSystemTools } from './ensure-system-tools.mjs';
+
+const PNPM_VERSION = '10.34.8';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const task = process.argv[2] ?? 'test';
+const extra = process.argv.slice(3);
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) {
+    console.error(`\n✗ ${command} ${args.join(' ')} exited with ${status}`);
+    process.exit(status);
+  }
+}
+
+function pnpm() {
+  const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
+  if (probe.status === 0 && probe.stdout.trim() === PNPM_VERSION) return ['pnpm', []];
+  return ['npx', ['--yes', `pnpm@${PNPM_VERSION}`]];
+}
+
+const [pnpmBin, pnpmArgs] = pnpm();
+const pn = (...args) => must(pnpmBin, [...pnpmArgs, ...args]);
+
+function install() {
+  const frozen = fs.existsSync(path.join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
+  pn('install', ...frozen, '--config.confirmModulesPurge=false');
+}
+
+function summarize() {
+  // vitest writes one JSON report per package; add them up into one plain closing line.
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const dir of ['packages', 'tools', 'bench']) {
+    const base = path.join(root, dir);
+    if (!fs.existsSync(base)) continue;
+    const candidates = dir === 'bench' ? [base] : fs.readdirSync(base).map((name) => path.join(base, name));
+    for (const packageDir of candidates) {
+      const report = path.join(packageDir, '.turbo', 'vitest-report.json');
+      if (!fs.existsSync(report)) continue;
+      const data = JSON.parse(fs.readFileSync(report, 'utf8'));
+      passed += data.numPassedTests ?? 0;
+      failed += data.numFailedTests ?? 0;
+      skipped += (data.numPendingTests ?? 0) + (data.numTodoTests ?? 0);
+    }
+  }
+  console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+}
+
+switch (task) {
+  case 'test': {
+    ensureSystemTools({ need: ['memcached', 'nutcracker', 'openssl', 'python3'] });
+    install();
+    for (const dir of ['packages', 'tools']) {
+      for (const name of fs.readdirSync(path.join(root, dir))) {
+        fs.rmSync(path.join(root, dir, name, '.turbo', 'vitest-report.json'), { force: true });
+      }
+    }
+    const status = run(pnpmBin, [
+      ...pnpmArgs,
+      'exec',
+      'turbo',
+      'run',
+      'build',
+      'typecheck',
+      'lint',
+      'test',
+      '--output-logs=errors-only',
+      ...extra,
+    ]);
+    if (status !== 0) {
+      // Show the failing logs in full: errors-only already printed them, so just summarize.
+      summarize();
+      process.exit(status);
+    }
+    summarize();
+    break;
+  }
+  case 'build':
+    install();
+    pn('exec', 'turbo', 'run', 'build', ...extra);
+    break;
+  case 'demo':
+    ensureSystemTools({ need: ['memcached'], optional: true });
+    install();
+    pn('exec', 'turbo', 'run', 'build', '--filter=@mc/demo...', '--output-logs=errors-only');
+    must(process.execPath, [path.join(root, 'tools/demo/dist/index.js'), ...extra]);
+    break;
+  case 'bench':
+    ensureSystemTools({ need: ['memcached'] });
+    install();
+    pn('exec', 'turbo', 'run', 'build', '--filter=@mc/bench...', '--output-logs=errors-only');
+    must(pnpmBin, [...pnpmArgs, '--filter', '@mc/bench', 'run', 'bench', ...extra]);
+    break;
+  case 'soak':
+    ensureSystemTools({ need: ['memcached'] });
+    install();
+    pn('exec', 'turbo', 'run', 'build', '--filter=@mc/bench...', '--output-logs=errors-only');
+    must(pnpmBin, [...pnpmArgs, '--filter', '@mc/bench', 'run', 'soak', ...extra]);
+    break;
+  case 'docs':
+    install();
+    pn('exec', 'turbo', 'run', 'build', '--output-logs=errors-only');
+    pn('exec', 'typedoc');
+    break;
+  default:
+    console.error(`unknown task ${task}: use test, demo, bench, soak, build or docs`);
+    process.exit(2);
+}

@@ -1,0 +1,7 @@
+export { type Certificates, makeCertificates } from './certificates.js';
+export { closedPort, type FakeServer, onLines, startFakeServer } from './fake-server.js';
+export { findProgram, requireProgram } from './find-program.js';
+export { freePort, waitForListening } from './free-port.js';
+export { type MemcachedOptions, type MemcachedServer, startCluster, startMemcached } from './memcached.js';
+export { type NutcrackerProxy, startNutcracker } from './nutcracker.js';
+export { makeTempDir } from './temp-dir.js';
