@@ -1,0 +1,52 @@
+/**
+ * How a pool makes, checks and disposes of its resources. Injected so that tests can hand a
+ * pool fakes, and so that the pool knows nothing about sockets.
+ */
+export interface PoolFactory<T> {
+  /** Makes a resource; a throw or rejection fails the one acquire that asked for it. */
+  create(): Promise<T> | T;
+  /** Disposes of a resource; errors are swallowed, since there is nobody left to tell. */
+  destroy(resource: T): Promise<void> | void;
+  /**
+   * Checked when an idle resource is lent out again; `false` (or a throw) destroys it and the
+   * pool tries another. Keep it synchronous if you use `tryAcquire`, which cannot wait.
+   */
+  validate?(resource: T): boolean | Promise<boolean>;
+}
+
+export interface PoolOptions {
+  /** Most resources alive at once, counting those being created. Default 1. */
+  max?: number;
+  /** Resources kept alive even when idle; made in the background at start. Default 0. */
+  min?: number;
+  /** Milliseconds an idle resource above `min` lives before it is destroyed. Default: forever. */
+  idleTimeout?: number;
+  /**
+   * Milliseconds an acquire may wait in the queue before it rejects with
+   * `MemcacheTimeoutError`. A deadline, never a "pool full" error. Default: no deadline.
+   */
+  acquireTimeout?: number;
+  /**
+   * Borrowers one resource may have at once. 1 (default) lends exclusively; a pipelined
+   * connection serves many requests at a time, so a memcached client uses a large value.
+   */
+  maxSharing?: number;
+}
+
+export interface AcquireOptions {
+  /** Aborting takes the acquire out of the queue; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface PoolStats {
+  /** Live resources (not counting those being created). */
+  size: number;
+  /** Live resources with no borrower. */
+  idle: number;
+  /** Outstanding borrows (a shared resource counts once per borrower). */
+  borrowed: number;
+  /** Acquires queued for a resource. */
+  waiting: number;
+  /** Resources being created. */
+  pending: number;
+}
