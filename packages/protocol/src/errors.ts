@@ -50,9 +50,9 @@ export class MemcacheError extends Error {
 
   constructor(message: string, options: MemcacheErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    const constructor = new.target as unknown as { code: string; name: string };
-    this.code = constructor.code;
-    this.name = constructor.name;
+    const target = new.target as unknown as { code: string; name: string };
+    this.code = target.code;
+    this.name = target.name;
     this.response = options.response;
     // Every code up the chain, so `instanceof` can be answered from the marker alone.
     const codes: string[] = [];

@@ -1,3 +1,46 @@
+export { base64Key } from './base64-key.js';
+export type { CommandDefinition } from './command-definition.js';
+export { commands } from './commands.js';
+export {
+  cacheMemlimit,
+  flushAll,
+  quit,
+  shutdown,
+  stats,
+  verbosity,
+  version,
+} from './commands/admin-commands.js';
+export { CRLF } from './commands/keyed-line.js';
+export { decr, deleteCommand, incr, touch } from './commands/key-commands.js';
+export {
+  metaArithmetic,
+  metaDebug,
+  metaDelete,
+  metaGet,
+  metaNoop,
+  metaSet,
+} from './commands/meta-commands.js';
+export type {
+  MetaArithmeticFlags,
+  MetaArithmeticMode,
+  MetaDebugFlags,
+  MetaDeleteFlags,
+  MetaGetFlags,
+  MetaSetFlags,
+  MetaSetMode,
+} from './commands/meta-flags.js';
+export { gat, gats, get, gets, MAX_UNSPLIT_LINE_BYTES } from './commands/retrieval-commands.js';
+export {
+  add,
+  append,
+  type CasArgs,
+  type CasResult,
+  cas,
+  prepend,
+  replace,
+  type StorageArgs,
+  set,
+} from './commands/storage-commands.js';
 export {
   isMemcacheError,
   MemcacheClientError,
@@ -12,4 +55,13 @@ export {
   MemcacheUnexpectedCloseError,
   MemcacheUnknownCommandError,
 } from './errors.js';
+export type { MetaReply } from './readers/meta-reader.js';
+export type { RetrievedValue } from './readers/retrieval-reader.js';
+export { type ResponseCode, responseCodes } from './response-codes.js';
+export { ResponseParser } from './response-parser.js';
 export type { Chunk, EncodedRequest, Frame, Key, MetaCode, ReplyReader, StatusWord } from './types.js';
+export { validateExptime } from './validate-exptime.js';
+export { validateFlags } from './validate-flags.js';
+export { keyByteLength, MAX_KEY_BYTES, validateKey } from './validate-key.js';
+export { validateToken } from './validate-token.js';
+export { validateUint64 } from './validate-uint64.js';

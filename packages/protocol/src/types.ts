@@ -10,7 +10,16 @@ export type Chunk = string | Uint8Array;
 export type Key = string | Uint8Array;
 
 /** The one-word status replies of the text protocol. */
-export type StatusWord = 'STORED' | 'NOT_STORED' | 'EXISTS' | 'NOT_FOUND' | 'DELETED' | 'TOUCHED' | 'OK';
+export type StatusWord =
+  | 'STORED'
+  | 'NOT_STORED'
+  | 'EXISTS'
+  | 'NOT_FOUND'
+  | 'DELETED'
+  | 'TOUCHED'
+  | 'OK'
+  /** `stats reset` answers `RESET` instead of `OK`. */
+  | 'RESET';
 
 /** The two-letter return codes of the meta protocol. */
 export type MetaCode = 'VA' | 'HD' | 'EN' | 'NS' | 'EX' | 'NF' | 'MN' | 'ME';
@@ -29,7 +38,11 @@ export type Frame =
   | { kind: 'status'; status: StatusWord }
   /** The digits incr/decr answer with (padding trimmed). */
   | { kind: 'number'; value: bigint }
-  /** `STAT <name> <value>` */
+  /**
+   * `STAT <name> <value>`. The two other line shapes of `stats` sub-commands arrive as stat
+   * frames too: `ITEM <key> [<size> b; <exptime> s]` (`stats cachedump`) with the key as
+   * name, and `PREFIX <prefix> get ...` (`stats detail dump`) with the prefix as name.
+   */
   | { kind: 'stat'; name: string; value: string }
   /** `VERSION <version>` */
   | { kind: 'version'; version: string }
@@ -37,8 +50,18 @@ export type Frame =
    * A meta reply: `VA <size> <flags>*` (with its data block), `HD`, `EN`, `NS`, `EX`, `NF`,
    * `MN`, `ME`. `flags` maps each returned flag letter to its token ('' for bare flags such as
    * `W`), in the order the server sent them.
+   *
+   * `ME <key> <name>=<value>*` (meta debug) arrives as code `ME` with `key` set and `flags`
+   * holding the debug pairs (`exp`, `la`, `cas`, `fetch`, `cls`, `size`).
    */
-  | { kind: 'meta'; code: MetaCode; flags: Map<string, string>; data: Uint8Array | undefined }
+  | {
+      kind: 'meta';
+      code: MetaCode;
+      flags: Map<string, string>;
+      data: Uint8Array | undefined;
+      /** Only for `ME`: the key as the server printed it. */
+      key?: Uint8Array;
+    }
   /**
    * `ERROR`, `CLIENT_ERROR ...`, `SERVER_ERROR ...`, already mapped to the typed error.
    * `reset` says the stream position is uncertain after it, so the connection must be closed
@@ -57,6 +80,13 @@ export type Frame =
 export interface ReplyReader<T> {
   /** Consumes the next frame of this reply; returns true once the reply is complete. */
   push(frame: Frame): boolean;
+  /**
+   * Present only on readers of quiet meta requests (flag `q`), whose reply may be suppressed.
+   * Before pushing a frame to such a reader, ask `accepts(frame)`: false means the server
+   * sent nothing for this request (its nominal reply was hidden), so settle it with
+   * `result()` right away and offer the frame to the next request.
+   */
+  accepts?(frame: Frame): boolean;
   /** The decoded reply; throws the server's typed error when the reply was an error. */
   result(): T;
 }
@@ -68,4 +98,10 @@ export interface ReplyReader<T> {
 export interface EncodedRequest<T> {
   chunks: Chunk[];
   reader: ReplyReader<T> | undefined;
+  /**
+   * True for `quit` and `shutdown`: the server closes the connection after it. For
+   * `shutdown` a close with the request outstanding is its success (an error line is its
+   * failure), so settle it with `undefined` rather than MemcacheUnexpectedCloseError.
+   */
+  closesConnection?: boolean;
 }

@@ -1,0 +1,16 @@
+import { validateKey } from '../validate-key.js';
+import type { Chunk, Key } from '../types.js';
+
+/** The line terminator, shared by every encoder. */
+export const CRLF = '\r\n';
+
+/**
+ * A command line around one key: one string when the key is a string, else the key's bytes
+ * as their own chunk between the text on either side (never copied into the header).
+ * Validates the key.
+ */
+export function keyedLine(head: string, key: Key, tail: string): Chunk[] {
+  validateKey(key);
+  if (typeof key === 'string') return [head + key + tail];
+  return [head, key, tail];
+}

@@ -1,0 +1,85 @@
+import type { CommandDefinition } from '../command-definition.js';
+import { MemcacheIllegalInputError } from '../errors.js';
+import { RetrievalReader, type RetrievedValue } from '../readers/retrieval-reader.js';
+import type { Chunk, Key } from '../types.js';
+import { validateExptime } from '../validate-exptime.js';
+import { keyByteLength, MAX_KEY_BYTES } from '../validate-key.js';
+import { defineCommand } from './define-command.js';
+import { CRLF } from './keyed-line.js';
+
+/**
+ * memcached closes a connection that has sent this many bytes without a newline, unless the
+ * line starts with `get ` or `gets `; a long `gat` line split by TCP would be cut off.
+ */
+export const MAX_UNSPLIT_LINE_BYTES = 2048;
+
+/**
+ *   "<verb> <key> <key> ...\r\n"
+ *
+ * String keys join the text; byte keys go out as their own chunks in between.
+ */
+function encodeRetrieval(verb: string, keys: readonly Key[], limitLine: boolean): Chunk[] {
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new MemcacheIllegalInputError(`${verb} needs at least one key`);
+  }
+  const chunks: Chunk[] = [];
+  let text = verb;
+  let lineBytes = verb.length + 2;
+  for (const key of keys) {
+    const length = keyByteLength(key);
+    if (length === 0) throw new MemcacheIllegalInputError('key is empty');
+    if (length > MAX_KEY_BYTES) {
+      throw new MemcacheIllegalInputError(
+        `key is ${length} bytes; memcached allows at most ${MAX_KEY_BYTES}`,
+      );
+    }
+    lineBytes += length + 1;
+    if (typeof key === 'string') {
+      text += ' ' + key;
+    } else {
+      chunks.push(text + ' ', key);
+      text = '';
+    }
+  }
+  if (limitLine && lineBytes > MAX_UNSPLIT_LINE_BYTES) {
+    throw new MemcacheIllegalInputError(
+      `a ${verb} line of ${lineBytes} bytes may be cut off by memcached (limit ${MAX_UNSPLIT_LINE_BYTES}); split the keys`,
+    );
+  }
+  chunks.push(text + CRLF);
+  return chunks;
+}
+
+/** `get`: values of many keys; misses are absent. */
+export const get = defineCommand(
+  'get',
+  (keys: readonly Key[]) => encodeRetrieval('get', keys, false),
+  () => new RetrievalReader('get'),
+) satisfies CommandDefinition<[keys: readonly Key[]], RetrievedValue[]>;
+
+/** `gets`: like get, with each value's cas unique. */
+export const gets = defineCommand(
+  'gets',
+  (keys: readonly Key[]) => encodeRetrieval('gets', keys, false),
+  () => new RetrievalReader('gets'),
+) satisfies CommandDefinition<[keys: readonly Key[]], RetrievedValue[]>;
+
+/** `gat`: get and touch (set a new exptime on every hit). */
+export const gat = defineCommand(
+  'gat',
+  (exptime: number, keys: readonly Key[]) => {
+    validateExptime(exptime);
+    return encodeRetrieval('gat ' + exptime, keys, true);
+  },
+  () => new RetrievalReader('gat'),
+) satisfies CommandDefinition<[exptime: number, keys: readonly Key[]], RetrievedValue[]>;
+
+/** `gats`: gat with cas uniques. */
+export const gats = defineCommand(
+  'gats',
+  (exptime: number, keys: readonly Key[]) => {
+    validateExptime(exptime);
+    return encodeRetrieval('gats ' + exptime, keys, true);
+  },
+  () => new RetrievalReader('gats'),
+) satisfies CommandDefinition<[exptime: number, keys: readonly Key[]], RetrievedValue[]>;

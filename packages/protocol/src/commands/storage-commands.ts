@@ -1,0 +1,89 @@
+import type { CommandDefinition } from '../command-definition.js';
+import { MemcacheIllegalInputError } from '../errors.js';
+import { type StatusMeaning, StatusReader } from '../readers/status-reader.js';
+import type { Chunk, Key } from '../types.js';
+import { validateExptime } from '../validate-exptime.js';
+import { validateFlags } from '../validate-flags.js';
+import { validateUint64 } from '../validate-uint64.js';
+import { defineCommand } from './define-command.js';
+import { CRLF, keyedLine } from './keyed-line.js';
+
+/** Arguments of set, add, replace, append and prepend. */
+export type StorageArgs = [key: Key, value: Uint8Array, flags: number, exptime: number, noreply: boolean];
+
+/** Arguments of cas. */
+export type CasArgs = [
+  key: Key,
+  value: Uint8Array,
+  flags: number,
+  exptime: number,
+  cas: bigint,
+  noreply: boolean,
+];
+
+/** What `cas` resolves to. */
+export type CasResult = 'stored' | 'exists' | 'not_found';
+
+const STORED: StatusMeaning<boolean> = { STORED: true, NOT_STORED: false };
+const CAS: StatusMeaning<CasResult> = { STORED: 'stored', EXISTS: 'exists', NOT_FOUND: 'not_found' };
+
+/**
+ *   "<verb> <key> <flags> <exptime> <bytes>[ <cas>][ noreply]\r\n" <value> "\r\n"
+ *
+ * The value is its own chunk, handed to the socket as it is.
+ */
+function encodeStorage(
+  verb: string,
+  key: Key,
+  value: Uint8Array,
+  flags: number,
+  exptime: number,
+  cas: bigint | undefined,
+  noreply: boolean,
+): Chunk[] {
+  validateFlags(flags);
+  validateExptime(exptime);
+  if (!(value instanceof Uint8Array)) {
+    throw new MemcacheIllegalInputError(`a ${verb} value must be a Uint8Array, not ${typeof value}`);
+  }
+  const tail =
+    ' ' +
+    flags +
+    ' ' +
+    exptime +
+    ' ' +
+    value.byteLength +
+    (cas === undefined ? '' : ' ' + cas) +
+    (noreply ? ' noreply\r\n' : CRLF);
+  const chunks = keyedLine(verb + ' ', key, tail);
+  chunks.push(value, CRLF);
+  return chunks;
+}
+
+function storageCommand(verb: string): CommandDefinition<StorageArgs, boolean> {
+  return defineCommand(
+    verb,
+    (key: Key, value: Uint8Array, flags: number, exptime: number, noreply: boolean) =>
+      encodeStorage(verb, key, value, flags, exptime, undefined, noreply),
+    (_key, _value, _flags, _exptime, noreply) => (noreply ? undefined : new StatusReader(verb, STORED)),
+  );
+}
+
+/** `set`: store. STORED → true. */
+export const set = storageCommand('set') satisfies CommandDefinition<StorageArgs, boolean>;
+/** `add`: store only if the key is absent. NOT_STORED → false. */
+export const add = storageCommand('add') satisfies CommandDefinition<StorageArgs, boolean>;
+/** `replace`: store only if the key exists. */
+export const replace = storageCommand('replace') satisfies CommandDefinition<StorageArgs, boolean>;
+/** `append`: add bytes after an existing value (flags and exptime are ignored by the server). */
+export const append = storageCommand('append') satisfies CommandDefinition<StorageArgs, boolean>;
+/** `prepend`: add bytes before an existing value. */
+export const prepend = storageCommand('prepend') satisfies CommandDefinition<StorageArgs, boolean>;
+
+/** `cas`: store only if the item still has this cas unique. */
+export const cas = defineCommand(
+  'cas',
+  (key: Key, value: Uint8Array, flags: number, exptime: number, casUnique: bigint, noreply: boolean) =>
+    encodeStorage('cas', key, value, flags, exptime, validateUint64(casUnique, 'cas'), noreply),
+  (_key, _value, _flags, _exptime, _cas, noreply) => (noreply ? undefined : new StatusReader('cas', CAS)),
+) satisfies CommandDefinition<CasArgs, CasResult>;
