@@ -1,1 +1,24 @@
-export {};
+export { type CompressedSerdeOptions, compressedSerde } from './compressed-serde.js';
+export { type CompressionAlgorithm, DEFAULT_MAX_DECOMPRESSED_SIZE } from './compression.js';
+export { defaultSerde } from './default-serde.js';
+export {
+  FLAG_BROTLI,
+  FLAG_BYTES,
+  FLAG_COMPRESSED,
+  FLAG_GZIP,
+  FLAG_INTEGER,
+  FLAG_JSON,
+  FLAG_LONG,
+  FLAG_MSGPACK,
+  FLAG_PICKLE,
+  FLAG_STRUCTURED,
+  FLAG_TEXT,
+} from './flags.js';
+export { jsonSerde } from './json-serde.js';
+export { msgpackSerde } from './msgpack-serde.js';
+export { type PickleProtocol, pickleDumps } from './pickle-dumps.js';
+export { type PickleValue, pickleLoads } from './pickle-loads.js';
+export { HIGHEST_PICKLE_PROTOCOL } from './pickle-opcodes.js';
+export { createPickleSerde, type PickleSerdeOptions, pickleSerde } from './pickle-serde.js';
+export type { CacheValue, Serde, SerializedValue } from './serde.js';
+export { structuredSerde } from './structured-serde.js';

@@ -1,0 +1,68 @@
+/** A growable output buffer: the pickle encoder appends small pieces and copies once at the end. */
+export class ByteWriter {
+  private buffer: Uint8Array;
+  private view: DataView;
+  private length = 0;
+
+  constructor(capacity = 256) {
+    this.buffer = new Uint8Array(capacity);
+    this.view = new DataView(this.buffer.buffer);
+  }
+
+  private reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  byte(value: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  bytes(value: Uint8Array): void {
+    this.reserve(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+  }
+
+  /** ASCII text such as a GLOBAL opcode's module and name lines. */
+  ascii(text: string): void {
+    this.reserve(text.length);
+    for (let index = 0; index < text.length; index++) this.buffer[this.length++] = text.charCodeAt(index);
+  }
+
+  uint16(value: number): void {
+    this.reserve(2);
+    this.view.setUint16(this.length, value, true);
+    this.length += 2;
+  }
+
+  int32(value: number): void {
+    this.reserve(4);
+    this.view.setInt32(this.length, value, true);
+    this.length += 4;
+  }
+
+  uint32(value: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.length, value, true);
+    this.length += 4;
+  }
+
+  float64BigEndian(value: number): void {
+    this.reserve(8);
+    this.view.setFloat64(this.length, value, false);
+    this.length += 8;
+  }
+
+  /** The bytes written so far, as a copy of exactly that length. */
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}

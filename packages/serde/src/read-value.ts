@@ -1,0 +1,52 @@
+import { Buffer } from 'node:buffer';
+import { MemcacheDeserializeError } from '@mc/protocol';
+import { decompressFlagged } from './compression.js';
+import { FLAG_BYTES, FLAG_INTEGER, FLAG_JSON, FLAG_LONG, FLAG_PICKLE, FLAG_TEXT } from './flags.js';
+import { parseDecimalInteger } from './integer-text.js';
+import { decodeJson } from './json-text.js';
+import { pickleLoads } from './pickle-loads.js';
+import { decodeUtf8 } from './utf8.js';
+
+/** A format a serde reads beyond the shared ones: its flag and its decoder. */
+export interface OwnFormat {
+  flag: number;
+  decode(value: Uint8Array): unknown;
+}
+
+/**
+ * The reading every built-in serde shares. Whatever wrote the value, these are safe to decode,
+ * so switching serdes never strands what is already cached:
+ *
+ *   compressed bit (8)  → inflate first, then go on with the remaining flags
+ *   0 bytes · 16 text · 2 and 4 integers · 1 pickle (never runs code) · 32 JSON
+ *   own.flag            → own.decode (msgpack, V8)
+ *   anything else       → MemcacheDeserializeError
+ */
+export function readValue(
+  value: Uint8Array,
+  flags: number,
+  own?: OwnFormat,
+  maxDecompressedSize?: number,
+): unknown {
+  const plain = decompressFlagged(value, flags, maxDecompressedSize);
+  switch (plain.flags) {
+    case FLAG_BYTES:
+      return plain.value;
+    case FLAG_TEXT:
+      return decodeUtf8(plain.value);
+    case FLAG_INTEGER:
+    case FLAG_LONG:
+      return parseDecimalInteger(
+        Buffer.from(plain.value.buffer, plain.value.byteOffset, plain.value.length).toString('latin1'),
+      );
+    case FLAG_PICKLE:
+      return pickleLoads(plain.value);
+    case FLAG_JSON:
+      return decodeJson(plain.value);
+    default:
+      if (own !== undefined && plain.flags === own.flag) return own.decode(plain.value);
+      throw new MemcacheDeserializeError(
+        `Unknown flags ${flags}: no format of this serde is stored that way`,
+      );
+  }
+}
