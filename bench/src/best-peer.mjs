@@ -1,0 +1,18 @@
+/**
+ * The peer to beat on one workload: the fastest one (or, for CPU, the leanest) among the
+ * published clients that answered correctly. @mc and the raw baseline never count as peers.
+ */
+export function bestPeer(entries, figures, measure = 'opsPerSecond') {
+  let best;
+  for (const entry of entries) {
+    if (entry.role !== 'peer') continue;
+    const figure = figures.get(entry.id);
+    if (!figure || figure.failed) continue;
+    const better =
+      measure === 'cpuPerOp'
+        ? figure.cpuPerOp < best?.figure.cpuPerOp
+        : figure[measure] > best?.figure[measure];
+    if (!best || better) best = { entry, figure };
+  }
+  return best;
+}

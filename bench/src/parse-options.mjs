@@ -1,0 +1,88 @@
+const USAGE = `usage: npm run bench -- [--quick] [--only=get,set] [--clients=mc,memjs] [--rounds=3]
+       [--duration=1000] [--warmup=250] [--json=results.json] [--readme]
+
+  --quick       short runs (300 ms), one round: checks that everything works
+  --only        workloads: seq-get, get, set, multi-get, large-get, large-set, mix
+  --clients     mc, raw, memjs, memcached, memcache-client, memcache
+  --rounds      rounds, client order reversed every other round (default 3)
+  --duration    measured milliseconds per client and workload (default 1000)
+  --warmup      unmeasured milliseconds before each measurement (default 250)
+  --json        also write the figures to this file
+  --readme      put the tables into bench/README.md`;
+
+/**
+ * Reads the command line. Unknown flags are an error rather than ignored, so a typo cannot
+ * silently produce a full three-minute run.
+ */
+export function parseOptions(argv, known = { workloads: [], clients: [] }) {
+  const options = {
+    rounds: 3,
+    durationMs: 1000,
+    warmupMs: 250,
+    workloads: known.workloads,
+    clients: known.clients,
+    json: undefined,
+    readme: false,
+    help: false,
+  };
+  const list = (value, allowed, what) => {
+    const items = value.split(',').filter(Boolean);
+    const unknown = items.filter((item) => !allowed.includes(item));
+    if (unknown.length > 0)
+      throw new Error(`unknown ${what}: ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
+    return items;
+  };
+  const count = (value, flag) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number <= 0) throw new Error(`${flag} wants a positive whole number`);
+    return number;
+  };
+  let quick = false;
+  const explicit = new Set();
+  for (const argument of argv) {
+    if (argument === '--') continue;
+    const [flag, value = ''] = argument.split(/=(.*)/s);
+    explicit.add(flag);
+    switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--only':
+        options.workloads = list(value, known.workloads, 'workload');
+        break;
+      case '--clients':
+        options.clients = list(value, known.clients, 'client');
+        break;
+      case '--rounds':
+        options.rounds = count(value, flag);
+        break;
+      case '--duration':
+        options.durationMs = count(value, flag);
+        break;
+      case '--warmup':
+        options.warmupMs = count(value, flag);
+        break;
+      case '--json':
+        if (!value) throw new Error('--json wants a file name');
+        options.json = value;
+        break;
+      case '--readme':
+        options.readme = true;
+        break;
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${argument}\n${USAGE}`);
+    }
+  }
+  if (quick) {
+    if (!explicit.has('--rounds')) options.rounds = 1;
+    if (!explicit.has('--duration')) options.durationMs = 300;
+    if (!explicit.has('--warmup')) options.warmupMs = 100;
+  }
+  return options;
+}
+
+export { USAGE };
