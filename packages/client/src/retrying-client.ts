@@ -1,0 +1,156 @@
+import {
+  MemcacheConnectionError,
+  MemcacheIllegalInputError,
+  MemcacheTimeoutError,
+  MemcacheUnexpectedCloseError,
+} from '@mc/protocol';
+
+/** An error class to match with `instanceof`. */
+export type ErrorClass = abstract new (...args: never[]) => unknown;
+
+export interface RetryingClientOptions {
+  /** Tries in all, the first included (default 2: one retry). */
+  attempts?: number;
+  /**
+   * Milliseconds between tries (default 50). Each wait is drawn between half and one and a
+   * half times this, so clients that failed together do not retry in lockstep.
+   */
+  retryDelay?: number;
+  /**
+   * Errors worth another try (default: MemcacheConnectionError, MemcacheUnexpectedCloseError,
+   * MemcacheTimeoutError). Illegal input is never retried: it would fail the same way.
+   */
+  retryFor?: readonly ErrorClass[];
+  /** Errors never retried, even when `retryFor` matches them. */
+  doNotRetryFor?: readonly ErrorClass[];
+}
+
+/** A RetryingClient has every method of the client it wraps, with the same types. */
+export type RetryingClient<C extends object> = C;
+
+interface RetryingClientConstructor {
+  new <C extends object>(client: C, options?: RetryingClientOptions): RetryingClient<C>;
+}
+
+const DEFAULT_RETRY_FOR: readonly ErrorClass[] = [
+  MemcacheConnectionError,
+  MemcacheUnexpectedCloseError,
+  MemcacheTimeoutError,
+];
+
+/** Ending the client is never retried: a close that fails has nothing to try again. */
+const PASS_THROUGH = new Set<PropertyKey>(['close', 'quit', 'shutdown', 'constructor']);
+
+type Method = (...args: unknown[]) => unknown;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+class RetryPolicy {
+  readonly attempts: number;
+  readonly #retryDelay: number;
+  readonly #retryFor: readonly ErrorClass[];
+  readonly #doNotRetryFor: readonly ErrorClass[];
+
+  constructor(options: RetryingClientOptions) {
+    const attempts = options.attempts ?? 2;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new RangeError(`attempts must be an integer of at least 1, got ${attempts}`);
+    }
+    const retryDelay = options.retryDelay ?? 50;
+    if (!Number.isFinite(retryDelay) || retryDelay < 0) {
+      throw new RangeError(`retryDelay must be a finite number of milliseconds, got ${retryDelay}`);
+    }
+    this.attempts = attempts;
+    this.#retryDelay = retryDelay;
+    this.#retryFor = options.retryFor ?? DEFAULT_RETRY_FOR;
+    this.#doNotRetryFor = options.doNotRetryFor ?? [];
+  }
+
+  shouldRetry(error: unknown): boolean {
+    if (error instanceof MemcacheIllegalInputError) return false;
+    if (this.#doNotRetryFor.some((errorClass) => error instanceof errorClass)) return false;
+    return this.#retryFor.some((errorClass) => error instanceof errorClass);
+  }
+
+  delay(): number {
+    return this.#retryDelay * (0.5 + Math.random());
+  }
+
+  /** Calls `method` until it resolves, fails with an error not to retry, or tries run out. */
+  async retry(
+    first: PromiseLike<unknown>,
+    method: Method,
+    target: object,
+    args: unknown[],
+  ): Promise<unknown> {
+    let attempt = 1;
+    let pending: PromiseLike<unknown> = first;
+    for (;;) {
+      try {
+        return await pending;
+      } catch (error) {
+        if (attempt >= this.attempts || !this.shouldRetry(error)) throw error;
+      }
+      attempt++;
+      const delay = this.delay();
+      if (delay > 0) await sleep(delay);
+      pending = Promise.resolve().then(() => method.apply(target, args));
+    }
+  }
+}
+
+/**
+ * Wraps any object with the Client methods and retries the calls that fail with a
+ * transient error, by default a connection that could not be made, closed under a request,
+ * or timed out. Every method that returns a promise is retried the same way; properties,
+ * synchronous methods, `close()`, `quit()` and `shutdown()` pass straight through.
+ *
+ *   call ─► try 1 ──fails, retryable──► wait retryDelay ±50% ─► try 2 ─► ... ─► try `attempts`
+ *              └──ok / not retryable──► settle                        (its error rejects)
+ *
+ * Retrying a write that is not idempotent (incr, decr, append, prepend, a cas that may have
+ * landed) can apply it twice when the first try reached the server and only the reply was
+ * lost.
+ */
+class RetryingClientWrapper<C extends object> {
+  constructor(client: C, options: RetryingClientOptions = {}) {
+    const policy = new RetryPolicy(options);
+    const wrapped = new Map<PropertyKey, { original: Method; retrying: Method }>();
+    // The proxy stands in for the wrapper object, so `instanceof RetryingClient` holds.
+    // biome-ignore lint/correctness/noConstructorReturn: the proxy is the instance, by design
+    return new Proxy(this, {
+      get: (_wrapper, property) => {
+        const value: unknown = Reflect.get(client, property, client);
+        if (typeof value !== 'function') return value;
+        const original = value as Method;
+        if (PASS_THROUGH.has(property) || typeof property === 'symbol') return original.bind(client);
+        const cached = wrapped.get(property);
+        if (cached?.original === original) return cached.retrying;
+        const retrying: Method = (...args) => {
+          const result = original.apply(client, args);
+          return isThenable(result) ? policy.retry(result, original, client, args) : result;
+        };
+        wrapped.set(property, { original, retrying });
+        return retrying;
+      },
+      has: (_wrapper, property) => Reflect.has(client, property),
+      set: (_wrapper, property, value) => Reflect.set(client, property, value, client),
+    }) as unknown as RetryingClientWrapper<C>;
+  }
+}
+
+/**
+ * `new RetryingClient(client, { attempts?, retryDelay?, retryFor?, doNotRetryFor? })`: the
+ * client with its calls retried; see RetryingClientOptions.
+ */
+export const RetryingClient = RetryingClientWrapper as unknown as RetryingClientConstructor;
