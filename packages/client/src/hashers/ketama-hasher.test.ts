@@ -104,7 +104,12 @@ async function startWeightedNutcracker(servers: Array<{ node: MemcachedServer; w
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForListening({ host: '127.0.0.1', port });
+  try {
+    await waitForListening({ host: '127.0.0.1', port });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     host: '127.0.0.1',
     port,
