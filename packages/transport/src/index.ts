@@ -1,1 +1,10 @@
-export {};
+export { type AuthOptions, authRequest } from './auth-request.js';
+export {
+  Connection,
+  type ConnectionEvents,
+  type ConnectionOptions,
+  type ConnectionState,
+  type SendOptions,
+} from './connection.js';
+export { DEFAULT_PORT, parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
+export { RingQueue } from './ring-queue.js';

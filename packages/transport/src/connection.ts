@@ -1,0 +1,831 @@
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import type tls from 'node:tls';
+import {
+  type Chunk,
+  type EncodedRequest,
+  type Frame,
+  MemcacheClientError,
+  MemcacheConnectionError,
+  MemcacheIllegalInputError,
+  MemcacheProtocolError,
+  MemcacheTimeoutError,
+  MemcacheUnexpectedCloseError,
+  type ReplyReader,
+  ResponseParser,
+} from '@mc/protocol';
+import { type AuthOptions, authRequest } from './auth-request.js';
+import { openSocket, type SocketOptions } from './open-socket.js';
+import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
+import { RingQueue } from './ring-queue.js';
+
+export interface ConnectionOptions {
+  /** Milliseconds to open the socket (DNS, TCP, TLS and auth together); default 2000; 0 or Infinity: none. */
+  connectTimeout?: number;
+  /** Milliseconds for each command's reply, counted from `send()`; default 5000; 0 or Infinity: none. */
+  timeout?: number;
+  /** Disable Nagle's algorithm (default true): small pipelined commands should not wait for ACKs. */
+  noDelay?: boolean;
+  /** TCP keep-alive probes after 30 s idle (default true), so dead peers behind NAT are noticed. */
+  keepAlive?: boolean;
+  /** `true` for TLS with Node's defaults, or Node's TLS options (CA, client certificate, servername). */
+  tls?: boolean | tls.ConnectionOptions;
+  /** memcached's ASCII authentication (`-Y`), done right after each connect. */
+  auth?: AuthOptions;
+  /**
+   * Bound on requests queued plus in flight (default 100,000). Beyond it `send()` rejects at
+   * once with MemcacheClientError: memory stays bounded when the server cannot keep up.
+   */
+  maxPending?: number;
+  /** Milliseconds before reconnecting after a failure (default 50), doubling per failure up to 1 s. */
+  reconnectDelay?: number;
+}
+
+export interface SendOptions {
+  /** This command's deadline in milliseconds, instead of the connection's `timeout`. */
+  timeout?: number;
+  /** Aborts this command; the promise rejects with `signal.reason`, as `fetch` does. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The life of a connection. Every change goes through one transition function, which checks
+ * it against this table:
+ *
+ *   idle ──send()/connect()──► connecting ──socket (+auth) ok──► ready
+ *    ▲                            │  │ failure: waiting requests reject      │
+ *    └────────────────────────────┘  │                                       │ socket lost, reset
+ *    ▲                               │ close() while connecting              │ or timeout
+ *    └───────────────────────────────┼───────────────────────────────────────┘ (then reconnects
+ *                                    ▼                                         if requests wait)
+ *                    ready ──close()──► closing ──all replies in──► closed
+ *   any state ──destroy()──► closed
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'closing' | 'closed';
+
+const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
+  idle: ['connecting', 'closed'],
+  connecting: ['ready', 'closing', 'idle', 'closed'],
+  ready: ['idle', 'closing', 'closed'],
+  closing: ['closed'],
+  closed: [],
+};
+
+/** Events: `connect` once a socket is ready, `close` when one goes (with the reason, if any), `error` on failures. */
+export interface ConnectionEvents {
+  connect: [];
+  close: [error: Error | undefined];
+  error: [error: Error];
+}
+
+const DEFAULT_CONNECT_TIMEOUT = 2000;
+const DEFAULT_TIMEOUT = 5000;
+const DEFAULT_MAX_PENDING = 100_000;
+const DEFAULT_RECONNECT_DELAY = 50;
+const MAX_RECONNECT_DELAY = 1000;
+/** Header text is gathered into one string, written once it reaches this many characters. */
+const TEXT_BATCH = 16 * 1024;
+/** After close(), a socket whose buffered bytes cannot leave (peer frozen) is destroyed after this. */
+const CLOSE_GRACE = 1000;
+
+/**
+ * One request from `send()` until it settles. It is its own abort listener (`handleEvent`),
+ * so a request with a signal costs no closure.
+ */
+class PendingRequest {
+  resolve!: (value: unknown) => void;
+  reject!: (error: unknown) => void;
+  signal: AbortSignal | undefined = undefined;
+  /** Resolved or rejected; a settled request still in flight is abandoned: its reply is read and dropped. */
+  settled = false;
+
+  constructor(
+    readonly chunks: readonly Chunk[],
+    readonly reader: ReplyReader<unknown> | undefined,
+    readonly closesConnection: boolean,
+    readonly deadline: number,
+    readonly timeout: number,
+    readonly onAbort: (request: PendingRequest) => void,
+  ) {}
+
+  handleEvent(): void {
+    this.onAbort(this);
+  }
+}
+
+// The Promise executor is shared: it runs synchronously inside `new Promise`, so a module
+// variable hands it the request, and no closure is allocated per request.
+let creating: PendingRequest | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  creating!.resolve = resolve;
+  creating!.reject = reject;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * One memcached connection: connects lazily, pipelines, enforces deadlines, reconnects.
+ *
+ * The pipeline. `send()` appends to `waiting`; once per tick (process.nextTick) the flush
+ * writes every waiting request in one corked write and moves those that expect a reply to
+ * `inflight`. Replies arrive in request order, so the parser's frames always belong to the
+ * oldest request in flight:
+ *
+ *   send() ──► waiting: [ r7 r6 r5 ] ──flush──► socket ──► memcached
+ *                                                              │
+ *   settle ◄── inflight: [ r4 r3 r2 r1 ] ◄── frames ◄── parser ◄┘
+ *              (oldest r1 gets the next frame; noreply requests never enter inflight)
+ *
+ * Deadlines use one timer per connection, armed for the earliest deadline. When the oldest
+ * request in flight is overdue the server is stuck or far behind, and every later request
+ * waits behind it, so the connection is destroyed and all requests in flight reject with
+ * MemcacheTimeoutError; requests not yet written survive and go out on the next socket.
+ * A later request with a shorter per-call deadline rejects alone and is abandoned: its
+ * reply is read and dropped, so the stream stays in step.
+ */
+export class Connection extends EventEmitter<ConnectionEvents> {
+  readonly address: ResolvedAddress;
+  readonly name: string;
+
+  #state: ConnectionState = 'idle';
+  #socket: net.Socket | undefined;
+  readonly #waiting = new RingQueue<PendingRequest>();
+  readonly #inflight = new RingQueue<PendingRequest>();
+  #pending = 0;
+
+  readonly #socketOptions: SocketOptions;
+  readonly #connectTimeout: number;
+  readonly #timeout: number;
+  readonly #maxPending: number;
+  readonly #reconnectDelay: number;
+  readonly #auth: AuthOptions | undefined;
+
+  #flushScheduled = false;
+  /** socket.write returned false: wait for 'drain'. */
+  #blocked = false;
+  /** A request that makes the server close (quit, shutdown) was written: write nothing more here. */
+  #quitting = false;
+  /** close() or destroy() was called: no new requests. */
+  #ending = false;
+  #closed: Deferred | undefined;
+  #connecting: Deferred | undefined;
+  /** Increments per connect attempt, so a superseded attempt knows to stand down. */
+  #attempt = 0;
+  #connectController: AbortController | undefined;
+  #backoffTimer: NodeJS.Timeout | undefined;
+  /** Consecutive failures, for the reconnect backoff; reset once a connection is ready. */
+  #failures = 0;
+
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  /** Deadlines were pushed in order so far, so the oldest request holds the earliest one. */
+  #unordered = false;
+  #lastDeadline = Number.NEGATIVE_INFINITY;
+
+  constructor(address: ServerAddress, options: ConnectionOptions = {}) {
+    super();
+    this.address = parseAddress(address);
+    this.name = this.address.name;
+    this.#connectTimeout = duration(options.connectTimeout, DEFAULT_CONNECT_TIMEOUT, 'connectTimeout');
+    this.#timeout = duration(options.timeout, DEFAULT_TIMEOUT, 'timeout');
+    const reconnectDelay = options.reconnectDelay ?? DEFAULT_RECONNECT_DELAY;
+    if (typeof reconnectDelay !== 'number' || !Number.isFinite(reconnectDelay) || reconnectDelay < 0) {
+      throw new MemcacheIllegalInputError(`reconnectDelay must be a finite number of milliseconds ≥ 0`);
+    }
+    this.#reconnectDelay = reconnectDelay;
+    const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    if (!Number.isInteger(maxPending) || maxPending < 1) {
+      throw new MemcacheIllegalInputError(`maxPending must be a positive integer, got ${String(maxPending)}`);
+    }
+    this.#maxPending = maxPending;
+    if (options.auth !== undefined) authRequest(options.auth); // validates the credentials now
+    this.#auth = options.auth;
+    this.#socketOptions = {
+      tls: options.tls,
+      noDelay: options.noDelay ?? true,
+      keepAlive: options.keepAlive ?? true,
+    };
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Requests accepted and not yet settled (queued or awaiting their reply). */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /**
+   * Sends one encoded request and resolves with its decoded reply. A request without a reader
+   * (noreply, quit) resolves once its bytes are handed to the socket. Requests made in the
+   * same tick leave in one write.
+   */
+  send<T>(request: EncodedRequest<T>, options?: SendOptions): Promise<T> {
+    if (this.#ending) return Promise.reject(this.#closedError());
+    if (this.#waiting.length + this.#inflight.length >= this.#maxPending) {
+      return Promise.reject(
+        new MemcacheClientError(
+          `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
+        ),
+      );
+    }
+    let timeout = this.#timeout;
+    let signal: AbortSignal | undefined;
+    if (options !== undefined) {
+      signal = options.signal;
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (options.timeout !== undefined) {
+        try {
+          timeout = duration(options.timeout, timeout, 'timeout');
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
+    if (this.#waiting.length === 0 && this.#inflight.length === 0) {
+      this.#unordered = false;
+      this.#lastDeadline = Number.NEGATIVE_INFINITY;
+    }
+    const deadline = timeout === Number.POSITIVE_INFINITY ? timeout : performance.now() + timeout;
+    const entry = new PendingRequest(
+      request.chunks,
+      request.reader as ReplyReader<unknown> | undefined,
+      request.closesConnection === true,
+      deadline,
+      timeout,
+      this.#onAbort,
+    );
+    creating = entry;
+    const promise = new Promise<T>(
+      capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
+    );
+    creating = undefined;
+    if (signal !== undefined) {
+      entry.signal = signal;
+      signal.addEventListener('abort', entry, { once: true });
+    }
+    this.#pending++;
+    this.#waiting.push(entry);
+    if (deadline !== Number.POSITIVE_INFINITY) this.#track(deadline);
+    if (this.#state === 'ready') this.#scheduleFlush();
+    else if (this.#state === 'idle') this.#startConnect();
+    return promise;
+  }
+
+  /** Opens the connection now rather than on the first command; resolves once it is ready. */
+  connect(): Promise<void> {
+    if (this.#ending) return Promise.reject(this.#closedError());
+    if (this.#state === 'ready') return Promise.resolve();
+    if (this.#state === 'idle') this.#startConnect();
+    return this.#connecting!.promise;
+  }
+
+  /**
+   * Ends the connection gracefully: new requests reject at once, requests already accepted
+   * still get their replies (each within its own deadline), then the socket ends.
+   * Resolves once the connection is closed. Use destroy() to stop at once.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#closed.promise;
+    this.#closed = deferred();
+    this.#ending = true;
+    if (this.#state === 'idle') this.#move('closed');
+    else if (this.#state === 'ready') {
+      this.#move('closing');
+      this.#checkDrained();
+    }
+    // connecting: the connect flow moves on to closing (then drains) or to closed.
+    return this.#closed.promise;
+  }
+
+  /**
+   * Closes at once. Requests in flight reject with `error` (default MemcacheUnexpectedCloseError),
+   * requests not yet sent with `error` (default MemcacheConnectionError).
+   */
+  destroy(error?: Error): void {
+    if (this.#state === 'closed') return;
+    this.#ending = true;
+    this.#attempt++;
+    if (this.#backoffTimer) clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = undefined;
+    const cause = error ?? new MemcacheConnectionError(`connection to ${this.name} was destroyed`);
+    this.#connectController?.abort(cause);
+    this.#connectController = undefined;
+    this.#detach()?.destroy();
+    this.#clearTimer();
+    const unsent = error ?? cause;
+    const sent =
+      error ??
+      new MemcacheUnexpectedCloseError(
+        `connection to ${this.name} was destroyed with the request outstanding`,
+      );
+    for (const entry of this.#inflight.drain()) if (!entry.settled) this.#fail(entry, sent);
+    for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, unsent);
+    this.#connecting?.reject(cause);
+    this.#connecting = undefined;
+    this.#move('closed');
+    this.emit('close', error);
+  }
+
+  // ── state ──────────────────────────────────────────────────────────────────────────────
+
+  #move(next: ConnectionState): void {
+    if (!TRANSITIONS[this.#state].includes(next)) {
+      throw new Error(`@mc/transport bug: illegal state change ${this.#state} → ${next}`);
+    }
+    this.#state = next;
+    if (next === 'closed') {
+      this.#ending = true;
+      this.#clearTimer();
+      this.#closed?.resolve();
+    }
+  }
+
+  #closedError(): MemcacheConnectionError {
+    return new MemcacheConnectionError(`connection to ${this.name} is closed`);
+  }
+
+  // ── connecting ─────────────────────────────────────────────────────────────────────────
+
+  #startConnect(): void {
+    this.#move('connecting');
+    this.#connecting = deferred();
+    const attempt = ++this.#attempt;
+    const delay =
+      this.#failures === 0
+        ? 0
+        : Math.min(
+            this.#reconnectDelay * 2 ** (this.#failures - 1),
+            Math.max(MAX_RECONNECT_DELAY, this.#reconnectDelay),
+          );
+    if (delay > 0) {
+      this.#backoffTimer = setTimeout(() => {
+        this.#backoffTimer = undefined;
+        void this.#open(attempt);
+      }, delay);
+    } else void this.#open(attempt);
+  }
+
+  async #open(attempt: number): Promise<void> {
+    const controller = new AbortController();
+    this.#connectController = controller;
+    const timeout = this.#connectTimeout;
+    const timer =
+      timeout === Number.POSITIVE_INFINITY
+        ? undefined
+        : setTimeout(() => {
+            controller.abort(
+              new MemcacheTimeoutError(`connecting to ${this.name} timed out after ${timeout} ms`),
+            );
+          }, timeout);
+    try {
+      const socket = await openSocket(this.address, this.#socketOptions, controller.signal);
+      if (attempt !== this.#attempt) {
+        socket.destroy();
+        return;
+      }
+      this.#attach(socket);
+      if (this.#auth) await this.#authenticate(this.#auth, controller.signal);
+      if (attempt !== this.#attempt) return;
+    } catch (error) {
+      if (attempt === this.#attempt) this.#connectFailed(error);
+      return;
+    } finally {
+      clearTimeout(timer);
+      if (this.#connectController === controller) this.#connectController = undefined;
+    }
+    this.#connected();
+  }
+
+  /** Sends the auth request ahead of everything else and waits for its verdict. */
+  #authenticate(auth: AuthOptions, signal: AbortSignal): Promise<void> {
+    const request = authRequest(auth);
+    return new Promise<void>((resolve, reject) => {
+      const entry = new PendingRequest(
+        request.chunks,
+        request.reader as ReplyReader<unknown>,
+        false,
+        Number.POSITIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        this.#onAbort,
+      );
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const cleanup = () => signal.removeEventListener('abort', onAbort);
+      entry.resolve = (value) => {
+        cleanup();
+        resolve(value as undefined);
+      };
+      entry.reject = (error) => {
+        cleanup();
+        reject(error);
+      };
+      this.#pending++;
+      this.#inflight.push(entry);
+      const socket = this.#socket!;
+      for (const chunk of request.chunks) socket.write(chunk);
+    });
+  }
+
+  #connected(): void {
+    this.#failures = 0;
+    this.#move(this.#ending ? 'closing' : 'ready');
+    const connecting = this.#connecting;
+    this.#connecting = undefined;
+    connecting?.resolve();
+    this.emit('connect');
+    this.#flush();
+    this.#checkDrained();
+  }
+
+  #connectFailed(reason: unknown): void {
+    const error = this.#connectError(reason);
+    this.#detach()?.destroy();
+    for (const entry of this.#inflight.drain()) if (!entry.settled) this.#fail(entry, error);
+    for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, error);
+    this.#failures++;
+    const connecting = this.#connecting;
+    this.#connecting = undefined;
+    connecting?.reject(error);
+    this.#move(this.#ending ? 'closed' : 'idle');
+    this.#emitError(error);
+  }
+
+  /** Every connect failure is a MemcacheConnectionError, except a connect deadline (MemcacheTimeoutError). */
+  #connectError(reason: unknown): Error {
+    if (reason instanceof MemcacheConnectionError || reason instanceof MemcacheTimeoutError) return reason;
+    if (reason instanceof MemcacheClientError) {
+      return new MemcacheConnectionError(`authentication with ${this.name} failed: ${reason.message}`, {
+        cause: reason,
+        ...(reason.response === undefined ? {} : { response: reason.response }),
+      });
+    }
+    const message = reason instanceof Error ? reason.message : String(reason);
+    return new MemcacheConnectionError(`cannot connect to ${this.name}: ${message}`, { cause: reason });
+  }
+
+  #emitError(error: Error): void {
+    // An EventEmitter throws on 'error' without a listener; failures already reach the callers.
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  // ── the socket ─────────────────────────────────────────────────────────────────────────
+
+  #attach(socket: net.Socket): void {
+    this.#socket = socket;
+    const parser = new ResponseParser();
+    this.#blocked = false;
+    this.#quitting = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (this.#socket !== socket) return;
+      try {
+        parser.feed(chunk, this.#onFrame);
+      } catch (error) {
+        if (this.#socket !== socket) return;
+        const failure =
+          error instanceof MemcacheProtocolError
+            ? error
+            : new MemcacheProtocolError(`cannot read the reply from ${this.name}: ${String(error)}`, {
+                cause: error,
+              });
+        this.#drop(failure, true, failure);
+      }
+    });
+    socket.on('drain', () => {
+      if (this.#socket !== socket) return;
+      this.#blocked = false;
+      this.#flush();
+    });
+    socket.on('error', (error: Error) => this.#lost(socket, error));
+    socket.on('close', () => this.#lost(socket, undefined));
+  }
+
+  /** Forgets the current socket (its events are ignored from now on) and returns it. */
+  #detach(): net.Socket | undefined {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#blocked = false;
+    this.#quitting = false;
+    return socket;
+  }
+
+  #lost(socket: net.Socket, socketError: Error | undefined): void {
+    if (socket !== this.#socket) return;
+    let outstanding = 0;
+    for (let index = 0; index < this.#inflight.length; index++) {
+      const entry = this.#inflight.at(index)!;
+      if (!entry.settled && !entry.closesConnection) outstanding++;
+    }
+    const what = socketError ? `failed (${socketError.message})` : 'was closed by the server';
+    const error = new MemcacheUnexpectedCloseError(
+      `connection to ${this.name} ${what} with ${outstanding} request${outstanding === 1 ? '' : 's'} outstanding`,
+      { cause: socketError },
+    );
+    const failure = socketError !== undefined || outstanding > 0;
+    // A close with nothing outstanding (idle timeout, quit, restart) is no error: reconnect on demand.
+    this.#drop(error, failure, undefined, !failure);
+  }
+
+  /**
+   * The socket is gone or can no longer be trusted. Requests in flight reject with `error`
+   * (a request that closes the connection, such as shutdown, succeeds); requests not yet
+   * written reject with `unsentError` if given, and otherwise wait for the next socket.
+   * `clean`: nothing was lost (the server closed an idle connection), so 'close' carries no error.
+   */
+  #drop(error: Error, failure: boolean, unsentError: Error | undefined, clean = false): void {
+    const socket = this.#detach();
+    if (socket === undefined) return;
+    socket.destroy();
+    for (const entry of this.#inflight.drain()) {
+      if (entry.settled) continue;
+      if (entry.closesConnection) this.#succeed(entry, undefined);
+      else this.#fail(entry, error);
+    }
+    if (failure) this.#failures++;
+    // While connecting, the connect flow is waiting on the auth request just rejected: it takes over.
+    if (this.#state === 'connecting') return;
+    if (unsentError !== undefined || this.#ending) {
+      const reason = unsentError ?? this.#closedError();
+      for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, reason);
+    }
+    this.#move(this.#ending ? 'closed' : 'idle');
+    this.emit('close', clean ? undefined : error);
+    if (failure) this.#emitError(error);
+    if (this.#state === 'idle' && this.#hasWaiting()) this.#startConnect();
+  }
+
+  #hasWaiting(): boolean {
+    for (let index = 0; index < this.#waiting.length; index++)
+      if (!this.#waiting.at(index)!.settled) return true;
+    return false;
+  }
+
+  // ── writing ────────────────────────────────────────────────────────────────────────────
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    process.nextTick(this.#flush);
+  }
+
+  /**
+   * Writes the waiting requests. Header strings are joined into one string (cheap in V8);
+   * value bytes are written as they are, never copied, and the socket is corked around them
+   * so the whole batch still leaves in one system call. Stops when the socket asks us to
+   * (write() returned false) and resumes on 'drain'.
+   */
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    const socket = this.#socket;
+    if (socket === undefined || this.#blocked || this.#quitting) return;
+    if (this.#state !== 'ready' && this.#state !== 'closing') return;
+    const waiting = this.#waiting;
+    let text = '';
+    let corked = false;
+    let writable = true;
+    while (writable && waiting.length > 0) {
+      const entry = waiting.shift()!;
+      if (entry.settled) continue; // aborted or timed out before it was written
+      const chunks = entry.chunks;
+      for (let index = 0; index < chunks.length; index++) {
+        const chunk = chunks[index]!;
+        if (typeof chunk === 'string') text += chunk;
+        else {
+          if (!corked) {
+            socket.cork();
+            corked = true;
+          }
+          if (text.length > 0) {
+            socket.write(text);
+            text = '';
+          }
+          writable = socket.write(chunk);
+        }
+      }
+      if (text.length >= TEXT_BATCH) {
+        writable = socket.write(text);
+        text = '';
+      }
+      if (entry.reader !== undefined) this.#inflight.push(entry);
+      else this.#succeed(entry, undefined);
+      if (entry.closesConnection) {
+        this.#quitting = true;
+        break;
+      }
+    }
+    if (text.length > 0) writable = socket.write(text);
+    if (corked) socket.uncork();
+    if (!writable) this.#blocked = true;
+    this.#checkDrained();
+  };
+
+  // ── reading ────────────────────────────────────────────────────────────────────────────
+
+  /** Gives each frame to the oldest request in flight; settles it once its reply is complete. */
+  readonly #onFrame = (frame: Frame): void => {
+    if (this.#socket === undefined) return; // dropped earlier in this chunk: the rest is moot
+    if (frame.kind === 'error' && frame.error instanceof MemcacheConnectionError) {
+      // `ERROR Too many open connections`: the server refuses this connection, not a command.
+      this.#drop(frame.error, true, frame.error);
+      return;
+    }
+    const inflight = this.#inflight;
+    let entry = inflight.peek();
+    let done: boolean;
+    try {
+      // A quiet meta request whose reply was suppressed is complete: the frame is someone else's.
+      while (entry?.reader?.accepts !== undefined && !entry.reader.accepts(frame)) {
+        inflight.shift();
+        this.#complete(entry);
+        entry = inflight.peek();
+      }
+      if (entry === undefined) {
+        const error =
+          frame.kind === 'error'
+            ? frame.error
+            : new MemcacheProtocolError(
+                `${this.name} sent a '${frame.kind}' reply with no request outstanding`,
+              );
+        this.#drop(error, true, error);
+        return;
+      }
+      done = entry.reader!.push(frame);
+    } catch (error) {
+      const failure =
+        error instanceof MemcacheProtocolError
+          ? error
+          : new MemcacheProtocolError(`unexpected reply from ${this.name}: ${String(error)}`, {
+              cause: error,
+            });
+      this.#drop(failure, true, failure);
+      return;
+    }
+    if (frame.kind === 'error' && frame.reset) {
+      // After ERROR / CLIENT_ERROR the server's read position is uncertain: the replies of
+      // the requests behind this one cannot be trusted, so the connection starts over.
+      inflight.shift();
+      if (done) this.#complete(entry);
+      else if (!entry.settled) this.#fail(entry, frame.error);
+      const error = new MemcacheUnexpectedCloseError(
+        `connection to ${this.name} was reset after '${frame.error.message}' with the request outstanding`,
+        { cause: frame.error },
+      );
+      this.#drop(error, false, undefined);
+      return;
+    }
+    if (done) {
+      inflight.shift();
+      this.#complete(entry);
+      if (this.#state === 'closing') this.#checkDrained();
+    }
+  };
+
+  #complete(entry: PendingRequest): void {
+    if (entry.settled) return; // abandoned (aborted or timed out): its reply is dropped
+    let value: unknown;
+    try {
+      value = entry.reader!.result();
+    } catch (error) {
+      this.#fail(entry, error);
+      return;
+    }
+    this.#succeed(entry, value);
+  }
+
+  // ── settling ───────────────────────────────────────────────────────────────────────────
+
+  #succeed(entry: PendingRequest, value: unknown): void {
+    entry.settled = true;
+    this.#pending--;
+    if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
+    entry.resolve(value);
+  }
+
+  #fail(entry: PendingRequest, error: unknown): void {
+    entry.settled = true;
+    this.#pending--;
+    if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
+    entry.reject(error);
+  }
+
+  /**
+   * An aborted request that was not written yet is skipped by the flush (the stream never
+   * sees it); one already written is abandoned: its reply is read and dropped.
+   */
+  readonly #onAbort = (entry: PendingRequest): void => {
+    if (entry.settled) return;
+    this.#fail(entry, entry.signal!.reason);
+    this.#checkDrained();
+  };
+
+  #checkDrained(): void {
+    if (this.#state === 'closing' && this.#pending === 0) this.#finishClose();
+  }
+
+  #finishClose(): void {
+    const socket = this.#detach();
+    this.#inflight.drain(); // only abandoned requests are left
+    this.#move('closed');
+    if (socket !== undefined) {
+      const grace = setTimeout(() => socket.destroy(), CLOSE_GRACE);
+      grace.unref();
+      socket.end(() => socket.destroy());
+    }
+    this.emit('close', undefined);
+  }
+
+  // ── deadlines ──────────────────────────────────────────────────────────────────────────
+
+  #track(deadline: number): void {
+    if (deadline < this.#lastDeadline) this.#unordered = true;
+    else this.#lastDeadline = deadline;
+    if (deadline < this.#timerAt) this.#arm(deadline);
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(at - performance.now())));
+    // The socket or the connect attempt keeps the process alive while requests are pending.
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const head = this.#inflight.peek();
+    if (head !== undefined && head.deadline <= now) {
+      // The oldest request in flight is overdue: everything behind it waits on it.
+      const error = new MemcacheTimeoutError(
+        `no reply from ${this.name} within ${head.timeout} ms; the connection was reset`,
+      );
+      this.#drop(error, true, undefined);
+    }
+    let next = Number.POSITIVE_INFINITY;
+    const inflight = this.#inflight;
+    const waiting = this.#waiting;
+    if (this.#unordered) {
+      for (let index = 0; index < inflight.length; index++) {
+        const entry = inflight.at(index)!;
+        if (!entry.settled && entry.deadline <= now) this.#fail(entry, this.#timeoutError(entry));
+        else if (entry.deadline < next) next = entry.deadline;
+      }
+      for (let index = 0; index < waiting.length; index++) {
+        const entry = waiting.at(index)!;
+        if (entry.settled) continue;
+        if (entry.deadline <= now) this.#fail(entry, this.#timeoutError(entry));
+        else if (entry.deadline < next) next = entry.deadline;
+      }
+    } else {
+      // Deadlines are in queue order: only the fronts can be due.
+      const first = inflight.peek();
+      if (first !== undefined) next = first.deadline;
+      for (let entry = waiting.peek(); entry !== undefined; entry = waiting.peek()) {
+        if (!entry.settled && entry.deadline > now) {
+          if (entry.deadline < next) next = entry.deadline;
+          break;
+        }
+        waiting.shift();
+        if (!entry.settled) this.#fail(entry, this.#timeoutError(entry));
+      }
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    this.#checkDrained();
+  };
+
+  #timeoutError(entry: PendingRequest): MemcacheTimeoutError {
+    return new MemcacheTimeoutError(`no reply from ${this.name} within ${entry.timeout} ms`);
+  }
+}
+
+/** Reads a duration option: 0 and Infinity mean "no limit". */
+function duration(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new MemcacheIllegalInputError(`${name} must be a number of milliseconds ≥ 0, got ${String(value)}`);
+  }
+  return value === 0 ? Number.POSITIVE_INFINITY : value;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((resolveCallback, rejectCallback) => {
+    resolve = resolveCallback;
+    reject = rejectCallback;
+  });
+  promise.catch(() => {}); // a connect failure nobody awaited is reported to the requests instead
+  return { promise, resolve, reject };
+}

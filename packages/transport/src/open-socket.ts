@@ -1,0 +1,153 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import tls from 'node:tls';
+import { MemcacheConnectionError } from '@mc/protocol';
+import type { ResolvedAddress } from './parse-address.js';
+
+/** How to open the socket; the fields of ConnectionOptions that matter before the first byte. */
+export interface SocketOptions {
+  tls: boolean | tls.ConnectionOptions | undefined;
+  noDelay: boolean;
+  keepAlive: boolean;
+  /** Resolves a host name to its addresses, in the order to try them; dns.lookup by default. */
+  lookup?: (host: string) => Promise<string[]>;
+}
+
+/** TCP keep-alive probes start after this much idleness, well below common NAT/firewall timeouts. */
+const KEEP_ALIVE_DELAY = 30_000;
+
+/**
+ * Opens a connected (and, for TLS, handshaken) socket. A host name may resolve to several
+ * addresses (IPv6 and IPv4, several records): each is tried in turn, so one dead address
+ * does not make the server unreachable. TLS failures are not retried on the next address:
+ * a certificate problem is the same everywhere. `signal` aborts the attempt (connect
+ * deadline); the promise then rejects with the signal's reason.
+ */
+export async function openSocket(
+  address: ResolvedAddress,
+  options: SocketOptions,
+  signal: AbortSignal,
+): Promise<net.Socket> {
+  signal.throwIfAborted();
+  if (address.kind === 'unix') {
+    let socket: net.Socket;
+    try {
+      socket = await attempt(() => net.connect({ path: address.path }), 'connect', signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw new MemcacheConnectionError(`cannot connect to ${address.name}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return options.tls ? secure(socket, address, undefined, options, signal) : socket;
+  }
+  const hosts = net.isIP(address.host) ? [address.host] : await lookup(address, options, signal);
+  if (hosts.length === 0) throw new MemcacheConnectionError(`${address.host} resolved to no address`);
+  const failures: Error[] = [];
+  for (const host of hosts) {
+    let socket: net.Socket;
+    try {
+      socket = await attempt(() => net.connect({ host, port: address.port }), 'connect', signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      failures.push(error as Error);
+      continue;
+    }
+    socket.setNoDelay(options.noDelay);
+    if (options.keepAlive) socket.setKeepAlive(true, KEEP_ALIVE_DELAY);
+    return options.tls ? secure(socket, address, address.host, options, signal) : socket;
+  }
+  const reasons = failures.map((failure, index) => `${hosts[index]}: ${failure.message}`).join('; ');
+  throw new MemcacheConnectionError(`cannot connect to ${address.name} (${reasons})`, {
+    cause: failures.length === 1 ? failures[0] : new AggregateError(failures, reasons),
+  });
+}
+
+async function lookup(
+  address: Extract<ResolvedAddress, { kind: 'tcp' }>,
+  options: SocketOptions,
+  signal: AbortSignal,
+): Promise<string[]> {
+  let aborted: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      options.lookup ? options.lookup(address.host) : systemLookup(address.host),
+      new Promise<never>((_, reject) => {
+        aborted = () => reject(signal.reason);
+        signal.addEventListener('abort', aborted, { once: true });
+      }),
+    ]);
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw new MemcacheConnectionError(`cannot resolve ${address.host}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    if (aborted) signal.removeEventListener('abort', aborted);
+  }
+}
+
+async function systemLookup(host: string): Promise<string[]> {
+  const results = await dns.promises.lookup(host, { all: true });
+  return results.map((result) => result.address);
+}
+
+/** Wraps a connected socket in TLS and waits for the handshake. */
+function secure(
+  socket: net.Socket,
+  address: ResolvedAddress,
+  host: string | undefined,
+  options: SocketOptions,
+  signal: AbortSignal,
+): Promise<net.Socket> {
+  const settings: tls.ConnectionOptions = typeof options.tls === 'object' ? options.tls : {};
+  // SNI takes host names only; for an IP literal the certificate is checked against the IP.
+  const servername = settings.servername ?? (host !== undefined && net.isIP(host) === 0 ? host : undefined);
+  const checkedHost = host ?? settings.host ?? 'localhost';
+  return attempt(
+    () => tls.connect({ ...settings, socket, host: checkedHost, ...(servername ? { servername } : {}) }),
+    'secureConnect',
+    signal,
+  ).catch((error: unknown) => {
+    socket.destroy();
+    if (signal.aborted) throw signal.reason;
+    throw new MemcacheConnectionError(
+      `TLS handshake with ${address.name} failed: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  });
+}
+
+/**
+ * Starts a socket and resolves once it emits `event`; rejects on its error, an early close,
+ * or the signal, destroying it. Listeners are removed either way, so the socket leaves clean.
+ */
+function attempt<S extends net.Socket>(start: () => S, event: string, signal: AbortSignal): Promise<S> {
+  return new Promise<S>((resolve, reject) => {
+    const socket = start();
+    const cleanup = () => {
+      socket.off(event, onReady);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: unknown) => {
+      cleanup();
+      socket.destroy();
+      reject(error);
+    };
+    const onReady = () => {
+      cleanup();
+      resolve(socket);
+    };
+    const onError = (error: Error) => fail(error);
+    const onClose = () => fail(new Error('socket closed before it was ready'));
+    const onAbort = () => fail(signal.reason);
+    socket.once(event, onReady);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
