@@ -95,7 +95,7 @@ export const shutdown = defineCommand(
   'shutdown',
   (graceful: boolean) => [graceful ? SHUTDOWN_GRACEFUL_LINE : SHUTDOWN_LINE],
   () => new StatusReader('shutdown', NOTHING),
-  true,
+  { closesConnection: true },
 ) satisfies CommandDefinition<[graceful: boolean], void>;
 
 /** `quit`: the server closes the connection after earlier replies; nothing answers it. */
@@ -103,5 +103,5 @@ export const quit = defineCommand<[], void>(
   'quit',
   () => [QUIT_LINE],
   () => undefined,
-  true,
+  { closesConnection: true },
 ) satisfies CommandDefinition<[], void>;

@@ -74,6 +74,22 @@ function modeFlag<Mode extends string>(modes: Record<Mode, string>, mode: Mode |
   return ' M' + modes[mode];
 }
 
+let nextOpaque = 0;
+
+/**
+ * A quiet request's reader can only tell its reply from the next request's by the opaque, so
+ * `request()` gives quiet requests without one a short generated token (`.0`, `.1`, ...:
+ * the dot keeps them apart from numeric opaques a caller may choose).
+ */
+function withOpaque<Options extends { quiet?: boolean; opaque?: string }>(
+  options: Options | undefined,
+): Options {
+  if (options === undefined || !options.quiet || options.opaque !== undefined)
+    return options ?? ({} as Options);
+  nextOpaque = (nextOpaque + 1) % 0x7fffffff;
+  return { ...options, opaque: '.' + nextOpaque.toString(36) };
+}
+
 function metaReader(
   command: string,
   codes: ReadonlySet<MetaCode>,
@@ -109,6 +125,7 @@ export const metaGet = defineCommand(
     return metaLine('mg', key, options.base64, flags + CRLF);
   },
   (_key, options = {}) => metaReader('mg', GET_CODES, 'EN', options),
+  { prepare: (key, options?) => [key, withOpaque(options)] },
 ) satisfies CommandDefinition<[key: Key, options?: MetaGetFlags], MetaReply>;
 
 /** `ms <key> <datalen> <flags>*` + data: store; `HD` stored, `NS`, `EX`, `NF` otherwise. */
@@ -139,6 +156,7 @@ export const metaSet = defineCommand(
     return chunks;
   },
   (_key, _value, options = {}) => metaReader('ms', SET_CODES, 'HD', options),
+  { prepare: (key, value, options?) => [key, value, withOpaque(options)] },
 ) satisfies CommandDefinition<[key: Key, value: Uint8Array, options?: MetaSetFlags], MetaReply>;
 
 /** `md <key> <flags>*`: delete or invalidate; `HD` done, `NF`, `EX` otherwise. */
@@ -157,6 +175,7 @@ export const metaDelete = defineCommand(
     return metaLine('md', key, options.base64, flags + CRLF);
   },
   (_key, options = {}) => metaReader('md', DELETE_CODES, 'HD', options),
+  { prepare: (key, options?) => [key, withOpaque(options)] },
 ) satisfies CommandDefinition<[key: Key, options?: MetaDeleteFlags], MetaReply>;
 
 /** `ma <key> <flags>*`: incr/decr with auto-create; `HD` or `VA` done, `NF`, `NS`, `EX` otherwise. */
@@ -180,6 +199,7 @@ export const metaArithmetic = defineCommand(
     return metaLine('ma', key, options.base64, flags + CRLF);
   },
   (_key, options = {}) => metaReader('ma', ARITHMETIC_CODES, 'HD', options),
+  { prepare: (key, options?) => [key, withOpaque(options)] },
 ) satisfies CommandDefinition<[key: Key, options?: MetaArithmeticFlags], MetaReply>;
 
 /** `mn`: answers `MN`; ends a batch of quiet meta commands. */

@@ -43,8 +43,10 @@ export class MetaReader extends SingleFrameReader<MetaReply> {
  *   received:  VA 1 Oa ... ─────────── MN
  *              └ a's reply  (b: EN hidden, MN is not b's → b settles as EN)
  *
- * With an opaque the match is exact; without one any fitting meta frame but `MN` is taken,
- * so give quiet requests an opaque unless an `mn` follows them directly.
+ * A frame is this request's when its code fits the command, is not the suppressed nominal
+ * code, and its opaque matches: memcached echoes `O` on every meta reply, and `request()`
+ * adds an opaque when the caller gave none. (A frame without any opaque is taken, so
+ * replies to hand-encoded requests without one still land somewhere sensible.)
  */
 export class QuietMetaReader extends MetaReader {
   readonly #codes: ReadonlySet<MetaCode>;
@@ -61,8 +63,9 @@ export class QuietMetaReader extends MetaReader {
 
   accepts(frame: Frame): boolean {
     if (frame.kind === 'error') return true;
-    if (frame.kind !== 'meta' || frame.code === 'MN' || !this.#codes.has(frame.code)) return false;
-    return this.#opaque === undefined || frame.flags.get('O') === this.#opaque;
+    if (frame.kind !== 'meta' || frame.code === this.#nominal || !this.#codes.has(frame.code)) return false;
+    const opaque = frame.flags.get('O');
+    return opaque === undefined || this.#opaque === undefined || opaque === this.#opaque;
   }
 
   override push(frame: Frame): boolean {
