@@ -18,7 +18,9 @@ const msgpack: OwnFormat = {
     try {
       return packr.unpack(value);
     } catch (error) {
-      throw new MemcacheDeserializeError('The value is not valid MessagePack', { cause: error });
+      throw new MemcacheDeserializeError(`The value is not valid MessagePack: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   },
 };
