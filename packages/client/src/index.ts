@@ -1,1 +1,31 @@
-export {};
+export type { CasValue, DefaultValue, DeleteOptions, Entries, ValueOf, WriteOptions } from './base-client.js';
+export { Client, type ClientOptions } from './client.js';
+export { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+export { type CustomHasher, HashClient, type HashClientOptions } from './hash-client.js';
+export { type Hasher, KetamaHasher, murmur3_32, RendezvousHasher } from './hashers/index.js';
+export { type ErrorClass, RetryingClient, type RetryingClientOptions } from './retrying-client.js';
+export type { Stats } from './stats.js';
+export {
+  isMemcacheError,
+  MemcacheClientError,
+  MemcacheConnectionError,
+  MemcacheDeserializeError,
+  MemcacheError,
+  MemcacheIllegalInputError,
+  MemcacheProtocolError,
+  MemcacheServerError,
+  MemcacheTimeoutError,
+  MemcacheUnexpectedCloseError,
+  MemcacheUnknownCommandError,
+} from '@mc/protocol';
+export type { Key } from '@mc/protocol';
+export type { ServerAddress } from '@mc/transport';
+export {
+  compressedSerde,
+  defaultSerde,
+  jsonSerde,
+  msgpackSerde,
+  pickleSerde,
+  type Serde,
+  structuredSerde,
+} from '@mc/serde';

@@ -1,0 +1,421 @@
+import {
+  commands,
+  type EncodedRequest,
+  type Key,
+  MemcacheDeserializeError,
+  MemcacheError,
+  MemcacheIllegalInputError,
+  type RetrievedValue,
+} from '@mc/protocol';
+import { defaultSerde, type Serde } from '@mc/serde';
+import { toExptime } from './expiration.js';
+import { isIgnorableError } from './ignorable-error.js';
+import { bytesKeyId, keyToString, prefixKey, wireKeyId } from './keys.js';
+import type { ServerNode } from './server-node.js';
+
+/** The value type a serde produces. */
+export type ValueOf<S> = S extends Serde<infer V> ? V : never;
+/** What `defaultSerde` stores and returns. */
+export type DefaultValue = ValueOf<typeof defaultSerde>;
+
+/** Options of every write. */
+export interface WriteOptions {
+  /** Seconds from now; 0 (default) never expires; negative expires at once; above 30 days just works. */
+  ttl?: number;
+  /** Bits OR-ed into the flags the serde chose, for applications that keep their own marks. */
+  flags?: number;
+  /** Do not wait for the server's answer: resolves `true` once sent; errors go unreported. */
+  noreply?: boolean;
+}
+
+/** Options of `delete` and `deleteMany`. */
+export interface DeleteOptions {
+  noreply?: boolean;
+}
+
+/** A value with the cas token that `cas()` compares against. */
+export interface CasValue<V> {
+  value: V;
+  cas: bigint;
+}
+
+/** Entries for `setMany`: a Map, a plain object, or any iterable of pairs. */
+export type Entries<V> = Map<Key, V> | Iterable<readonly [Key, V]> | Record<string, V>;
+
+/** The options every client takes on top of its connection options. */
+export interface CommandOptions<V> {
+  serde?: Serde<V>;
+  keyPrefix?: string;
+  ignoreErrors?: boolean;
+  defaultNoreply?: boolean;
+}
+
+// memcached accepts long `get`/`gets` lines (PROTOCOL.md), but a huge key list is still cut
+// into several lines, pipelined together, so one call cannot monopolise a socket's buffers.
+const GET_LINE_BYTES = 16_384;
+const GET_LINE_KEYS = 1_000;
+
+type RetrievalCommand = 'get' | 'gets' | 'gat' | 'gats';
+
+/** Groups of keys bound for one node, with what maps a reply's key back to the caller's. */
+interface NodeBatch {
+  node: ServerNode;
+  wireKeys: Key[];
+  userKeyById: Map<string, string>;
+}
+
+/**
+ * Every command method, written once over a routing seam (`nodeFor`, `allNodes`), so Client
+ * (one server) and HashClient (many) cannot drift apart.
+ */
+export abstract class BaseClient<V> {
+  protected readonly serde: Serde<V>;
+  protected readonly keyPrefix: string;
+  protected readonly ignoreErrors: boolean;
+  protected readonly defaultNoreply: boolean;
+
+  constructor(options: CommandOptions<V>) {
+    this.serde = options.serde ?? (defaultSerde as unknown as Serde<V>);
+    if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') {
+      throw new MemcacheIllegalInputError('keyPrefix must be a string');
+    }
+    this.keyPrefix = options.keyPrefix ?? '';
+    this.ignoreErrors = options.ignoreErrors ?? false;
+    this.defaultNoreply = options.defaultNoreply ?? false;
+  }
+
+  /** The node that owns `key` (the caller's key, before the prefix). */
+  protected abstract nodeFor(key: Key, wireKey: Key): ServerNode;
+  /** Every node, for commands that go to all of them. */
+  protected abstract allNodes(): ServerNode[];
+
+  // ---- retrieval -------------------------------------------------------------------------
+
+  /** Reads one value; `undefined` on a miss. */
+  async get(key: Key): Promise<V | undefined> {
+    const hit = await this.#retrieveOne('get', key, undefined);
+    return hit === undefined ? undefined : this.#decode(key, hit);
+  }
+
+  /** Reads one value with its cas token, for a later `cas()`. */
+  async gets(key: Key): Promise<CasValue<V> | undefined> {
+    const hit = await this.#retrieveOne('gets', key, undefined);
+    return hit === undefined ? undefined : { value: this.#decode(key, hit), cas: hit.cas ?? 0n };
+  }
+
+  /** Reads one value and resets its TTL in the same round trip. */
+  async gat(key: Key, ttl: number): Promise<V | undefined> {
+    const hit = await this.#retrieveOne('gat', key, toExptime(ttl));
+    return hit === undefined ? undefined : this.#decode(key, hit);
+  }
+
+  /** `gat` with the cas token. */
+  async gats(key: Key, ttl: number): Promise<CasValue<V> | undefined> {
+    const hit = await this.#retrieveOne('gats', key, toExptime(ttl));
+    return hit === undefined ? undefined : { value: this.#decode(key, hit), cas: hit.cas ?? 0n };
+  }
+
+  /** Reads many keys in as few round trips as possible; missing keys are absent from the map. */
+  async getMany(keys: Iterable<Key>): Promise<Map<string, V>> {
+    const result = new Map<string, V>();
+    await this.#retrieveMany('get', keys, (userKey, hit) => {
+      result.set(userKey, this.#decode(userKey, hit));
+    });
+    return result;
+  }
+
+  /** `getMany` with cas tokens. */
+  async getsMany(keys: Iterable<Key>): Promise<Map<string, CasValue<V>>> {
+    const result = new Map<string, CasValue<V>>();
+    await this.#retrieveMany('gets', keys, (userKey, hit) => {
+      result.set(userKey, { value: this.#decode(userKey, hit), cas: hit.cas ?? 0n });
+    });
+    return result;
+  }
+
+  // ---- storage ---------------------------------------------------------------------------
+
+  /** Stores a value whatever is there. */
+  async set(key: Key, value: V, options?: WriteOptions): Promise<boolean> {
+    return this.#store('set', key, value, options);
+  }
+
+  /** Stores only when the key is absent: the building block of simple locks. */
+  async add(key: Key, value: V, options?: WriteOptions): Promise<boolean> {
+    return this.#store('add', key, value, options);
+  }
+
+  /** Stores only when the key exists. */
+  async replace(key: Key, value: V, options?: WriteOptions): Promise<boolean> {
+    return this.#store('replace', key, value, options);
+  }
+
+  /** Adds raw data after an existing value; never serialized, so it composes with raw values only. */
+  async append(key: Key, data: string | Uint8Array, options?: WriteOptions): Promise<boolean> {
+    return this.#concat('append', key, data, options);
+  }
+
+  /** Adds raw data before an existing value; never serialized. */
+  async prepend(key: Key, data: string | Uint8Array, options?: WriteOptions): Promise<boolean> {
+    return this.#concat('prepend', key, data, options);
+  }
+
+  /** Stores only if nobody wrote the key since `gets` returned `cas`. */
+  async cas(
+    key: Key,
+    value: V,
+    cas: bigint,
+    options?: WriteOptions,
+  ): Promise<'stored' | 'exists' | 'not_found'> {
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const { value: bytes, flags } = this.#encode(key, value, options);
+    const noreply = options?.noreply ?? false;
+    const request = commands.cas.request(wireKey, bytes, flags, toExptime(options?.ttl), cas, noreply);
+    return this.#write(key, wireKey, request, noreply ? 'stored' : undefined, 'not_found');
+  }
+
+  /** Stores many values in one pipelined burst; resolves the keys that were not stored. */
+  async setMany(entries: Entries<V>, options?: WriteOptions): Promise<string[]> {
+    const pairs = toPairs(entries);
+    const outcomes = await Promise.allSettled(pairs.map(([key, value]) => this.set(key, value, options)));
+    const failed: string[] = [];
+    let firstError: unknown;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') {
+        if (!outcome.value) failed.push(keyToString(pairs[index]![0]));
+      } else {
+        firstError ??= outcome.reason;
+      }
+    });
+    if (firstError !== undefined) throw firstError;
+    return failed;
+  }
+
+  // ---- deletion, arithmetic, touch -------------------------------------------------------
+
+  /** Removes a key; `true` when it existed. */
+  async delete(key: Key, options?: DeleteOptions): Promise<boolean> {
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const noreply = options?.noreply ?? this.defaultNoreply;
+    return this.#write(
+      key,
+      wireKey,
+      commands.delete.request(wireKey, noreply),
+      noreply ? true : undefined,
+      false,
+    );
+  }
+
+  /** Removes many keys in one pipelined burst; resolves how many existed. */
+  async deleteMany(keys: Iterable<Key>, options?: DeleteOptions): Promise<number> {
+    const list = [...keys];
+    const outcomes = await Promise.allSettled(list.map((key) => this.delete(key, options)));
+    let deleted = 0;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value) deleted++;
+    }
+    return deleted;
+  }
+
+  /** Adds to a counter; `undefined` when the key is missing. Wraps at 2^64 as the server does. */
+  async incr(key: Key, delta: number | bigint = 1): Promise<bigint | undefined> {
+    return this.#arithmetic('incr', key, delta);
+  }
+
+  /** Subtracts from a counter, stopping at 0; `undefined` when the key is missing. */
+  async decr(key: Key, delta: number | bigint = 1): Promise<bigint | undefined> {
+    return this.#arithmetic('decr', key, delta);
+  }
+
+  /** Resets a key's TTL without reading it. */
+  async touch(key: Key, ttl: number, options?: DeleteOptions): Promise<boolean> {
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const noreply = options?.noreply ?? this.defaultNoreply;
+    const request = commands.touch.request(wireKey, toExptime(ttl), noreply);
+    return this.#write(key, wireKey, request, noreply ? true : undefined, false);
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  /** Sends one request for one key, applying `ignoreErrors` (`fallback`) and noreply results. */
+  protected async sendFor<T, F>(
+    key: Key,
+    wireKey: Key,
+    request: EncodedRequest<T>,
+    fallback: F,
+  ): Promise<T | F> {
+    try {
+      return await this.nodeFor(key, wireKey).send(request);
+    } catch (error) {
+      if (this.ignoreErrors && isIgnorableError(error)) return fallback;
+      throw error;
+    }
+  }
+
+  async #write<T>(
+    key: Key,
+    wireKey: Key,
+    request: EncodedRequest<T>,
+    noreplyResult: T | undefined,
+    fallback: T,
+  ): Promise<T> {
+    const answer = await this.sendFor(key, wireKey, request, fallback);
+    return noreplyResult !== undefined ? noreplyResult : answer;
+  }
+
+  async #store(
+    command: 'set' | 'add' | 'replace',
+    key: Key,
+    value: V,
+    options: WriteOptions | undefined,
+  ): Promise<boolean> {
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const { value: bytes, flags } = this.#encode(key, value, options);
+    const noreply = options?.noreply ?? this.defaultNoreply;
+    const request = commands[command].request(wireKey, bytes, flags, toExptime(options?.ttl), noreply);
+    return this.#write(key, wireKey, request, noreply ? true : undefined, false);
+  }
+
+  async #concat(
+    command: 'append' | 'prepend',
+    key: Key,
+    data: string | Uint8Array,
+    options: WriteOptions | undefined,
+  ) {
+    const wireKey = prefixKey(this.keyPrefix, key);
+    let bytes: Uint8Array;
+    if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
+    else if (data instanceof Uint8Array) bytes = data;
+    else throw new MemcacheIllegalInputError(`${command} takes a string or bytes, got ${typeof data}`);
+    const noreply = options?.noreply ?? this.defaultNoreply;
+    const request = commands[command].request(
+      wireKey,
+      bytes,
+      options?.flags ?? 0,
+      toExptime(options?.ttl),
+      noreply,
+    );
+    return this.#write(key, wireKey, request, noreply ? true : undefined, false);
+  }
+
+  async #arithmetic(command: 'incr' | 'decr', key: Key, delta: number | bigint): Promise<bigint | undefined> {
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const request = commands[command].request(wireKey, toDelta(delta), false);
+    return this.sendFor(key, wireKey, request, undefined);
+  }
+
+  async #retrieveOne(command: RetrievalCommand, key: Key, exptime: number | undefined) {
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const request =
+      command === 'get' || command === 'gets'
+        ? commands[command].request([wireKey])
+        : commands[command].request(exptime ?? 0, [wireKey]);
+    const hits = await this.sendFor(key, wireKey, request, undefined);
+    return hits?.[0];
+  }
+
+  async #retrieveMany(
+    command: 'get' | 'gets',
+    keys: Iterable<Key>,
+    onHit: (userKey: string, hit: RetrievedValue) => void,
+  ): Promise<void> {
+    const batches = this.#groupByNode(keys);
+    const work: Promise<void>[] = [];
+    for (const batch of batches) {
+      for (const lineKeys of splitLines(batch.wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {
+        work.push(
+          batch.node.send(commands[command].request(lineKeys)).then(
+            (hits) => {
+              for (const hit of hits) {
+                const userKey = batch.userKeyById.get(bytesKeyId(hit.key));
+                if (userKey !== undefined) onHit(userKey, hit);
+              }
+            },
+            (error: unknown) => {
+              if (!(this.ignoreErrors && isIgnorableError(error))) throw error;
+            },
+          ),
+        );
+      }
+    }
+    const outcomes = await Promise.allSettled(work);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  }
+
+  #groupByNode(keys: Iterable<Key>): NodeBatch[] {
+    const byNode = new Map<ServerNode, NodeBatch>();
+    const seen = new Set<string>();
+    for (const key of keys) {
+      const wireKey = prefixKey(this.keyPrefix, key);
+      const userKey = keyToString(key);
+      if (seen.has(userKey)) continue;
+      seen.add(userKey);
+      const node = this.nodeFor(key, wireKey);
+      let batch = byNode.get(node);
+      if (batch === undefined) {
+        batch = { node, wireKeys: [], userKeyById: new Map() };
+        byNode.set(node, batch);
+      }
+      batch.wireKeys.push(wireKey);
+      batch.userKeyById.set(wireKeyId(wireKey), userKey);
+    }
+    return [...byNode.values()];
+  }
+
+  #encode(key: Key, value: V, options: WriteOptions | undefined): { value: Uint8Array; flags: number } {
+    const encoded = this.serde.serialize(keyToString(key), value);
+    const extra = options?.flags;
+    if (extra === undefined) return encoded;
+    if (!Number.isInteger(extra) || extra < 0 || extra > 0xffff_ffff) {
+      throw new MemcacheIllegalInputError(`flags must be an unsigned 32-bit integer, got ${String(extra)}`);
+    }
+    return { value: encoded.value, flags: (encoded.flags | extra) >>> 0 };
+  }
+
+  #decode(key: Key, hit: RetrievedValue): V {
+    try {
+      return this.serde.deserialize(keyToString(key), hit.value, hit.flags);
+    } catch (error) {
+      if (error instanceof MemcacheError) throw error;
+      throw new MemcacheDeserializeError(
+        `could not decode the value of ${keyToString(key)} (flags ${hit.flags})`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
+
+function toDelta(delta: number | bigint): bigint {
+  if (typeof delta === 'bigint') return delta;
+  if (typeof delta === 'number' && Number.isSafeInteger(delta) && delta >= 0) return BigInt(delta);
+  throw new MemcacheIllegalInputError(`delta must be a non-negative integer, got ${String(delta)}`);
+}
+
+function toPairs<V>(entries: Entries<V>): Array<readonly [Key, V]> {
+  if (entries instanceof Map) return [...entries];
+  if (entries !== null && typeof entries === 'object' && Symbol.iterator in entries) {
+    return [...(entries as Iterable<readonly [Key, V]>)];
+  }
+  if (entries !== null && typeof entries === 'object') return Object.entries(entries as Record<string, V>);
+  throw new MemcacheIllegalInputError('setMany takes a Map, an object or an iterable of [key, value] pairs');
+}
+
+/** Cuts a key list into lines that stay under memcached's line limits. */
+function* splitLines(keys: Key[], maxBytes: number, maxKeys: number): Generator<Key[]> {
+  let line: Key[] = [];
+  let bytes = 0;
+  for (const key of keys) {
+    const size = (typeof key === 'string' ? Buffer.byteLength(key) : key.byteLength) + 1;
+    if (line.length > 0 && (bytes + size > maxBytes || line.length >= maxKeys)) {
+      yield line;
+      line = [];
+      bytes = 0;
+    }
+    line.push(key);
+    bytes += size;
+  }
+  if (line.length > 0) yield line;
+}

@@ -1,0 +1,86 @@
+import { type FakeServer, startFakeServer } from '@mc/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, MemcacheIllegalInputError } from './index.js';
+
+// A fake server that records every byte: illegal input must be refused before anything is sent.
+let fake: FakeServer;
+let received = '';
+let client: Client;
+
+beforeAll(async () => {
+  fake = await startFakeServer((socket) => {
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+    });
+  });
+  client = new Client(fake.address, { keyPrefix: 'p:', timeout: 500 });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await fake?.close();
+});
+
+const badKeys: Array<[string, unknown]> = [
+  ['empty', ''],
+  ['too long after the prefix', 'k'.repeat(249)],
+  ['a space', 'a b'],
+  ['CRLF injection', 'a\r\ndelete victim'],
+  ['a tab', 'a\tb'],
+  ['DEL', 'a\x7fb'],
+  ['a NUL', 'a\x00b'],
+  ['bytes with a newline', Uint8Array.from([0x61, 0x0a])],
+  ['a number', 42],
+  ['null', null],
+];
+
+describe('illegal input is refused before a byte is sent', () => {
+  it.each(badKeys)('key: %s', async (_name, key) => {
+    await expect(client.get(key as string)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.set(key as string, 'v')).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.delete(key as string)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.getMany(['fine', key as string])).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it('counts the prefix in the 250 bytes and measures UTF-8 bytes', async () => {
+    // 125 two-byte characters + 'p:' = 252 bytes on the wire, though only 127 characters.
+    await expect(client.get('é'.repeat(125))).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it.each([Number.NaN, 1.5, Number.POSITIVE_INFINITY, 2 ** 40])('ttl %s', async (ttl) => {
+    await expect(client.set('k', 'v', { ttl })).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.touch('k', ttl)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.gat('k', ttl)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it.each([-1, 1.5, 2 ** 32, Number.NaN])('flags %s', async (flags) => {
+    await expect(client.set('k', 'v', { flags })).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it.each([-1, 1.5, -1n, 2n ** 64n, Number.NaN])('delta %s', async (delta) => {
+    await expect(client.incr('k', delta)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.decr('k', delta)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it.each([-1n, 2n ** 64n, 1.5 as unknown as bigint])('cas %s', async (cas) => {
+    await expect(client.cas('k', 'v', cas)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it('append data must be a string or bytes, and undefined is no value', async () => {
+    await expect(client.append('k', 5 as unknown as string)).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.set('k', undefined as unknown as string)).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+  });
+
+  it('stats arguments cannot carry a second command', async () => {
+    await expect(client.stats('items\r\nflush_all')).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it('sent nothing at all', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received).toBe('');
+  });
+});

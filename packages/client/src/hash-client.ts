@@ -1,0 +1,199 @@
+import {
+  commands,
+  type Key,
+  MemcacheConnectionError,
+  MemcacheIllegalInputError,
+  MemcacheUnexpectedCloseError,
+} from '@mc/protocol';
+import type { Serde } from '@mc/serde';
+import { parseAddress, type ServerAddress } from '@mc/transport';
+import { BaseClient, type DefaultValue } from './base-client.js';
+import type { ClientOptions } from './client.js';
+import { ConnectionGroup } from './connection-group.js';
+import { HashNode } from './hash-node.js';
+import { type Hasher, KetamaHasher, RendezvousHasher } from './hashers/index.js';
+import type { ServerNode } from './server-node.js';
+import { parseStats, type Stats } from './stats.js';
+
+/** A custom placement: anything that names the node for a key. */
+export interface CustomHasher {
+  getNode(key: string | Uint8Array): string | undefined;
+  addNode?(name: string, weight?: number): void;
+  removeNode?(name: string): void;
+}
+
+/** HashClient's options: Client's, plus placement and the failure policy. */
+export interface HashClientOptions<V = DefaultValue> extends ClientOptions<V> {
+  /**
+   * `'rendezvous'` (default) agrees with pymemcache's HashClient and hashes the key without
+   * `keyPrefix`; `'ketama'` agrees with libmemcached and twemproxy and hashes the key as sent.
+   */
+  hasher?: 'rendezvous' | 'ketama' | CustomHasher;
+  /** Failures within `retryTimeout` that mark a node dead (default 2). */
+  retryAttempts?: number;
+  /** The window for those failures, in ms (default 1000). */
+  retryTimeout?: number;
+  /** How long a dead node is left alone before one request probes it, in ms (default 60000). */
+  deadTimeout?: number;
+  /**
+   * `false` (default): a dead node's keys fail fast (misses with `ignoreErrors`) and stay
+   * where they are. `true`: they move to the next node while it is dead — riskier, since two
+   * nodes may then hold different values for one key once it comes back.
+   */
+  failover?: boolean;
+}
+
+/**
+ * Spreads keys over many memcached servers. Every Client method works; multi-key calls group
+ * keys by node and ask the nodes in parallel; `stats()` and `version()` answer per node.
+ *
+ * Node names, which placement hashes, are `host:port` (the port always written, 11211 by
+ * default), `[v6]:port` for IPv6 literals, and the socket path for UNIX sockets.
+ */
+export class HashClient<V = DefaultValue> extends BaseClient<V> {
+  readonly #nodes = new Map<string, HashNode>();
+  readonly #hasher: Hasher | CustomHasher;
+  readonly #usesPrefixedKey: boolean;
+  readonly #options: HashClientOptions<V>;
+  readonly #dead = new Set<HashNode>();
+
+  constructor(servers: readonly ServerAddress[], options?: HashClientOptions<V>);
+  constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> & { serde: Serde<V> });
+  constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> = {}) {
+    super(options);
+    if (!Array.isArray(servers))
+      throw new MemcacheIllegalInputError('HashClient takes an array of server addresses');
+    this.#options = options;
+    const hasher = options.hasher ?? 'rendezvous';
+    if (hasher === 'rendezvous') this.#hasher = new RendezvousHasher();
+    else if (hasher === 'ketama') this.#hasher = new KetamaHasher();
+    else if (hasher && typeof hasher.getNode === 'function') this.#hasher = hasher;
+    else throw new MemcacheIllegalInputError(`unknown hasher ${String(hasher)}`);
+    this.#usesPrefixedKey = hasher === 'ketama';
+    for (const server of servers) this.addServer(server);
+  }
+
+  /** The names of the servers, as placement sees them. */
+  get servers(): string[] {
+    return [...this.#nodes.keys()];
+  }
+
+  /** Adds a server at run time; about 1/n of the keys move to it. */
+  addServer(address: ServerAddress, weight = 1): void {
+    const name = parseAddress(address).name;
+    if (this.#nodes.has(name)) return;
+    const {
+      hasher: _h,
+      retryAttempts,
+      retryTimeout,
+      deadTimeout,
+      failover: _f,
+      serde: _s,
+      keyPrefix: _k,
+      ignoreErrors: _i,
+      defaultNoreply: _d,
+      ...transport
+    } = this.#options;
+    const node = new HashNode(new ConnectionGroup(address, transport), {
+      retryAttempts: retryAttempts ?? 2,
+      retryTimeout: retryTimeout ?? 1_000,
+      deadTimeout: deadTimeout ?? 60_000,
+      onStateChange: (changed, alive) => this.#onStateChange(changed, alive),
+    });
+    this.#nodes.set(name, node);
+    this.#hasher.addNode?.(name, weight);
+  }
+
+  /** Removes a server at run time and closes its sockets; its keys move to the others. */
+  removeServer(address: ServerAddress): void {
+    const name = parseAddress(address).name;
+    const node = this.#nodes.get(name);
+    if (!node) return;
+    this.#nodes.delete(name);
+    this.#dead.delete(node);
+    this.#hasher.removeNode?.(name);
+    void node.close();
+  }
+
+  #onStateChange(node: HashNode, alive: boolean): void {
+    if (!this.#options.failover || !this.#nodes.has(node.name)) return;
+    if (alive) {
+      this.#dead.delete(node);
+    } else {
+      // Under failover the dead node leaves the hash ring so its keys land on the next node;
+      // it rejoins when its deadTimeout is over, and its first request is the probe.
+      this.#dead.add(node);
+      this.#hasher.removeNode?.(node.name);
+      setTimeout(() => {
+        if (this.#dead.has(node) && this.#nodes.has(node.name)) this.#hasher.addNode?.(node.name);
+      }, this.#options.deadTimeout ?? 60_000).unref();
+    }
+  }
+
+  protected nodeFor(key: Key, wireKey: Key): ServerNode {
+    const name = this.#hasher.getNode(this.#usesPrefixedKey ? wireKey : key);
+    const node = name === undefined ? undefined : this.#nodes.get(name);
+    if (!node) return NO_NODE;
+    return node;
+  }
+
+  protected allNodes(): ServerNode[] {
+    return [...this.#nodes.values()];
+  }
+
+  async #everyNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
+    const nodes = this.allNodes();
+    const answers = await Promise.all(nodes.map((node) => ask(node)));
+    return new Map(nodes.map((node, index) => [node.name, answers[index]!]));
+  }
+
+  /** Each node's counters, by node name. */
+  stats(...args: string[]): Promise<Map<string, Stats>> {
+    return this.#everyNode(async (node) => parseStats(await node.send(commands.stats.request(args))));
+  }
+
+  /** Each node's version, by node name. */
+  version(): Promise<Map<string, string>> {
+    return this.#everyNode((node) => node.send(commands.version.request()));
+  }
+
+  /** Invalidates every item on every node. */
+  async flushAll(delay?: number): Promise<void> {
+    await this.#everyNode((node) => node.send(commands.flushAll.request(delay, false)));
+  }
+
+  async verbosity(level: number): Promise<void> {
+    await this.#everyNode((node) => node.send(commands.verbosity.request(level, false)));
+  }
+
+  async cacheMemlimit(megabytes: number): Promise<void> {
+    await this.#everyNode((node) => node.send(commands.cacheMemlimit.request(megabytes, false)));
+  }
+
+  /** Asks every node to exit (they must run with `-A`). */
+  async shutdown(graceful = false): Promise<void> {
+    await this.#everyNode(async (node) => {
+      try {
+        await node.send(commands.shutdown.request(graceful));
+      } catch (error) {
+        if (!(error instanceof MemcacheUnexpectedCloseError)) throw error;
+      }
+    });
+  }
+
+  async quit(): Promise<void> {
+    await Promise.all(this.allNodes().map((node) => node.quit()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.allNodes().map((node) => node.close()));
+  }
+}
+
+/** Where keys go when no server is configured: every request fails with a clear error. */
+const NO_NODE: ServerNode = {
+  name: '(no server)',
+  send: () => Promise.reject(new MemcacheConnectionError('HashClient has no server available for this key')),
+  quit: async () => {},
+  close: async () => {},
+};

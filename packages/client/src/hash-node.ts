@@ -1,0 +1,114 @@
+import {
+  type EncodedRequest,
+  MemcacheConnectionError,
+  MemcacheTimeoutError,
+  MemcacheUnexpectedCloseError,
+} from '@mc/protocol';
+import type { ConnectionGroup } from './connection-group.js';
+import type { ServerNode } from './server-node.js';
+
+/** How HashClient decides that a node is dead, and for how long. */
+export interface FailurePolicy {
+  /** Failures within `retryTimeout` that mark a node dead (default 2). */
+  retryAttempts: number;
+  /** The window, in ms, in which those failures must fall (default 1000). */
+  retryTimeout: number;
+  /** How long, in ms, a dead node is left alone before one request probes it (default 60000). */
+  deadTimeout: number;
+  /** Told when a node dies or comes back, so HashClient can move keys under `failover`. */
+  onStateChange(node: HashNode, alive: boolean): void;
+}
+
+/** The failures that say something about the node rather than about the request. */
+function isNodeFailure(error: unknown): boolean {
+  return (
+    error instanceof MemcacheConnectionError ||
+    error instanceof MemcacheTimeoutError ||
+    error instanceof MemcacheUnexpectedCloseError
+  );
+}
+
+/**
+ * A server as HashClient sees it: its sockets plus a health record.
+ *
+ *   alive ──(retryAttempts failures within retryTimeout)──▶ dead
+ *     ▲                                                      │ deadTimeout passes
+ *     └────────────── probe succeeds ◀── probing ◀───────────┘
+ *                                          │ probe fails
+ *                                          └──────────────▶ dead (for another deadTimeout)
+ *
+ * While dead, requests are refused at once with a MemcacheConnectionError, without touching
+ * the network, so a dead node costs its callers nothing but the miss.
+ */
+export class HashNode implements ServerNode {
+  readonly name: string;
+  readonly group: ConnectionGroup;
+  readonly #policy: FailurePolicy;
+  #failures: number[] = [];
+  #deadUntil = 0;
+  #probing = false;
+
+  constructor(group: ConnectionGroup, policy: FailurePolicy) {
+    this.group = group;
+    this.name = group.name;
+    this.#policy = policy;
+  }
+
+  /** True while the node is marked dead and not yet due for a probe. */
+  get dead(): boolean {
+    return this.#deadUntil !== 0;
+  }
+
+  async send<T>(request: EncodedRequest<T>): Promise<T> {
+    let probe = false;
+    if (this.#deadUntil !== 0) {
+      if (this.#probing || Date.now() < this.#deadUntil) {
+        throw new MemcacheConnectionError(
+          `${this.name} is marked dead; retrying after ${new Date(this.#deadUntil).toISOString()}`,
+        );
+      }
+      probe = true;
+      this.#probing = true;
+    }
+    try {
+      const result = await this.group.send(request);
+      if (probe) this.#revive();
+      return result;
+    } catch (error) {
+      if (probe) {
+        this.#probing = false;
+        this.#deadUntil = Date.now() + this.#policy.deadTimeout;
+      } else if (isNodeFailure(error)) {
+        this.#recordFailure();
+      }
+      throw error;
+    }
+  }
+
+  #recordFailure(): void {
+    const now = Date.now();
+    const windowStart = now - this.#policy.retryTimeout;
+    this.#failures = this.#failures.filter((time) => time >= windowStart);
+    this.#failures.push(now);
+    if (this.#failures.length >= this.#policy.retryAttempts && this.#deadUntil === 0) {
+      this.#deadUntil = now + this.#policy.deadTimeout;
+      this.#failures = [];
+      this.#policy.onStateChange(this, false);
+    }
+  }
+
+  #revive(): void {
+    this.#probing = false;
+    this.#deadUntil = 0;
+    this.#failures = [];
+    this.#policy.onStateChange(this, true);
+  }
+
+  quit(): Promise<void> {
+    return this.group.quit();
+  }
+
+  close(): Promise<void> {
+    return this.group.close();
+  }
+}

@@ -1,0 +1,23 @@
+import {
+  MemcacheClientError,
+  MemcacheConnectionError,
+  MemcacheIllegalInputError,
+  MemcacheProtocolError,
+  MemcacheServerError,
+  MemcacheTimeoutError,
+} from '@mc/protocol';
+
+/**
+ * Which failures `ignoreErrors` may turn into misses: the network's and the server's. Illegal
+ * input is a bug in the caller and always surfaces, as does a value that cannot be decoded.
+ */
+export function isIgnorableError(error: unknown): boolean {
+  if (error instanceof MemcacheIllegalInputError) return false;
+  return (
+    error instanceof MemcacheConnectionError ||
+    error instanceof MemcacheTimeoutError ||
+    error instanceof MemcacheServerError ||
+    error instanceof MemcacheProtocolError ||
+    error instanceof MemcacheClientError
+  );
+}

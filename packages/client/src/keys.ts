@@ -1,0 +1,53 @@
+import { type Key, MemcacheIllegalInputError } from '@mc/protocol';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Rejects what is neither a string nor bytes before it can reach the encoder. */
+export function assertKey(key: unknown): asserts key is Key {
+  if (typeof key !== 'string' && !(key instanceof Uint8Array)) {
+    throw new MemcacheIllegalInputError(`a key must be a string or a Uint8Array, got ${typeof key}`);
+  }
+}
+
+/**
+ * The key as it travels: prefix and key joined, so the 250-byte limit the encoder checks is
+ * the one the server sees.
+ */
+export function prefixKey(prefix: string, key: Key): Key {
+  assertKey(key);
+  // An empty key is a caller's bug even when a prefix would make the wire key non-empty.
+  if (key.length === 0) throw new MemcacheIllegalInputError('a key must not be empty');
+  if (prefix === '') return key;
+  if (typeof key === 'string') return prefix + key;
+  const prefixBytes = encoder.encode(prefix);
+  const joined = new Uint8Array(prefixBytes.byteLength + key.byteLength);
+  joined.set(prefixBytes, 0);
+  joined.set(key, prefixBytes.byteLength);
+  return joined;
+}
+
+/** A key as multi-key results name it: strings as given, bytes decoded as UTF-8. */
+export function keyToString(key: Key): string {
+  return typeof key === 'string' ? key : decoder.decode(key);
+}
+
+/**
+ * The wire form of a key as a latin1 string (one char per byte), so a VALUE line's key bytes
+ * can be matched to the requested key without decoding UTF-8 on the hot path.
+ */
+export function wireKeyId(key: Key): string {
+  if (typeof key === 'string') {
+    // ASCII keys (the common case) are their own latin1 form.
+    for (let index = 0; index < key.length; index++) {
+      if (key.charCodeAt(index) > 0x7f) return Buffer.from(key, 'utf8').toString('latin1');
+    }
+    return key;
+  }
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+}
+
+/** The latin1 id of key bytes received from the server (see wireKeyId). */
+export function bytesKeyId(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}

@@ -1,0 +1,15 @@
+import type { EncodedRequest } from '@mc/protocol';
+
+/**
+ * One memcached server as the clients see it: somewhere to send encoded requests. Client has
+ * one; HashClient has many and decides, per key, which one answers. Keeping this seam small
+ * is what lets both share every command method.
+ */
+export interface ServerNode {
+  /** The server's name: `host:port`, `[v6]:port` or the socket path. */
+  readonly name: string;
+  send<T>(request: EncodedRequest<T>): Promise<T>;
+  /** Says `quit` on every socket, then closes them. */
+  quit(): Promise<void>;
+  close(): Promise<void>;
+}
