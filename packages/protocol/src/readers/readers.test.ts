@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { commands } from '../commands.js';
+import { MemcacheClientError, MemcacheProtocolError, MemcacheServerError } from '../errors.js';
+import type { Frame } from '../types.js';
+
+const value = (key: string, data: string): Frame => ({
+  kind: 'value',
+  key: Buffer.from(key),
+  flags: 0,
+  cas: undefined,
+  data: Buffer.from(data),
+});
+const status = (word: 'STORED' | 'NOT_FOUND' | 'OK' | 'DELETED'): Frame => ({ kind: 'status', status: word });
+const meta = (code: 'HD' | 'EN' | 'MN' | 'VA' | 'NF', flags: Record<string, string> = {}): Frame => ({
+  kind: 'meta',
+  code,
+  flags: new Map(Object.entries(flags)),
+  data: undefined,
+});
+const serverError: Frame = {
+  kind: 'error',
+  error: new MemcacheServerError('SERVER_ERROR out of memory', { response: 'SERVER_ERROR out of memory' }),
+  reset: true,
+};
+
+describe('reply readers', () => {
+  it('collect VALUE frames until END', () => {
+    const reader = commands.get.request(['a', 'b']).reader!;
+    expect(reader.push(value('a', '1'))).toBe(false);
+    expect(reader.push(value('b', '2'))).toBe(false);
+    expect(reader.push({ kind: 'end' })).toBe(true);
+    expect(reader.result().map((hit) => Buffer.from(hit.value).toString())).toEqual(['1', '2']);
+  });
+
+  it('end a retrieval with an error line and drop the earlier hits', () => {
+    const reader = commands.get.request(['a', 'b']).reader!;
+    reader.push(value('a', '1'));
+    expect(reader.push(serverError)).toBe(true);
+    expect(() => reader.result()).toThrow(MemcacheServerError);
+  });
+
+  it('settle with MemcacheProtocolError when a frame does not fit the command', () => {
+    const cases: Array<[() => { push(frame: Frame): boolean; result(): unknown }, Frame]> = [
+      [() => commands.get.request(['a']).reader!, status('STORED')],
+      [() => commands.set.request('k', new Uint8Array(0), 0, 0, false).reader!, status('DELETED')],
+      [() => commands.set.request('k', new Uint8Array(0), 0, 0, false).reader!, { kind: 'end' }],
+      [() => commands.incr.request('k', 1n, false).reader!, status('STORED')],
+      [() => commands.version.request().reader!, status('OK')],
+      [() => commands.stats.request([]).reader!, value('a', '1')],
+      [() => commands.flushAll.request(undefined, false).reader!, status('STORED')],
+      [() => commands.shutdown.request(false).reader!, status('OK')],
+      [() => commands.metaGet.request('k', {}).reader!, meta('NF')],
+      [() => commands.metaNoop.request().reader!, meta('HD')],
+      [() => commands.metaSet.request('k', new Uint8Array(0), {}).reader!, { kind: 'end' }],
+    ];
+    for (const [make, frame] of cases) {
+      const reader = make();
+      expect(reader.push(frame)).toBe(true);
+      expect(() => reader.result()).toThrow(MemcacheProtocolError);
+    }
+  });
+
+  it('refuse to answer before the reply is complete', () => {
+    const reader = commands.get.request(['a']).reader!;
+    reader.push(value('a', '1'));
+    expect(() => reader.result()).toThrow(MemcacheProtocolError);
+    expect(() => commands.version.request().reader!.result()).toThrow(MemcacheProtocolError);
+    expect(() => commands.stats.request([]).reader!.result()).toThrow(MemcacheProtocolError);
+  });
+
+  it('turn status words into results', () => {
+    const read = <T>(reader: { push(frame: Frame): boolean; result(): T } | undefined, frame: Frame) => {
+      reader!.push(frame);
+      return reader!.result();
+    };
+    expect(read(commands.delete.request('k', false).reader, status('DELETED'))).toBe(true);
+    expect(read(commands.delete.request('k', false).reader, status('NOT_FOUND'))).toBe(false);
+    expect(read(commands.incr.request('k', 1n, false).reader, status('NOT_FOUND'))).toBeUndefined();
+    expect(read(commands.incr.request('k', 1n, false).reader, { kind: 'number', value: 9n })).toBe(9n);
+    expect(read(commands.verbosity.request(1, false).reader, status('OK'))).toBeUndefined();
+    const clientError: Frame = {
+      kind: 'error',
+      error: new MemcacheClientError('CLIENT_ERROR x', { response: 'CLIENT_ERROR x' }),
+      reset: true,
+    };
+    expect(() => read(commands.incr.request('k', 1n, false).reader, clientError)).toThrow(
+      MemcacheClientError,
+    );
+  });
+
+  it('let quiet meta readers pass on frames that are not theirs', () => {
+    const reader = commands.metaGet.request('k', { quiet: true, opaque: 'a', value: true }).reader!;
+    expect(reader.accepts!(meta('MN'))).toBe(false);
+    expect(reader.accepts!(meta('EN'))).toBe(false);
+    expect(reader.accepts!(meta('HD', { O: 'b' }))).toBe(false);
+    expect(reader.accepts!(meta('HD', { O: 'a' }))).toBe(true);
+    expect(reader.accepts!(serverError)).toBe(true);
+    expect(reader.accepts!({ kind: 'end' })).toBe(false);
+    // Settled without a frame: the hidden nominal reply.
+    expect(reader.result()).toEqual({ code: 'EN', flags: new Map(), value: undefined });
+
+    const deletion = commands.metaDelete.request('k', { quiet: true, opaque: '1' }).reader!;
+    expect(deletion.accepts!(meta('HD', { O: '1' }))).toBe(false);
+    expect(deletion.accepts!(meta('NF', { O: '1' }))).toBe(true);
+    deletion.push(meta('NF', { O: '1' }));
+    expect(deletion.result().code).toBe('NF');
+  });
+});

@@ -1,0 +1,392 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  MemcacheClientError,
+  MemcacheConnectionError,
+  MemcacheProtocolError,
+  MemcacheServerError,
+  MemcacheUnknownCommandError,
+} from './errors.js';
+import { ResponseParser } from './response-parser.js';
+import { byteByByte, splitAt } from './test-support/replay.js';
+import type { Frame } from './types.js';
+
+const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+
+function parse(pieces: readonly Uint8Array[]): Frame[] {
+  const parser = new ResponseParser();
+  const frames: Frame[] = [];
+  for (const piece of pieces) parser.feed(piece, (frame) => frames.push(frame));
+  expect(parser.buffered).toBe(0);
+  return frames;
+}
+
+/** Frames as plain data, so runs with different splits compare equal. */
+function plain(frames: readonly Frame[]): unknown[] {
+  return frames.map((frame) => {
+    switch (frame.kind) {
+      case 'value':
+        return {
+          ...frame,
+          key: Buffer.from(frame.key).toString('latin1'),
+          data: Buffer.from(frame.data).toString('latin1'),
+        };
+      case 'meta':
+        return {
+          ...frame,
+          flags: [...frame.flags],
+          data: frame.data && Buffer.from(frame.data).toString('latin1'),
+          key: frame.key && Buffer.from(frame.key).toString('latin1'),
+        };
+      case 'error':
+        return { kind: 'error', type: frame.error.name, response: frame.error.response, reset: frame.reset };
+      default:
+        return frame;
+    }
+  });
+}
+
+/** Parses `reply` whole, byte by byte and at random split points; all must agree. */
+function parseEveryWay(reply: Uint8Array): unknown[] {
+  const whole = plain(parse([reply]));
+  expect(plain(parse(byteByByte(reply)))).toEqual(whole);
+  fc.assert(
+    fc.property(fc.array(fc.nat({ max: reply.length }), { maxLength: 20 }), (offsets) => {
+      expect(plain(parse(splitAt(reply, offsets)))).toEqual(whole);
+    }),
+    { numRuns: 50 },
+  );
+  return whole;
+}
+
+const cases: Array<[string, string, unknown[]]> = [
+  [
+    'a VALUE block and END',
+    'VALUE foo 5 3\r\nbar\r\nEND\r\n',
+    [{ kind: 'value', key: 'foo', flags: 5, cas: undefined, data: 'bar' }, { kind: 'end' }],
+  ],
+  [
+    'VALUE with cas',
+    'VALUE k 4294967295 2 18446744073709551615\r\nab\r\nEND\r\n',
+    [{ kind: 'value', key: 'k', flags: 4294967295, cas: 18446744073709551615n, data: 'ab' }, { kind: 'end' }],
+  ],
+  [
+    'an empty value',
+    'VALUE e 0 0 7\r\n\r\nEND\r\n',
+    [{ kind: 'value', key: 'e', flags: 0, cas: 7n, data: '' }, { kind: 'end' }],
+  ],
+  [
+    'a value holding reply syntax',
+    'VALUE t 0 20\r\n\r\nEND\r\nVALUE x 0 1\r\n\r\nEND\r\n',
+    [
+      { kind: 'value', key: 't', flags: 0, cas: undefined, data: '\r\nEND\r\nVALUE x 0 1\r\n' },
+      { kind: 'end' },
+    ],
+  ],
+  ['STORED', 'STORED\r\n', [{ kind: 'status', status: 'STORED' }]],
+  ['NOT_STORED', 'NOT_STORED\r\n', [{ kind: 'status', status: 'NOT_STORED' }]],
+  ['EXISTS', 'EXISTS\r\n', [{ kind: 'status', status: 'EXISTS' }]],
+  ['NOT_FOUND', 'NOT_FOUND\r\n', [{ kind: 'status', status: 'NOT_FOUND' }]],
+  ['DELETED', 'DELETED\r\n', [{ kind: 'status', status: 'DELETED' }]],
+  ['TOUCHED', 'TOUCHED\r\n', [{ kind: 'status', status: 'TOUCHED' }]],
+  ['OK', 'OK\r\n', [{ kind: 'status', status: 'OK' }]],
+  ['RESET', 'RESET\r\n', [{ kind: 'status', status: 'RESET' }]],
+  ['a number', '42\r\n', [{ kind: 'number', value: 42n }]],
+  ['a padded number', '5   \r\n', [{ kind: 'number', value: 5n }]],
+  ['the largest number', '18446744073709551615\r\n', [{ kind: 'number', value: 18446744073709551615n }]],
+  [
+    'STAT lines',
+    'STAT pid 12\r\nSTAT libevent 2.1.12-stable\r\nSTAT empty \r\nEND\r\n',
+    [
+      { kind: 'stat', name: 'pid', value: '12' },
+      { kind: 'stat', name: 'libevent', value: '2.1.12-stable' },
+      { kind: 'stat', name: 'empty', value: '' },
+      { kind: 'end' },
+    ],
+  ],
+  [
+    'ITEM and PREFIX lines',
+    'ITEM k [2 b; 0 s]\r\nPREFIX app get 1 hit 1 set 0 del 0\r\nEND\r\n',
+    [
+      { kind: 'stat', name: 'k', value: '[2 b; 0 s]' },
+      { kind: 'stat', name: 'app', value: 'get 1 hit 1 set 0 del 0' },
+      { kind: 'end' },
+    ],
+  ],
+  ['VERSION', 'VERSION 1.6.18\r\n', [{ kind: 'version', version: '1.6.18' }]],
+  [
+    'VA with flags',
+    'VA 5 c12 f7 t-1 Oab W\r\nhello\r\n',
+    [
+      {
+        kind: 'meta',
+        code: 'VA',
+        flags: [
+          ['c', '12'],
+          ['f', '7'],
+          ['t', '-1'],
+          ['O', 'ab'],
+          ['W', ''],
+        ],
+        data: 'hello',
+        key: undefined,
+      },
+    ],
+  ],
+  ['VA empty', 'VA 0\r\n\r\n', [{ kind: 'meta', code: 'VA', flags: [], data: '', key: undefined }]],
+  ...(['HD', 'EN', 'NS', 'EX', 'NF', 'MN'] as const).map((code): [string, string, unknown[]] => [
+    code,
+    `${code}\r\n${code} Oq kkey\r\n`,
+    [
+      { kind: 'meta', code, flags: [], data: undefined, key: undefined },
+      {
+        kind: 'meta',
+        code,
+        flags: [
+          ['O', 'q'],
+          ['k', 'key'],
+        ],
+        data: undefined,
+        key: undefined,
+      },
+    ],
+  ]),
+  [
+    'ME',
+    'ME dbg exp=-1 la=3 cas=2 fetch=no cls=1 size=63\r\n',
+    [
+      {
+        kind: 'meta',
+        code: 'ME',
+        flags: [
+          ['exp', '-1'],
+          ['la', '3'],
+          ['cas', '2'],
+          ['fetch', 'no'],
+          ['cls', '1'],
+          ['size', '63'],
+        ],
+        data: undefined,
+        key: 'dbg',
+      },
+    ],
+  ],
+  [
+    'ERROR',
+    'ERROR\r\n',
+    [{ kind: 'error', type: 'MemcacheUnknownCommandError', response: 'ERROR', reset: true }],
+  ],
+  [
+    'ERROR with a message',
+    'ERROR: shutdown not enabled\r\n',
+    [
+      {
+        kind: 'error',
+        type: 'MemcacheUnknownCommandError',
+        response: 'ERROR: shutdown not enabled',
+        reset: false,
+      },
+    ],
+  ],
+  [
+    'too many connections',
+    'ERROR Too many open connections\r\n',
+    [
+      {
+        kind: 'error',
+        type: 'MemcacheConnectionError',
+        response: 'ERROR Too many open connections',
+        reset: true,
+      },
+    ],
+  ],
+  [
+    'CLIENT_ERROR',
+    'CLIENT_ERROR bad data chunk\r\n',
+    [{ kind: 'error', type: 'MemcacheClientError', response: 'CLIENT_ERROR bad data chunk', reset: true }],
+  ],
+  [
+    'CLIENT_ERROR that keeps the stream in step',
+    'CLIENT_ERROR cannot increment or decrement non-numeric value\r\n',
+    [
+      {
+        kind: 'error',
+        type: 'MemcacheClientError',
+        response: 'CLIENT_ERROR cannot increment or decrement non-numeric value',
+        reset: false,
+      },
+    ],
+  ],
+  [
+    'SERVER_ERROR too large',
+    'SERVER_ERROR object too large for cache\r\n',
+    [
+      {
+        kind: 'error',
+        type: 'MemcacheServerError',
+        response: 'SERVER_ERROR object too large for cache',
+        reset: false,
+      },
+    ],
+  ],
+  [
+    'SERVER_ERROR out of memory',
+    'SERVER_ERROR out of memory storing object\r\n',
+    [
+      {
+        kind: 'error',
+        type: 'MemcacheServerError',
+        response: 'SERVER_ERROR out of memory storing object',
+        reset: false,
+      },
+    ],
+  ],
+  [
+    'another SERVER_ERROR',
+    'SERVER_ERROR out of memory writing get response\r\n',
+    [
+      {
+        kind: 'error',
+        type: 'MemcacheServerError',
+        response: 'SERVER_ERROR out of memory writing get response',
+        reset: true,
+      },
+    ],
+  ],
+  [
+    'MEMLIMIT lines',
+    'MEMLIMIT_TOO_SMALL cannot set maxbytes to less than 8m\r\nMEMLIMIT_ADJUST_FAILED input value is megabytes not bytes\r\n',
+    [
+      {
+        kind: 'error',
+        type: 'MemcacheClientError',
+        response: 'MEMLIMIT_TOO_SMALL cannot set maxbytes to less than 8m',
+        reset: false,
+      },
+      {
+        kind: 'error',
+        type: 'MemcacheServerError',
+        response: 'MEMLIMIT_ADJUST_FAILED input value is megabytes not bytes',
+        reset: false,
+      },
+    ],
+  ],
+  [
+    'an error ending a multi-get',
+    'VALUE a 0 1\r\nx\r\nSERVER_ERROR out of memory writing get response\r\n',
+    [
+      { kind: 'value', key: 'a', flags: 0, cas: undefined, data: 'x' },
+      {
+        kind: 'error',
+        type: 'MemcacheServerError',
+        response: 'SERVER_ERROR out of memory writing get response',
+        reset: true,
+      },
+    ],
+  ],
+];
+
+describe('ResponseParser', () => {
+  for (const [name, reply, expected] of cases) {
+    it(`parses ${name} whole, byte by byte and at random split points`, () => {
+      expect(parseEveryWay(bytes(reply))).toEqual(expected);
+    });
+  }
+
+  it('parses every reply kind back to back, split anywhere', () => {
+    const reply = cases.map(([, text]) => text).join('');
+    expect(parseEveryWay(bytes(reply))).toEqual(cases.flatMap(([, , expected]) => expected));
+  });
+
+  it('maps error lines to the typed errors', () => {
+    const frames = parse([
+      bytes('ERROR\r\nERROR Too many open connections\r\nCLIENT_ERROR x\r\nSERVER_ERROR y\r\n'),
+    ]);
+    const errors = frames.map((frame) => (frame.kind === 'error' ? frame.error : undefined));
+    expect(errors[0]).toBeInstanceOf(MemcacheUnknownCommandError);
+    expect(errors[1]).toBeInstanceOf(MemcacheConnectionError);
+    expect(errors[2]).toBeInstanceOf(MemcacheClientError);
+    expect(errors[2]).not.toBeInstanceOf(MemcacheUnknownCommandError);
+    expect(errors[3]).toBeInstanceOf(MemcacheServerError);
+    expect(errors[3]?.response).toBe('SERVER_ERROR y');
+  });
+
+  it('hands out views into the chunk, not copies, when a value arrives whole', () => {
+    const chunk = bytes('VALUE key 0 5\r\nhello\r\nEND\r\n');
+    const [frame] = parse([chunk]);
+    if (frame?.kind !== 'value') throw new Error('expected a value');
+    expect(frame.data.buffer).toBe(chunk.buffer);
+    expect(frame.data.byteOffset).toBe(15);
+    expect(frame.key.buffer).toBe(chunk.buffer);
+  });
+
+  it('reads 1 MB values whole, in 64 KB chunks and byte by byte', () => {
+    const value = new Uint8Array(1024 * 1024).map((_, index) => (index * 7) % 256);
+    const reply = Buffer.concat([bytes('VALUE big 1 1048576\r\n'), value, bytes('\r\nEND\r\n')]);
+    for (const pieces of [
+      [reply],
+      splitAt(
+        reply,
+        Array.from({ length: 17 }, (_, index) => index * 65536),
+      ),
+      byteByByte(reply),
+    ]) {
+      const frames = parse(pieces);
+      expect(frames).toHaveLength(2);
+      const [frame] = frames;
+      if (frame?.kind !== 'value') throw new Error('expected a value');
+      expect(Buffer.from(frame.data).equals(value)).toBe(true);
+    }
+  });
+
+  it('counts the bytes it holds and drops them on reset', () => {
+    const parser = new ResponseParser();
+    const frames: Frame[] = [];
+    parser.feed(bytes('VALUE k 0 10\r\nhello'), (frame) => frames.push(frame));
+    expect(parser.buffered).toBe(5);
+    parser.reset();
+    expect(parser.buffered).toBe(0);
+    parser.feed(bytes('STOR'), (frame) => frames.push(frame));
+    expect(parser.buffered).toBe(4);
+    parser.feed(bytes('ED\r\n'), (frame) => frames.push(frame));
+    expect(frames).toEqual([{ kind: 'status', status: 'STORED' }]);
+    expect(parser.buffered).toBe(0);
+  });
+
+  const garbage: Array<[string, string]> = [
+    ['an unknown line', 'HELLO\r\n'],
+    ['an unknown two-letter code', 'ZZ\r\n'],
+    ['a status word with trailing text', 'STORED x\r\n'],
+    ['an empty line', '\r\n'],
+    ['a bare newline', 'STORED\n'],
+    ['a VALUE line without a size', 'VALUE k 0\r\n'],
+    ['a VALUE line with a bad flag', 'VALUE k x 1\r\na\r\n'],
+    ['a VALUE line with flags over 32 bits', 'VALUE k 4294967296 1\r\na\r\n'],
+    ['a VALUE line with an empty key', 'VALUE  0 1\r\na\r\n'],
+    ['a VALUE line with a bad cas', 'VALUE k 0 1 x\r\na\r\n'],
+    ['a cas over 64 bits', 'VALUE k 0 1 18446744073709551616\r\na\r\n'],
+    ['a data block not followed by \\r\\n', 'VALUE k 0 1\r\nabc\r\n'],
+    ['a number over 64 bits', '18446744073709551616\r\n'],
+    ['a number with letters', '12ab\r\n'],
+    ['a VA line without a size', 'VA\r\n'],
+    ['a VA line with a bad size', 'VA x\r\n'],
+    ['a meta line with an empty flag', 'HD  t1\r\n'],
+    ['an ME line without pairs in form', 'ME k oops\r\n'],
+    ['a STAT line without a name', 'STAT \r\n'],
+  ];
+  for (const [name, reply] of garbage) {
+    it(`throws MemcacheProtocolError on ${name}, however it is split`, () => {
+      expect(() => parse([bytes(reply)])).toThrow(MemcacheProtocolError);
+      expect(() => parse(byteByByte(bytes(reply)))).toThrow(MemcacheProtocolError);
+    });
+  }
+
+  it('throws MemcacheProtocolError on an endless line', () => {
+    const parser = new ResponseParser();
+    expect(() => parser.feed(new Uint8Array(20000).fill(65), () => {})).toThrow(MemcacheProtocolError);
+    const second = new ResponseParser();
+    expect(() => {
+      for (let index = 0; index < 20; index++) second.feed(new Uint8Array(1000).fill(65), () => {});
+    }).toThrow(MemcacheProtocolError);
+  });
+});
