@@ -18,6 +18,7 @@ import { type AuthOptions, authRequest } from './auth-request.js';
 import { openSocket, type SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
 import { RingQueue } from './ring-queue.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface ConnectionOptions {
   /** Milliseconds to open the socket (DNS, TCP, TLS and auth together); default 2000; 0 or Infinity: none. */
@@ -83,8 +84,6 @@ const DEFAULT_TIMEOUT = 5000;
 const DEFAULT_MAX_PENDING = 100_000;
 const DEFAULT_RECONNECT_DELAY = 50;
 const MAX_RECONNECT_DELAY = 1000;
-/** Header text is gathered into one string, written once it reaches this many characters. */
-const TEXT_BATCH = 16 * 1024;
 /** After close(), a socket whose buffered bytes cannot leave (peer frozen) is destroyed after this. */
 const CLOSE_GRACE = 1000;
 
@@ -100,7 +99,7 @@ class PendingRequest {
   settled = false;
 
   constructor(
-    readonly chunks: readonly Chunk[],
+    public chunks: readonly Chunk[] | undefined,
     readonly reader: ReplyReader<unknown> | undefined,
     readonly closesConnection: boolean,
     readonly deadline: number,
@@ -164,6 +163,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #reconnectDelay: number;
   readonly #auth: AuthOptions | undefined;
 
+  readonly #batch = new WriteBatch();
   #flushScheduled = false;
   /** socket.write returned false: wait for 'drain'. */
   #blocked = false;
@@ -574,10 +574,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /**
-   * Writes the waiting requests. Header strings are joined into one string (cheap in V8);
-   * value bytes are written as they are, never copied, and the socket is corked around them
-   * so the whole batch still leaves in one system call. Stops when the socket asks us to
-   * (write() returned false) and resumes on 'drain'.
+   * Writes the waiting requests as one batch (see WriteBatch: joined text, small values
+   * copied, large values passed through). Stops when the socket asks us to (write()
+   * returned false) and resumes on 'drain', so memory is bounded by `maxPending`.
    */
   readonly #flush = (): void => {
     this.#flushScheduled = false;
@@ -585,42 +584,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (socket === undefined || this.#blocked || this.#quitting) return;
     if (this.#state !== 'ready' && this.#state !== 'closing') return;
     const waiting = this.#waiting;
-    let text = '';
-    let corked = false;
-    let writable = true;
-    while (writable && waiting.length > 0) {
+    const batch = this.#batch;
+    batch.begin(socket);
+    while (waiting.length > 0) {
       const entry = waiting.shift()!;
       if (entry.settled) continue; // aborted or timed out before it was written
-      const chunks = entry.chunks;
-      for (let index = 0; index < chunks.length; index++) {
-        const chunk = chunks[index]!;
-        if (typeof chunk === 'string') text += chunk;
-        else {
-          if (!corked) {
-            socket.cork();
-            corked = true;
-          }
-          if (text.length > 0) {
-            socket.write(text);
-            text = '';
-          }
-          writable = socket.write(chunk);
-        }
-      }
-      if (text.length >= TEXT_BATCH) {
-        writable = socket.write(text);
-        text = '';
-      }
+      const chunks = entry.chunks!;
+      entry.chunks = undefined; // the socket holds the bytes now; let large values go early
+      for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
       if (entry.reader !== undefined) this.#inflight.push(entry);
       else this.#succeed(entry, undefined);
       if (entry.closesConnection) {
         this.#quitting = true;
         break;
       }
+      if (batch.full) batch.emit();
+      if (!batch.writable) break;
     }
-    if (text.length > 0) writable = socket.write(text);
-    if (corked) socket.uncork();
-    if (!writable) this.#blocked = true;
+    if (!batch.end()) this.#blocked = true;
     this.#checkDrained();
   };
 

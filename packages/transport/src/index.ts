@@ -1,4 +1,4 @@
-export { type AuthOptions, authRequest } from './auth-request.js';
+export type { AuthOptions } from './auth-request.js';
 export {
   Connection,
   type ConnectionEvents,
@@ -7,4 +7,3 @@ export {
   type SendOptions,
 } from './connection.js';
 export { DEFAULT_PORT, parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
-export { RingQueue } from './ring-queue.js';
