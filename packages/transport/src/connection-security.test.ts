@@ -1,10 +1,4 @@
-import {
-  commands,
-  MemcacheClientError,
-  MemcacheConnectionError,
-  MemcacheError,
-  MemcacheTimeoutError,
-} from '@mc/protocol';
+import { commands, MemcacheClientError, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/protocol';
 import { makeCertificates, startFakeServer, startMemcached } from '@mc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
@@ -70,11 +64,16 @@ describe('Connection over TLS', () => {
       await withCertificate.close();
 
       const without = new Connection(server.address, { tls: { ca: pem.ca } });
-      // With TLS 1.3 the handshake completes on the client before the server rejects it, so
-      // the refusal can come as a connect failure or as the first request's failure.
-      const failure = await without.send(commands.version.request()).catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(MemcacheError);
-      expect(failure).not.toBeInstanceOf(MemcacheTimeoutError);
+      // With TLS 1.3 the handshake completes on the client before the server refuses it.
+      const failures = await Promise.allSettled([
+        without.send(commands.version.request()),
+        without.send(commands.get.request(['a'])),
+      ]);
+      for (const failure of failures) {
+        expect(failure.status).toBe('rejected');
+        expect((failure as PromiseRejectedResult).reason).toBeInstanceOf(MemcacheConnectionError);
+        expect((failure as PromiseRejectedResult).reason.message).toMatch(/TLS|certificate/);
+      }
       without.destroy();
     } finally {
       await server.stop();

@@ -516,6 +516,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #lost(socket: net.Socket, socketError: Error | undefined): void {
     if (socket !== this.#socket) return;
+    const code = (socketError as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_SSL_')) {
+      // The server refused the TLS session (with TLS 1.3, e.g. a missing client certificate
+      // is refused after the client's handshake is done): nothing was processed.
+      const refused = new MemcacheConnectionError(
+        `TLS session with ${this.name} failed: ${socketError!.message}`,
+        {
+          cause: socketError,
+        },
+      );
+      this.#drop(refused, true, refused);
+      return;
+    }
     let outstanding = 0;
     for (let index = 0; index < this.#inflight.length; index++) {
       const entry = this.#inflight.at(index)!;
