@@ -1,3 +1,5 @@
+const encoder = new TextEncoder();
+
 /** A growable output buffer: the pickle encoder appends small pieces and copies once at the end. */
 export class ByteWriter {
   private buffer: Uint8Array;
@@ -37,6 +39,25 @@ export class ByteWriter {
     for (let index = 0; index < text.length; index++) this.buffer[this.length++] = text.charCodeAt(index);
   }
 
+  /**
+   * A length-prefixed UTF-8 string, encoded straight into the buffer: room for the worst case
+   * is reserved, the prefix patched once the real length is known. Returns false, writing
+   * nothing, when the text needs more than `prefix` can count: the caller picks a wider prefix.
+   */
+  utf8WithLength(text: string, prefix: 1 | 4): boolean {
+    this.reserve(prefix + text.length * 3);
+    const start = this.length + prefix;
+    const { written } = encoder.encodeInto(text, this.buffer.subarray(start));
+    if (prefix === 1) {
+      if (written > 0xff) return false;
+      this.buffer[this.length] = written;
+    } else {
+      this.view.setUint32(this.length, written, true);
+    }
+    this.length = start + written;
+    return true;
+  }
+
   uint16(value: number): void {
     this.reserve(2);
     this.view.setUint16(this.length, value, true);
@@ -59,6 +80,11 @@ export class ByteWriter {
     this.reserve(8);
     this.view.setFloat64(this.length, value, false);
     this.length += 8;
+  }
+
+  /** Takes back the last `count` bytes. */
+  rewind(count: number): void {
+    this.length -= count;
   }
 
   /** The bytes written so far, as a copy of exactly that length. */

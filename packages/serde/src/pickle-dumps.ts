@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { MemcacheIllegalInputError } from '@mc/protocol';
 import { ByteWriter } from './byte-writer.js';
 import { BATCH_SIZE, HIGHEST_PICKLE_PROTOCOL, MAX_PICKLE_DEPTH, OP } from './pickle-opcodes.js';
-import { encodeUtf8 } from './utf8.js';
+import { encodeUtf8, hasLoneSurrogate } from './utf8.js';
 
 /** The pickle protocols pickleDumps can write: 2 is the oldest Python 3 reads natively from Python 2. */
 export type PickleProtocol = 2 | 3 | 4 | 5;
@@ -132,15 +132,21 @@ class Pickler {
   }
 
   private saveString(value: string): void {
-    const bytes = encodeUtf8(value);
-    if (this.protocol >= 4 && bytes.length < 0x100) {
-      this.writer.byte(OP.SHORT_BINUNICODE);
-      this.writer.byte(bytes.length);
-    } else {
+    if (hasLoneSurrogate(value)) {
+      // Python keeps lone surrogates in pickles as `surrogatepass` UTF-8; TextEncoder would not.
+      const bytes = encodeUtf8(value);
       this.writer.byte(OP.BINUNICODE);
       this.writer.uint32(bytes.length);
+      this.writer.bytes(bytes);
+      return;
     }
-    this.writer.bytes(bytes);
+    if (this.protocol >= 4 && value.length <= 0xff) {
+      this.writer.byte(OP.SHORT_BINUNICODE);
+      if (this.writer.utf8WithLength(value, 1)) return;
+      this.writer.rewind(1);
+    }
+    this.writer.byte(OP.BINUNICODE);
+    this.writer.utf8WithLength(value, 4);
   }
 
   private saveBytes(value: Uint8Array): void {

@@ -100,8 +100,12 @@ class Unpickler {
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, unknown>();
 
+  /** The input as a Buffer, for its native string slicing. */
+  private readonly text: Buffer;
+
   constructor(private readonly input: Uint8Array) {
     this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+    this.text = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   }
 
   load(): PickleValue {
@@ -180,11 +184,11 @@ class Unpickler {
       case OP.UNICODE:
         return decodeRawUnicodeEscape(this.lineBytes());
       case OP.SHORT_BINUNICODE:
-        return decodeUtf8SurrogatePass(this.take(this.uint8()), 'pickled string');
+        return this.string(this.uint8());
       case OP.BINUNICODE:
-        return decodeUtf8SurrogatePass(this.take(this.length32()), 'pickled string');
+        return this.string(this.length32());
       case OP.BINUNICODE8:
-        return decodeUtf8SurrogatePass(this.take(this.length64()), 'pickled string');
+        return this.string(this.length64());
       case OP.SHORT_BINBYTES:
         return this.copy(this.uint8());
       case OP.BINBYTES:
@@ -372,6 +376,25 @@ class Unpickler {
     this.need(count);
     this.position += count;
     return this.input.subarray(this.position - count, this.position);
+  }
+
+  /** UTF-8 text; short ASCII strings, the common case, skip validation and a view allocation. */
+  private string(count: number): string {
+    this.need(count);
+    const start = this.position;
+    const end = start + count;
+    this.position = end;
+    if (count <= 64) {
+      let ascii = true;
+      for (let index = start; index < end; index++) {
+        if (this.input[index]! >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return this.text.toString('latin1', start, end);
+    }
+    return decodeUtf8SurrogatePass(this.input.subarray(start, end), 'pickled string');
   }
 
   /** Bytes the caller may keep, independent of the input buffer. */
@@ -580,18 +603,21 @@ class Converter {
     }
     const object: { [key: string]: PickleValue } = {};
     this.done.set(value, object);
-    for (const [key, item] of dict.entries) {
+    // forEach, not for-of: no [key, value] pair is allocated per entry.
+    dict.entries.forEach((item, key) => {
       const converted = this.convert(item, depth + 1);
       // A "__proto__" key must stay data, not replace the object's prototype.
-      if (key === '__proto__')
+      if (key === '__proto__') {
         Object.defineProperty(object, key, {
           value: converted,
           enumerable: true,
           writable: true,
           configurable: true,
         });
-      else object[key as string] = converted;
-    }
+      } else {
+        object[key as string] = converted;
+      }
+    });
     return object;
   }
 }
