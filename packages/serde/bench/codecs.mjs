@@ -80,7 +80,10 @@ const header = ['codec'];
 for (const [name] of payloads) header.push(`${name} stored B`, `${name} enc MB/s`, `${name} dec MB/s`);
 const table = [header, ...rows];
 const widths = header.map((_, column) => Math.max(...table.map((row) => row[column].length)));
-const line = (row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ');
+const line = (row) =>
+  row
+    .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+    .join(' | ');
 console.log(`Node ${process.version}, ${MEASURE_MS} ms per measurement; MB/s of the value's JSON size`);
 console.log(line(header));
 console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));

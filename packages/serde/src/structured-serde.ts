@@ -1,22 +1,7 @@
 import v8 from 'node:v8';
-import { MemcacheDeserializeError, MemcacheIllegalInputError } from '@mc/protocol';
 import { FLAG_STRUCTURED } from './flags.js';
-import { type OwnFormat, readValue } from './read-value.js';
-import { refuseUnstorable } from './refuse-unstorable.js';
-import type { CacheValue, Serde, SerializedValue } from './serde.js';
-
-const structured: OwnFormat = {
-  flag: FLAG_STRUCTURED,
-  decode(value) {
-    try {
-      return v8.deserialize(value);
-    } catch (error) {
-      throw new MemcacheDeserializeError('The value is not a V8 structured clone this Node.js can read', {
-        cause: error,
-      });
-    }
-  },
-};
+import { formatSerde } from './format-serde.js';
+import type { CacheValue, Serde } from './serde.js';
 
 /**
  * Every value through `node:v8` (the structured clone algorithm) under FLAG_STRUCTURED (128):
@@ -24,18 +9,10 @@ const structured: OwnFormat = {
  * cycles and shared references all survive. Only Node.js reads it, and only a Node.js at least
  * as new as the writer. Reads the shared formats too (bytes, text, integers, pickle, JSON).
  */
-export const structuredSerde: Serde<CacheValue> = {
-  serialize(_key: string, value: CacheValue): SerializedValue {
-    refuseUnstorable(value, 'structuredSerde');
-    try {
-      return { value: v8.serialize(value), flags: FLAG_STRUCTURED };
-    } catch (error) {
-      throw new MemcacheIllegalInputError(`The value cannot be cloned: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  },
-  deserialize(_key: string, value: Uint8Array, flags: number): CacheValue {
-    return readValue(value, flags, structured) as CacheValue;
-  },
-};
+export const structuredSerde: Serde<CacheValue> = formatSerde({
+  name: 'structuredSerde',
+  format: 'V8 structured-clone data',
+  flag: FLAG_STRUCTURED,
+  encode: (value) => v8.serialize(value),
+  decode: (value) => v8.deserialize(value),
+});
