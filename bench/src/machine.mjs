@@ -14,6 +14,8 @@ export function describeMachine() {
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
     system: `${os.type()} ${os.release()}`,
     node: process.version,
+    // Other work on a 2-core machine moves every figure; the load says how much there was.
+    loadAverage: os.loadavg()[0].toFixed(2),
     memcached,
   };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMemcached } from '@mc/test-utils';
 import { bestRound } from './best-round.mjs';
+import { describeError } from './describe-error.mjs';
 import { probeBinary } from './probe-binary.mjs';
 import {
   mcClient,
@@ -24,6 +25,7 @@ import { measure } from './measure.mjs';
 import { packageVersion } from './package-version.mjs';
 import { parseOptions, USAGE } from './parse-options.mjs';
 import { WORKLOADS } from './workloads.mjs';
+import { withDeadline } from './with-deadline.mjs';
 
 const CLIENTS = [
   mcClient,
@@ -36,6 +38,10 @@ const CLIENTS = [
 const README = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'README.md');
 const START_MARK = '<!-- bench-results:start -->';
 const END_MARK = '<!-- bench-results:end -->';
+
+// Preload, read-back and the last in-flight requests after the stop fit easily in the slack.
+const OPEN_DEADLINE_MS = 10_000;
+const RUN_SLACK_MS = 30_000;
 
 const progress = (text) => process.stderr.write(`${text}\n`);
 
@@ -57,13 +63,13 @@ async function prepareEntries(definitions, server) {
     const name = definition.displayName ?? `${definition.packageName} ${version ?? ''}`.trim();
     const entry = { id: definition.id, name, role: definition.role, definition, version };
     try {
-      const client = await definition.open(server);
+      const client = await withDeadline(definition.open(server), OPEN_DEADLINE_MS, `open ${name}`);
       entry.emulatedMulti = client.emulatedMulti;
       entry.binary = await probeBinary(client, `bench:${definition.id}:binary`);
       await closeQuietly(client);
       entries.push(entry);
     } catch (error) {
-      entry.skipped = error instanceof Error ? error.message : String(error);
+      entry.skipped = describeError(error);
       progress(`- ${name}: skipped, ${entry.skipped}`);
       entries.push(entry);
     }
@@ -86,14 +92,16 @@ async function runRounds(entries, workloads, server, options) {
         let result;
         let client;
         try {
-          client = await entry.definition.open(server);
-          result = await measure(client, workload, spaces.get(entry.id), {
-            ...options,
-            serverPid: server.pid,
-          });
+          client = await withDeadline(entry.definition.open(server), OPEN_DEADLINE_MS, 'open');
+          const settings = { ...options, serverPid: server.pid };
+          const budget = options.warmupMs + options.durationMs + RUN_SLACK_MS;
+          result = await withDeadline(
+            measure(client, workload, spaces.get(entry.id), settings),
+            budget,
+            'run',
+          );
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          result = { opsPerSecond: 0, problems: 1, problem: `error: ${message}` };
+          result = { opsPerSecond: 0, problems: 1, problem: `error: ${describeError(error)}` };
         } finally {
           if (client) await closeQuietly(client);
         }
@@ -119,7 +127,7 @@ function report(entries, workloads, figuresByWorkload, options, machine) {
   const active = entries.filter((entry) => !entry.skipped);
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cpu}, ${machine.memory}, ${machine.system}; ` +
-      `Node ${machine.node}; ${machine.memcached} (1 thread, loopback).`,
+      `Node ${machine.node}; ${machine.memcached} (1 thread, loopback); load average ${machine.loadAverage} at the start.`,
     `Best of ${options.rounds} alternating round(s), ${options.durationMs} ms measured after ${options.warmupMs} ms ` +
       'warm-up per client and workload; p50/p99 are per-request latencies; CPU is the client process only, ' +
       "server is memcached's CPU per operation.",
@@ -162,7 +170,9 @@ function writeReadme(markdown) {
   const updated = `${text.slice(0, start + START_MARK.length)}\n${markdown}\n${text.slice(end)}`;
   fs.writeFileSync(README, updated);
   // The repository's lint formats markdown too: leave the tables the way biome pads them.
-  const formatted = spawnSync('npx', ['--no-install', 'biome', 'format', '--write', README], { stdio: 'ignore' });
+  const formatted = spawnSync('npx', ['--no-install', 'biome', 'format', '--write', README], {
+    stdio: 'ignore',
+  });
   if (formatted.status !== 0) progress('note: biome could not format README.md; run npm run format');
 }
 
@@ -186,7 +196,9 @@ async function main() {
     progress(
       `${runs} runs of ${options.warmupMs} + ${options.durationMs} ms: about ${Math.ceil((runs * (options.warmupMs + options.durationMs + 80)) / 1000)} s`,
     );
+    const started = Date.now();
     const figures = await runRounds(entries, workloads, server, options);
+    progress(`measured in ${Math.round((Date.now() - started) / 1000)} s`);
     const markdown = report(entries, workloads, figures, options, machine);
     console.log(`\n${markdown}`);
     if (options.json) {

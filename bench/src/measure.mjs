@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { percentile } from './percentile.mjs';
 import { processCpuMicros } from './process-cpu.mjs';
+import { describeError } from './describe-error.mjs';
 import { sameValue } from './key-space.mjs';
 
 // One buffer for all latency samples, reused by every run: recording a sample is a store
@@ -66,7 +67,7 @@ export async function measure(client, workload, space, { warmupMs, durationMs, s
       try {
         outcome = await workload.operation(client, counter++, space);
       } catch (error) {
-        outcome = `error: ${error instanceof Error ? error.message : String(error)}`;
+        outcome = `error: ${describeError(error)}`;
       }
       const finished = performance.now();
       if (outcome !== undefined) {

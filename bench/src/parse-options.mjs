@@ -5,8 +5,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=get,set] [--clients=mc,
   --only        workloads: seq-get, get, set, multi-get, large-get, large-set, mix
   --clients     mc, raw, memjs, memcached, memcache-client, memcache
   --rounds      rounds, client order reversed every other round (default 3)
-  --duration    measured milliseconds per client and workload (default 1000)
-  --warmup      unmeasured milliseconds before each measurement (default 250)
+  --duration    measured milliseconds per client and workload (default 800)
+  --warmup      unmeasured milliseconds before each measurement (default 200)
   --json        also write the figures to this file
   --readme      put the tables into bench/README.md`;
 
@@ -17,8 +17,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=get,set] [--clients=mc,
 export function parseOptions(argv, known = { workloads: [], clients: [] }) {
   const options = {
     rounds: 3,
-    durationMs: 1000,
-    warmupMs: 250,
+    durationMs: 800,
+    warmupMs: 200,
     workloads: known.workloads,
     clients: known.clients,
     json: undefined,

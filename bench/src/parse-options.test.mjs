@@ -5,7 +5,7 @@ const known = { workloads: ['get', 'set'], clients: ['mc', 'memjs'] };
 
 describe('parseOptions', () => {
   it('defaults to every workload and client, three rounds', () => {
-    expect(parseOptions([], known)).toMatchObject({ rounds: 3, durationMs: 1000, workloads: ['get', 'set'] });
+    expect(parseOptions([], known)).toMatchObject({ rounds: 3, durationMs: 800, workloads: ['get', 'set'] });
   });
 
   it('makes --quick one short round unless told otherwise', () => {

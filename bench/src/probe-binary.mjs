@@ -1,3 +1,4 @@
+import { describeError } from './describe-error.mjs';
 import { sameValue } from './key-space.mjs';
 
 const bytes = Buffer.from(Array.from({ length: 512 }, (_, index) => index % 256));
@@ -17,6 +18,6 @@ export async function probeBinary(client, key) {
     if (value === undefined || value === null) return 'lost (get missed after set)';
     return `corrupted (${typeof value === 'string' ? 'string' : 'bytes'} of ${value.length} back)`;
   } catch (error) {
-    return `error: ${error instanceof Error ? error.message : String(error)}`;
+    return `error: ${describeError(error)}`;
   }
 }

@@ -8,6 +8,9 @@ export const memcacheClient = {
   role: 'peer',
   async open(server) {
     const client = new Memcache(`${server.host}:${server.port}`);
+    // Its lazy connect races: every command issued before the first connect completes opens a
+    // socket of its own, and disconnect() closes only one of them. Connect first.
+    await client.connect();
     return {
       get: (key) => client.get(key),
       set: (key, value) => client.set(key, value),
