@@ -47,16 +47,78 @@ export function makeCertificates(): Certificates {
       '',
     ].join('\n'),
   );
-  const key = (name: string) => run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(name));
+  const key = (name: string) =>
+    run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(name));
   key('ca.key');
-  run('req', '-x509', '-new', '-key', file('ca.key'), '-subj', '/CN=mc test CA', '-days', '2', '-out', file('ca.pem'), '-config', config, '-extensions', 'ca');
+  run(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    file('ca.key'),
+    '-subj',
+    '/CN=mc test CA',
+    '-days',
+    '2',
+    '-out',
+    file('ca.pem'),
+    '-config',
+    config,
+    '-extensions',
+    'ca',
+  );
   for (const name of ['server', 'client']) {
     key(`${name}.key`);
-    run('req', '-new', '-key', file(`${name}.key`), '-subj', `/CN=${name === 'server' ? 'localhost' : 'mc test client'}`, '-out', file(`${name}.csr`), '-config', config);
-    run('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-out', file(`${name}.pem`), '-extfile', config, '-extensions', 'ext');
+    run(
+      'req',
+      '-new',
+      '-key',
+      file(`${name}.key`),
+      '-subj',
+      `/CN=${name === 'server' ? 'localhost' : 'mc test client'}`,
+      '-out',
+      file(`${name}.csr`),
+      '-config',
+      config,
+    );
+    run(
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      file(`${name}.pem`),
+      '-extfile',
+      config,
+      '-extensions',
+      'ext',
+    );
   }
   key('untrusted.key');
-  run('req', '-x509', '-new', '-key', file('untrusted.key'), '-subj', '/CN=localhost', '-days', '2', '-out', file('untrusted.pem'), '-config', config, '-extensions', 'ext');
+  run(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    file('untrusted.key'),
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '2',
+    '-out',
+    file('untrusted.pem'),
+    '-config',
+    config,
+    '-extensions',
+    'ext',
+  );
   const read = (name: string) => fs.readFileSync(file(name), 'utf8');
   cached = {
     dir,
@@ -68,7 +130,13 @@ export function makeCertificates(): Certificates {
     clientKey: file('client.key'),
     untrustedCert: file('untrusted.pem'),
     untrustedKey: file('untrusted.key'),
-    pem: { ca: read('ca.pem'), cert: read('server.pem'), key: read('server.key'), clientCert: read('client.pem'), clientKey: read('client.key') },
+    pem: {
+      ca: read('ca.pem'),
+      cert: read('server.pem'),
+      key: read('server.key'),
+      clientCert: read('client.pem'),
+      clientKey: read('client.key'),
+    },
   };
   return cached;
 }

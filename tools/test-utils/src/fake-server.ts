@@ -15,7 +15,9 @@ export interface FakeServer {
  * An in-process TCP server on a free port that behaves as `onConnection` says: silence,
  * garbage, half replies, faults a real memcached will not produce on demand.
  */
-export async function startFakeServer(onConnection: (socket: net.Socket) => void = () => {}): Promise<FakeServer> {
+export async function startFakeServer(
+  onConnection: (socket: net.Socket) => void = () => {},
+): Promise<FakeServer> {
   const sockets: net.Socket[] = [];
   const waiting: Array<(socket: net.Socket) => void> = [];
   const server = net.createServer((socket) => {

@@ -19,7 +19,9 @@ export function findProgram(name: string): string | undefined {
 export function requireProgram(name: string, debianPackage = name): string {
   const found = findProgram(name);
   if (!found) {
-    throw new Error(`${name} is not installed: run 'npm test' from the repository root, or apt-get install ${debianPackage}`);
+    throw new Error(
+      `${name} is not installed: run 'npm test' from the repository root, or apt-get install ${debianPackage}`,
+    );
   }
   return found;
 }

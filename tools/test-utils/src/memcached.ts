@@ -52,11 +52,12 @@ export interface MemcachedServer {
   output(): string;
 }
 
-
 function authFile(dir: string, auth: NonNullable<MemcachedOptions['auth']>): string {
   const file = path.join(dir, 'auth.txt');
   const entries = Array.isArray(auth) ? auth : [auth];
-  fs.writeFileSync(file, entries.map((entry) => `${entry.username}:${entry.password}\n`).join(''), { mode: 0o600 });
+  fs.writeFileSync(file, entries.map((entry) => `${entry.username}:${entry.password}\n`).join(''), {
+    mode: 0o600,
+  });
   return file;
 }
 
@@ -67,7 +68,14 @@ export async function startMemcached(options: MemcachedOptions = {}): Promise<Me
   const host = options.host ?? '127.0.0.1';
   const port = options.unixSocket ? 0 : (options.port ?? (await freePort(host)));
   const socketPath = options.unixSocket ? path.join(dir, 'memcached.sock') : undefined;
-  const args: string[] = ['-U', '0', '-t', String(options.threads ?? 2), '-m', String(options.memoryMb ?? 64)];
+  const args: string[] = [
+    '-U',
+    '0',
+    '-t',
+    String(options.threads ?? 2),
+    '-m',
+    String(options.memoryMb ?? 64),
+  ];
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('-u', os.userInfo().username);
   if (socketPath) args.push('-s', socketPath, '-a', '0700');
   else args.push('-l', host, '-p', String(port));
@@ -155,6 +163,9 @@ export async function startMemcached(options: MemcachedOptions = {}): Promise<Me
 }
 
 /** Starts several independent memcached nodes, for HashClient tests. */
-export async function startCluster(count: number, options: MemcachedOptions = {}): Promise<MemcachedServer[]> {
+export async function startCluster(
+  count: number,
+  options: MemcachedOptions = {},
+): Promise<MemcachedServer[]> {
   return Promise.all(Array.from({ length: count }, () => startMemcached(options)));
 }

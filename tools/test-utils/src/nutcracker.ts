@@ -42,9 +42,13 @@ export async function startNutcracker(
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(binary, ['-c', config, '-s', String(statsPort), '-a', '127.0.0.1', '-o', path.join(dir, 'log.txt')], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    binary,
+    ['-c', config, '-s', String(statsPort), '-a', '127.0.0.1', '-o', path.join(dir, 'log.txt')],
+    {
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   killOnExit(child);
   await Promise.race([
