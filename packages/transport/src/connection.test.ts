@@ -137,23 +137,25 @@ describe('Connection against memcached', () => {
   });
 
   it('destroy() rejects every outstanding request at once', async () => {
-    const connection = new Connection(server.address);
-    await connection.connect();
-    server.pause();
+    const silent = await startFakeServer();
     try {
+      const connection = new Connection(silent.address);
+      await connection.connect();
       const inFlight = connection.send(commands.version.request());
-      await waitFor(() => connection.pending === 1);
-      await new Promise((resolve) => setTimeout(resolve, 10)); // written by now
+      await waitFor(() => silent.sockets[0]!.bytesRead > 0); // written and received
       connection.destroy();
       await expect(inFlight).rejects.toBeInstanceOf(MemcacheUnexpectedCloseError);
+      expect(connection.state).toBe('closed');
+
       const reason = new Error('shutting down');
-      const later = new Connection(server.address);
+      const later = new Connection(silent.address);
       const queued = later.send(commands.version.request());
       later.destroy(reason);
       await expect(queued).rejects.toBe(reason);
       expect(later.state).toBe('closed');
+      expect(later.pending).toBe(0);
     } finally {
-      server.resume();
+      await silent.close();
     }
   });
 

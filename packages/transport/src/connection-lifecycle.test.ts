@@ -1,0 +1,136 @@
+import {
+  commands,
+  MemcacheConnectionError,
+  MemcacheTimeoutError,
+  MemcacheUnexpectedCloseError,
+} from '@mc/protocol';
+import { closedPort, startFakeServer, startMemcached } from '@mc/test-utils';
+import { describe, expect, it } from 'vitest';
+import { Connection } from './connection.js';
+import { bytes, text, waitFor } from './test-support/requests.js';
+
+describe('Connection lifecycle', () => {
+  it('settles quiet meta requests whose replies the server left out', async () => {
+    const server = await startMemcached();
+    try {
+      const connection = new Connection(server.address);
+      await connection.send(commands.set.request('present', bytes('here'), 0, 0, false));
+      const [present, missing, alsoMissing, noop] = await Promise.all([
+        connection.send(commands.metaGet.request('present', { value: true, quiet: true })),
+        connection.send(commands.metaGet.request('missing', { value: true, quiet: true })),
+        connection.send(commands.metaGet.request('missing2', { value: true, quiet: true })),
+        connection.send(commands.metaNoop.request()),
+      ]);
+      expect(present.code).toBe('VA');
+      expect(text(present.value)).toBe('here');
+      expect(missing.code).toBe('EN');
+      expect(alsoMissing.code).toBe('EN');
+      expect(noop.code).toBe('MN');
+      expect(connection.pending).toBe(0);
+      await connection.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a shutdown in flight succeeds when the server closes', async () => {
+    const server = await startMemcached({ args: ['-A'] });
+    try {
+      const connection = new Connection(server.address);
+      await connection.connect();
+      await expect(connection.send(commands.shutdown.request(false))).resolves.toBeUndefined();
+      await new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
+      connection.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('close() while connecting finishes the accepted requests, then closes', async () => {
+    const server = await startMemcached();
+    try {
+      const connection = new Connection(server.address);
+      const version = connection.send(commands.version.request());
+      expect(connection.state).toBe('connecting');
+      const closed = connection.close();
+      await expect(version).resolves.toMatch(/^\d/);
+      await closed;
+      expect(connection.state).toBe('closed');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('close() while a connect attempt fails resolves and rejects the waiting requests', async () => {
+    const { address } = await closedPort();
+    const connection = new Connection(address);
+    const request = connection.send(commands.version.request());
+    const closed = connection.close();
+    await expect(request).rejects.toBeInstanceOf(MemcacheConnectionError);
+    await closed;
+    expect(connection.state).toBe('closed');
+  });
+
+  it('destroy() while connecting rejects the waiting requests and stands the attempt down', async () => {
+    const fake = await startFakeServer();
+    try {
+      const connection = new Connection(fake.address, { tls: true });
+      const request = connection.send(commands.version.request());
+      const connecting = connection.connect();
+      await waitFor(() => fake.sockets.length === 1);
+      connection.destroy();
+      await expect(request).rejects.toBeInstanceOf(MemcacheConnectionError);
+      await expect(connecting).rejects.toBeInstanceOf(MemcacheConnectionError);
+      expect(connection.state).toBe('closed');
+      expect(connection.pending).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('close() gives up on a frozen peer only through the request deadlines', async () => {
+    const fake = await startFakeServer();
+    try {
+      const connection = new Connection(fake.address, { timeout: 100 });
+      const request = connection.send(commands.version.request());
+      await connection.connect();
+      const closed = connection.close();
+      await expect(request).rejects.toBeInstanceOf(MemcacheTimeoutError);
+      await closed;
+      expect(connection.state).toBe('closed');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('waits reconnectDelay before trying again after a failure', async () => {
+    const { address } = await closedPort();
+    const connection = new Connection(address, { reconnectDelay: 300 });
+    await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(MemcacheConnectionError);
+    const retry = connection.send(commands.version.request());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connection.state).toBe('connecting'); // still in its backoff
+    await expect(retry).rejects.toBeInstanceOf(MemcacheConnectionError);
+    connection.destroy();
+  });
+
+  it('requests written before the server closed fail; requests sent after reconnect', async () => {
+    const fake = await startFakeServer((socket) => {
+      socket.once('data', () => socket.destroy());
+    });
+    try {
+      const connection = new Connection(fake.address);
+      const closes: Array<Error | undefined> = [];
+      connection.on('close', (error) => closes.push(error));
+      await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
+        MemcacheUnexpectedCloseError,
+      );
+      expect(closes).toHaveLength(1);
+      expect(closes[0]).toBeInstanceOf(MemcacheUnexpectedCloseError);
+      expect(connection.state).toBe('idle');
+      connection.destroy();
+    } finally {
+      await fake.close();
+    }
+  });
+});
