@@ -154,6 +154,8 @@ describe('Connection against memcached', () => {
       await expect(queued).rejects.toBe(reason);
       expect(later.state).toBe('closed');
       expect(later.pending).toBe(0);
+      await later.close(); // after destroy(), close() has nothing left to do
+      later.destroy(); // and destroying twice is harmless
     } finally {
       await silent.close();
     }

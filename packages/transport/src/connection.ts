@@ -294,7 +294,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#closed) return this.#closed.promise;
     this.#closed = deferred();
     this.#ending = true;
-    if (this.#state === 'idle') this.#move('closed');
+    if (this.#state === 'closed')
+      this.#closed.resolve(); // destroyed earlier
+    else if (this.#state === 'idle') this.#move('closed');
     else if (this.#state === 'ready') {
       this.#move('closing');
       this.#checkDrained();
