@@ -53,14 +53,15 @@ export interface SendOptions {
  * The life of a connection. Every change goes through one transition function, which checks
  * it against this table:
  *
- *   idle ──send()/connect()──► connecting ──socket (+auth) ok──► ready
- *    ▲                            │  │ failure: waiting requests reject      │
- *    └────────────────────────────┘  │                                       │ socket lost, reset
- *    ▲                               │ close() while connecting              │ or timeout
- *    └───────────────────────────────┼───────────────────────────────────────┘ (then reconnects
- *                                    ▼                                         if requests wait)
- *                    ready ──close()──► closing ──all replies in──► closed
- *   any state ──destroy()──► closed
+ *                send() / connect()             socket open (+ auth)
+ *       idle ─────────────────────► connecting ─────────────────────► ready
+ *        ▲ ▲   connect failed:          │                               │
+ *        │ └── waiting requests reject ─┘                               │
+ *        └───────── socket lost, reset after ERROR, overdue reply ──────┘
+ *                   (reconnects if requests wait; a short backoff after failures)
+ *
+ *   ready ──close()──► closing ──last reply──► closed      idle ──close()──► closed
+ *   connecting ──close()──► (once ready) closing           any ──destroy()──► closed
  */
 export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'closing' | 'closed';
 
@@ -130,7 +131,7 @@ interface Deferred {
  * One memcached connection: connects lazily, pipelines, enforces deadlines, reconnects.
  *
  * The pipeline. `send()` appends to `waiting`; once per tick (process.nextTick) the flush
- * writes every waiting request in one corked write and moves those that expect a reply to
+ * writes every waiting request in one write (WriteBatch) and moves those that expect a reply to
  * `inflight`. Replies arrive in request order, so the parser's frames always belong to the
  * oldest request in flight:
  *
