@@ -32,10 +32,11 @@ export function evaluateTargets(clientId, entries, figuresByWorkload) {
     const met = target.measure === 'cpuPerOp' ? ratio <= target.factor : ratio >= target.factor;
     const unit = target.measure === 'cpuPerOp' ? ' µs/op' : '/s';
     const decimals = target.measure === 'cpuPerOp' ? 2 : 0;
+    // Three places for the CPU ratio, so that 0.502 does not print as a "NOT met" 0.50.
     const text =
       `${target.label}: ${formatNumber(mine[target.measure], decimals)}${unit} vs ` +
       `${best.entry.name} ${formatNumber(best.figure[target.measure], decimals)}${unit} = ` +
-      `${formatNumber(ratio, 2)}x (target ${wanted}): ${met ? 'met' : 'NOT met'}`;
+      `${formatNumber(ratio, target.measure === 'cpuPerOp' ? 3 : 2)}x (target ${wanted}): ${met ? 'met' : 'NOT met'}`;
     return { label: target.label, met, text };
   });
 }

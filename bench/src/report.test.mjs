@@ -57,6 +57,7 @@ describe('evaluateTargets', () => {
     expect(byLabel['concurrent set'].met).toBe(false);
     expect(byLabel['CPU per concurrent get'].met).toBe(true);
     expect(byLabel['CPU per concurrent get'].text).toContain('peer-b');
+    expect(byLabel['CPU per concurrent get'].text).toContain('0.500x');
     expect(byLabel['sequential get'].met).toBeUndefined();
   });
 });
