@@ -9,8 +9,20 @@ import {
 } from '@mc/protocol';
 import { defaultSerde, type Serde } from '@mc/serde';
 import { toExptime } from './expiration.js';
+import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { bytesKeyId, keyToString, prefixKey, wireKeyId } from './keys.js';
+import { MetaCommands } from './meta-commands.js';
+import type {
+  MetaArithmeticOptions,
+  MetaArithmeticResult,
+  MetaDeleteOptions,
+  MetaDeleteResult,
+  MetaGetOptions,
+  MetaGetResult,
+  MetaSetOptions,
+  MetaSetResult,
+} from './meta-options.js';
 import type { ServerNode } from './server-node.js';
 
 /** The value type a serde produces. */
@@ -234,6 +246,89 @@ export abstract class BaseClient<V> {
     const noreply = options?.noreply ?? this.defaultNoreply;
     const request = commands.touch.request(wireKey, toExptime(ttl), noreply);
     return this.#write(key, wireKey, request, noreply ? true : undefined, false);
+  }
+
+  // ---- meta protocol ----
+  // The logic lives in meta-commands.ts and get-or-set.ts (docs/meta.md); these methods only
+  // hand it the client's settings and routing seam.
+
+  #metaLayer: MetaCommands<V> | undefined;
+
+  get #meta(): MetaCommands<V> {
+    this.#metaLayer ??= new MetaCommands<V>({
+      serde: this.serde,
+      keyPrefix: this.keyPrefix,
+      ignoreErrors: this.ignoreErrors,
+      nodeFor: (key, wireKey) => this.nodeFor(key, wireKey),
+      allNodes: () => this.allNodes(),
+    });
+    return this.#metaLayer;
+  }
+
+  /** `mg`: reads what `options` ask for; `undefined` on a miss (unless `vivify` creates the item). */
+  metaGet<const O extends MetaGetOptions = Record<never, never>>(
+    key: Key,
+    options?: O,
+  ): Promise<MetaGetResult<V, O> | undefined> {
+    return this.#meta.get(key, options);
+  }
+
+  /** Many `mg` in one quiet pipeline per node (misses cost no reply); missing keys are absent. */
+  async metaGetMany<const O extends MetaGetOptions = Record<never, never>>(
+    keys: Iterable<Key>,
+    options?: O,
+  ): Promise<Map<string, MetaGetResult<V, O>>> {
+    const unique = new Map<string, Key>();
+    for (const key of keys) unique.set(keyToString(key), key);
+    const results = await Promise.all([...unique.values()].map((key) => this.#meta.get(key, options)));
+    const found = new Map<string, MetaGetResult<V, O>>();
+    [...unique.keys()].forEach((name, index) => {
+      const result = results[index];
+      if (result !== undefined) found.set(name, result);
+    });
+    return found;
+  }
+
+  /** `ms`: stores through the serde; `status` says whether and why not. */
+  metaSet(key: Key, value: V, options?: MetaSetOptions): Promise<MetaSetResult> {
+    return this.#meta.set(key, value, options);
+  }
+
+  /** Many `ms` in one quiet pipeline per node (successes cost no reply); resolves the keys not stored. */
+  async metaSetMany(entries: Entries<V>, options?: MetaSetOptions): Promise<string[]> {
+    const pairs = toPairs(entries);
+    const outcomes = await Promise.allSettled(
+      pairs.map(([key, value]) => this.#meta.set(key, value, options)),
+    );
+    const failed: string[] = [];
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value.status !== 'stored') failed.push(keyToString(pairs[index]![0]));
+    });
+    return failed;
+  }
+
+  /** `md`: deletes, or with `invalidate` marks the item stale so one reader refreshes it. */
+  metaDelete(key: Key, options?: MetaDeleteOptions): Promise<MetaDeleteResult> {
+    return this.#meta.delete(key, options);
+  }
+
+  /** `ma`: incr/decr that can create the counter and return the new value in one round trip. */
+  metaArithmetic(key: Key, options?: MetaArithmeticOptions): Promise<MetaArithmeticResult> {
+    return this.#meta.arithmetic(key, options);
+  }
+
+  /** `mn` on every connection's server: a cheap round trip. */
+  metaNoop(): Promise<void> {
+    return this.#meta.noop();
+  }
+
+  /**
+   * Read-through caching where exactly one caller runs `loader` on a miss or near expiry,
+   * while the others wait briefly or get the current (or stale) value. See docs/meta.md.
+   */
+  getOrSet(key: Key, loader: () => V | Promise<V>, options: GetOrSetOptions): Promise<V> {
+    return getOrSet(this.#meta, key, loader, options);
   }
 
   // ---- internals -------------------------------------------------------------------------

@@ -1,6 +1,21 @@
 export type { CasValue, DefaultValue, DeleteOptions, Entries, ValueOf, WriteOptions } from './base-client.js';
 export { Client, type ClientOptions } from './client.js';
 export { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+export type { GetOrSetOptions } from './get-or-set.js';
+export type {
+  MetaArithmeticOptions,
+  MetaArithmeticResult,
+  MetaDeleteOptions,
+  MetaDeleteResult,
+  MetaGetFields,
+  MetaGetOptions,
+  MetaGetResult,
+  MetaGetState,
+  MetaKeyOptions,
+  MetaSetOptions,
+  MetaSetResult,
+} from './meta-options.js';
+export { MemcacheUnsupportedError } from './meta-unsupported-error.js';
 export { type CustomHasher, HashClient, type HashClientOptions } from './hash-client.js';
 export { type Hasher, KetamaHasher, murmur3_32, RendezvousHasher } from './hashers/index.js';
 export { type ErrorClass, RetryingClient, type RetryingClientOptions } from './retrying-client.js';

@@ -1,0 +1,140 @@
+import { type Key, MemcacheIllegalInputError, type MetaReply } from '@mc/protocol';
+import { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+import type { MetaCommands, RawMetaGet } from './meta-commands.js';
+
+/** Options of `getOrSet`; every time is in seconds, as memcached counts. */
+export interface GetOrSetOptions {
+  /** How long a loaded value lives (0: never expires). */
+  ttl: number;
+  /**
+   * Refresh ahead: once the value has less than this many seconds to live, one caller
+   * reloads it while the others keep getting the current value.
+   */
+  recacheWithin?: number;
+  /**
+   * How long one caller may hold the right to load before others stop waiting for it: the
+   * placeholder that marks "loading" lives this long (default 10).
+   */
+  lockTtl?: number;
+}
+
+const DEFAULT_LOCK_TTL = 10;
+const FIRST_POLL_MS = 5;
+const MAX_POLL_MS = 100;
+
+/**
+ * Read-through caching that keeps a stampede off the loader, on memcached's own win flags:
+ *
+ *   caller A                     memcached                      caller B
+ *   mg k v f c N<lock> ───────▶  miss: empty placeholder, A wins
+ *        ◀──────────────────── VA 0 W
+ *   loader() …                                    ◀───────────  mg k v f c N<lock>
+ *                                VA 0 Z ──────────────────────▶ (someone is loading: wait,
+ *   ms k T<ttl> C<cas> I ─────▶  stored                           poll again with backoff)
+ *                                                 ◀───────────  mg k v f c N<lock>
+ *                                VA 5 f16 c9 ─────────────────▶ the value
+ *
+ * - Near expiry (`recacheWithin`, flag R) one caller gets W with the current value and
+ *   reloads; the others get the current value at once (Z).
+ * - A stale item (`metaDelete(key, { invalidate: true })`, flag X) goes the same way: one
+ *   caller gets X W and reloads, the others get the stale value (X Z).
+ * - A failing loader rejects its own caller with its own error, after releasing the win: a
+ *   placeholder is deleted (compare-and-delete on its cas) and a real value is marked stale
+ *   again, so the next caller wins at once instead of waiting for `lockTtl`.
+ * - The winner stores with `C<cas> I`: if the key was invalidated while it loaded, the value
+ *   lands marked stale (and is refreshed again) rather than overwriting newer data; if the
+ *   placeholder is gone (it outlived `lockTtl`), it is added only if the key is still absent.
+ * - A waiter never waits longer than `lockTtl`: then it runs the loader itself and stores
+ *   the value (availability over strictness; the placeholder has expired by then anyway).
+ * - With `ignoreErrors`, an unreachable server means a plain loader call, its value stored
+ *   on a best-effort basis.
+ */
+export async function getOrSet<V>(
+  meta: MetaCommands<V>,
+  key: Key,
+  loader: () => V | Promise<V>,
+  options: GetOrSetOptions,
+): Promise<V> {
+  if (typeof loader !== 'function') throw new MemcacheIllegalInputError('getOrSet needs a loader function');
+  if (options === null || typeof options !== 'object') {
+    throw new MemcacheIllegalInputError('getOrSet needs options with a ttl');
+  }
+  const { ttl, recacheWithin, lockTtl = DEFAULT_LOCK_TTL } = options;
+  toExptime(ttl); // validates before anything is sent
+  checkSeconds(lockTtl, 'lockTtl', 1);
+  if (recacheWithin !== undefined) checkSeconds(recacheWithin, 'recacheWithin', 0);
+
+  const read = { value: true, cas: true, vivify: lockTtl, recache: recacheWithin };
+  const deadline = Date.now() + lockTtl * 1000;
+  let pause = FIRST_POLL_MS;
+  for (;;) {
+    const hit = await meta.getRaw(key, read);
+    if (hit === undefined) {
+      // Only with ignoreErrors: the cache is unreachable, so load and store on a best effort.
+      const value = await loader();
+      await meta.set(key, value, { ttl });
+      return value;
+    }
+    const { reply } = hit;
+    if (reply.flags.has('W')) return refresh(meta, key, loader, hit, ttl);
+    if (!(reply.flags.has('Z') && !reply.flags.has('X') && isPlaceholder(reply))) return hit.decode();
+    if (Date.now() >= deadline) {
+      const value = await loader();
+      await meta.set(key, value, { ttl });
+      return value;
+    }
+    await sleep(pause * (0.5 + Math.random() / 2));
+    pause = Math.min(pause * 2, MAX_POLL_MS);
+  }
+}
+
+/** The winner's part: load, store where the win was granted, or give the win back on failure. */
+async function refresh<V>(
+  meta: MetaCommands<V>,
+  key: Key,
+  loader: () => V | Promise<V>,
+  hit: RawMetaGet<V>,
+  ttl: number,
+): Promise<V> {
+  const cas = BigInt(hit.reply.flags.get('c') ?? '0');
+  // Best effort: if the release itself fails, the placeholder still expires after lockTtl.
+  const release = () =>
+    meta.delete(key, isPlaceholder(hit.reply) ? { cas } : { cas, invalidate: true }).catch(() => undefined);
+  let value: V;
+  try {
+    value = await loader();
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  try {
+    const stored = await meta.set(key, value, { ttl, cas, invalidate: true });
+    if (stored.status === 'not_found') await meta.set(key, value, { ttl, mode: 'add' });
+  } catch (error) {
+    await release(); // e.g. a value too large for the cache: let the next caller try
+    throw error;
+  }
+  return value;
+}
+
+/** The empty item `N` creates (no bytes, flags 0), as opposed to a loaded value. */
+function isPlaceholder(reply: MetaReply): boolean {
+  return (reply.value?.byteLength ?? 0) === 0 && (reply.flags.get('f') ?? '0') === '0';
+}
+
+function checkSeconds(value: number, name: string, minimum: number): void {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < minimum ||
+    value > RELATIVE_EXPTIME_LIMIT
+  ) {
+    throw new MemcacheIllegalInputError(
+      `${name} must be a whole number of seconds from ${minimum} to ${RELATIVE_EXPTIME_LIMIT}, got ${String(value)}`,
+    );
+  }
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
