@@ -81,6 +81,7 @@ switch (task) {
       'typecheck',
       'lint',
       'test',
+      '--continue',
       '--output-logs=errors-only',
       ...extra,
     ]);

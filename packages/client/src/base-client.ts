@@ -341,7 +341,7 @@ export abstract class BaseClient<V> {
     fallback: F,
   ): Promise<T | F> {
     try {
-      return await this.nodeFor(key, wireKey).send(request);
+      return await this.nodeFor(key, wireKey).send(request, 1);
     } catch (error) {
       if (this.ignoreErrors && isIgnorableError(error)) return fallback;
       throw error;
@@ -420,7 +420,7 @@ export abstract class BaseClient<V> {
     for (const batch of batches) {
       for (const lineKeys of splitLines(batch.wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {
         work.push(
-          batch.node.send(commands[command].request(lineKeys)).then(
+          batch.node.send(commands[command].request(lineKeys), lineKeys.length).then(
             (hits) => {
               for (const hit of hits) {
                 const userKey = batch.userKeyById.get(bytesKeyId(hit.key));

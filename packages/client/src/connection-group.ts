@@ -1,52 +1,86 @@
-import type { EncodedRequest } from '@mc/protocol';
-import { commands } from '@mc/protocol';
+import { commands, type EncodedRequest, MemcacheIllegalInputError } from '@mc/protocol';
+import { Pool } from '@mc/pool';
 import { Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
 import type { ServerNode } from './server-node.js';
+import { tracedSend, tracingActive } from './tracing.js';
+
+// Requests one pipelined socket may carry at once before the group prefers another socket
+// or, when every socket is that busy, makes callers wait in the pool's FIFO queue.
+const REQUESTS_PER_SOCKET = 10_000;
 
 /**
- * The sockets to one server (`connections: n`). Each socket is pipelined, so a request goes to
- * the one with the fewest requests outstanding; sockets connect lazily, on their first request.
+ * The sockets to one server. With `connections: 1` (the default) every request shares one
+ * pipelined socket, the fastest arrangement for small values. With `connections: n` a
+ * @mc/pool Pool lends the least-busy socket, opening up to n lazily, so large values or a
+ * multi-threaded server can use several sockets at once.
  */
 export class ConnectionGroup implements ServerNode {
   readonly name: string;
-  readonly #connections: Connection[];
+  readonly #single: Connection | undefined;
+  readonly #pool: Pool<Connection> | undefined;
 
   constructor(address: ServerAddress, options: ConnectionOptions & { connections?: number } = {}) {
     const { connections = 1, ...connectionOptions } = options;
     if (!Number.isInteger(connections) || connections < 1) {
-      throw new RangeError(`connections must be a whole number of at least 1, got ${connections}`);
+      throw new MemcacheIllegalInputError(
+        `connections must be a whole number of at least 1, got ${connections}`,
+      );
     }
-    this.#connections = Array.from({ length: connections }, () => new Connection(address, connectionOptions));
-    this.name = this.#connections[0]!.name;
+    const first = new Connection(address, connectionOptions);
+    this.name = first.name;
+    if (connections === 1) {
+      this.#single = first;
+    } else {
+      let spare: Connection | undefined = first;
+      this.#pool = new Pool<Connection>(
+        {
+          create: () => {
+            const connection = spare ?? new Connection(address, connectionOptions);
+            spare = undefined;
+            return connection;
+          },
+          destroy: (connection) => connection.close(),
+          validate: (connection) => connection.state !== 'closed',
+        },
+        // Connection objects are cheap and connect lazily, so all n exist from the start.
+        { max: connections, min: connections, maxSharing: REQUESTS_PER_SOCKET },
+      );
+    }
   }
 
-  /** The sockets, for tests and for tracing. */
+  /** The sockets opened so far, for tests and for tracing. */
   get connections(): readonly Connection[] {
-    return this.#connections;
+    return this.#single ? [this.#single] : [...this.#pool!.resources()];
   }
 
-  send<T>(request: EncodedRequest<T>): Promise<T> {
-    const connections = this.#connections;
-    let best = connections[0]!;
-    if (connections.length > 1) {
-      for (let index = 1; index < connections.length; index++) {
-        const candidate = connections[index]!;
-        if (candidate.pending < best.pending) best = candidate;
-      }
-    }
-    return best.send(request);
+  send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
+    if (tracingActive()) return tracedSend(this.name, request, keyCount, (traced) => this.#send(traced));
+    return this.#send(request);
+  }
+
+  #send<T>(request: EncodedRequest<T>): Promise<T> {
+    if (this.#single) return this.#single.send(request);
+    const pool = this.#pool!;
+    const connection = pool.tryAcquire();
+    if (connection) return this.#sendOn(pool, connection, request);
+    return pool.acquire().then((acquired) => this.#sendOn(pool, acquired, request));
+  }
+
+  #sendOn<T>(pool: Pool<Connection>, connection: Connection, request: EncodedRequest<T>): Promise<T> {
+    return connection.send(request).finally(() => pool.release(connection));
   }
 
   async quit(): Promise<void> {
     await Promise.all(
-      this.#connections.map(async (connection) => {
+      this.connections.map(async (connection) => {
         if (connection.state === 'ready') await connection.send(commands.quit.request()).catch(() => {});
-        await connection.close();
       }),
     );
+    await this.close();
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#connections.map((connection) => connection.close()));
+    if (this.#single) return this.#single.close();
+    await this.#pool!.close();
   }
 }

@@ -59,7 +59,7 @@ export class HashNode implements ServerNode {
     return this.#deadUntil !== 0;
   }
 
-  async send<T>(request: EncodedRequest<T>): Promise<T> {
+  async send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
     let probe = false;
     if (this.#deadUntil !== 0) {
       if (this.#probing || Date.now() < this.#deadUntil) {
@@ -71,7 +71,7 @@ export class HashNode implements ServerNode {
       this.#probing = true;
     }
     try {
-      const result = await this.group.send(request);
+      const result = await this.group.send(request, keyCount);
       if (probe) this.#revive();
       return result;
     } catch (error) {

@@ -20,6 +20,7 @@ export { type CustomHasher, HashClient, type HashClientOptions } from './hash-cl
 export { type Hasher, KetamaHasher, murmur3_32, RendezvousHasher } from './hashers/index.js';
 export { type ErrorClass, RetryingClient, type RetryingClientOptions } from './retrying-client.js';
 export type { Stats } from './stats.js';
+export { type CommandTraceMessage, commandChannels } from './tracing.js';
 export {
   isMemcacheError,
   MemcacheClientError,

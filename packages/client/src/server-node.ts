@@ -8,7 +8,8 @@ import type { EncodedRequest } from '@mc/protocol';
 export interface ServerNode {
   /** The server's name: `host:port`, `[v6]:port` or the socket path. */
   readonly name: string;
-  send<T>(request: EncodedRequest<T>): Promise<T>;
+  /** `keyCount` only informs tracing (`mc:command:*` messages). */
+  send<T>(request: EncodedRequest<T>, keyCount?: number): Promise<T>;
   /** Says `quit` on every socket, then closes them. */
   quit(): Promise<void>;
   close(): Promise<void>;

@@ -93,7 +93,13 @@ export class Pool<T> extends PoolBase<T> {
         while (this.pending < needed && this.#canGrow()) this.create(true);
         return;
       }
-      if (entry.borrowers > 0) this.#grow();
+      if (entry.borrowers > 0) {
+        // A resource on its way will be idle: let the queue wait the moment it takes rather
+        // than pile every waiter onto one busy resource (a burst at start would otherwise all
+        // land on the first socket).
+        if (this.pending > 0) return;
+        this.#grow();
+      }
       this.lend(entry);
     }
   }

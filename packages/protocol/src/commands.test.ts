@@ -109,7 +109,10 @@ describe('text command encoders', () => {
       chunks: [expect.any(Uint8Array)],
       reader: undefined,
       closesConnection: true,
+      command: 'quit',
     });
+    expect(commands.get.request(['a']).command).toBe('get');
+    expect(commands.metaGet.request('a', { value: true }).command).toBe('mg');
     expect(commands.shutdown.request(true).closesConnection).toBe(true);
     const first = commands.get.request(['a']).reader;
     expect(first).toBeDefined();

@@ -98,6 +98,8 @@ export interface ReplyReader<T> {
 export interface EncodedRequest<T> {
   chunks: Chunk[];
   reader: ReplyReader<T> | undefined;
+  /** The command's name (`get`, `mg`...), for tracing and error messages. */
+  command?: string;
   /**
    * True for `quit` and `shutdown`: the server closes the connection after it. For
    * `shutdown` a close with the request outstanding is its success (an error line is its

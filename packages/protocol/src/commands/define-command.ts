@@ -28,7 +28,11 @@ export function defineCommand<Args extends readonly unknown[], Result>(
     encode,
     request(...given: Args): EncodedRequest<Result> {
       const args = prepare === undefined ? given : prepare(...given);
-      const request: EncodedRequest<Result> = { chunks: encode(...args), reader: reader(...args) };
+      const request: EncodedRequest<Result> = {
+        chunks: encode(...args),
+        reader: reader(...args),
+        command: name,
+      };
       if (closesConnection) request.closesConnection = true;
       return request;
     },
