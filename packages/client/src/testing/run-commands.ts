@@ -1,0 +1,578 @@
+import type { MemoryItem, MemoryStore } from './memory-store.js';
+
+/** What one request did: the bytes memcached would have answered, and whether it then hangs up. */
+export interface CommandRun {
+  reply: Buffer;
+  closes: boolean;
+}
+
+const MAX_UINT64 = (1n << 64n) - 1n;
+const CRLF = Buffer.from('\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
+const STORAGE_VERBS = new Set(['set', 'add', 'replace', 'append', 'prepend', 'cas']);
+
+// Meta flags memcached 1.6.18 does not know; it answers `CLIENT_ERROR invalid flag`, and so do we.
+const UNSUPPORTED = { mg: 'E', ms: 'EN', md: 'xE', ma: 'E' } as const;
+
+/** A flag of a meta command: its letter and the token glued to it (`T30` → T, '30'). */
+interface MetaFlag {
+  letter: string;
+  token: string;
+}
+
+class Reply {
+  readonly chunks: Buffer[] = [];
+  line(text: string): void {
+    this.chunks.push(Buffer.from(text + '\r\n', 'latin1'));
+  }
+  data(bytes: Buffer): void {
+    this.chunks.push(bytes, CRLF);
+  }
+}
+
+class BadCommand extends Error {}
+
+/**
+ * Runs the commands of one request against the store and answers in memcached's words, text
+ * and meta protocol alike, so MemoryClient goes through the very encoder and parser a Client
+ * uses. Keys travel as latin1 strings: one char per byte, whatever bytes the key holds.
+ *
+ *   request bytes ──► line ──► tokens ──► store ──► reply lines (+ data blocks)
+ */
+export function runCommands(store: MemoryStore, request: Buffer): CommandRun {
+  const reply = new Reply();
+  let offset = 0;
+  while (offset < request.length) {
+    const end = request.indexOf(CRLF, offset);
+    if (end < 0) {
+      reply.line('CLIENT_ERROR line without an end');
+      break;
+    }
+    const tokens = request
+      .toString('latin1', offset, end)
+      .split(' ')
+      .filter((token) => token !== '');
+    offset = end + 2;
+    // Storage commands carry a data block; it is read here so that a bad line cannot leave it
+    // to be run as a command.
+    const length = dataLength(tokens);
+    let data = EMPTY;
+    if (length !== undefined) {
+      if (
+        request.length < offset + length + 2 ||
+        !request.subarray(offset + length, offset + length + 2).equals(CRLF)
+      ) {
+        reply.line('CLIENT_ERROR bad data chunk');
+        break;
+      }
+      data = Buffer.from(request.subarray(offset, offset + length));
+      offset += length + 2;
+    }
+    try {
+      if (runOne(store, tokens, data, reply)) return { reply: Buffer.concat(reply.chunks), closes: true };
+    } catch (error) {
+      if (!(error instanceof BadCommand)) throw error;
+      reply.line(error.message);
+    }
+  }
+  return { reply: Buffer.concat(reply.chunks), closes: false };
+}
+
+function dataLength(tokens: string[]): number | undefined {
+  const verb = tokens[0];
+  let field: string | undefined;
+  if (STORAGE_VERBS.has(verb ?? '')) field = tokens[4];
+  else if (verb === 'ms') field = tokens[2];
+  if (field === undefined || !/^\d+$/.test(field)) return undefined;
+  return Number(field);
+}
+
+/** Runs one command; true when the connection closes after it. */
+function runOne(store: MemoryStore, tokens: string[], data: Buffer, reply: Reply): boolean {
+  const verb = tokens[0] ?? '';
+  const noreply = tokens.at(-1) === 'noreply';
+  const out = noreply ? new Reply() : reply;
+  switch (verb) {
+    case 'get':
+    case 'gets':
+      retrieve(store, tokens.slice(1), undefined, verb === 'gets', out);
+      return false;
+    case 'gat':
+    case 'gats':
+      retrieve(store, tokens.slice(2), integer(tokens[1]), verb === 'gats', out);
+      return false;
+    case 'set':
+    case 'add':
+    case 'replace':
+    case 'append':
+    case 'prepend':
+    case 'cas':
+      out.line(storeText(store, verb, tokens, data));
+      return false;
+    case 'delete':
+      out.line(
+        store.remove(key(tokens[1]))
+          ? count(store, 'delete_hits', 'DELETED')
+          : count(store, 'delete_misses', 'NOT_FOUND'),
+      );
+      return false;
+    case 'incr':
+    case 'decr': {
+      const item = store.read(key(tokens[1]));
+      if (item === undefined) {
+        out.line(count(store, verb === 'incr' ? 'incr_misses' : 'decr_misses', 'NOT_FOUND'));
+      } else {
+        store.count(verb === 'incr' ? 'incr_hits' : 'decr_hits');
+        out.line(String(applyDelta(store, key(tokens[1]), item, verb, uint64(tokens[2]))));
+      }
+      return false;
+    }
+    case 'touch': {
+      store.count('cmd_touch');
+      const item = store.read(key(tokens[1]));
+      if (item !== undefined) item.expiresAt = store.deadline(integer(tokens[2]));
+      out.line(item ? count(store, 'touch_hits', 'TOUCHED') : count(store, 'touch_misses', 'NOT_FOUND'));
+      return false;
+    }
+    case 'stats':
+      stats(store, tokens[1], out);
+      return false;
+    case 'version':
+      out.line('VERSION ' + store.version);
+      return false;
+    case 'flush_all':
+      store.flush(tokens[1] === undefined || tokens[1] === 'noreply' ? 0 : integer(tokens[1]));
+      out.line('OK');
+      return false;
+    case 'verbosity':
+    case 'cache_memlimit':
+      integer(tokens[1]);
+      out.line('OK');
+      return false;
+    case 'quit':
+    case 'shutdown':
+      return true;
+    case 'mg':
+      metaGet(store, tokens, reply);
+      return false;
+    case 'ms':
+      metaSet(store, tokens, data, reply);
+      return false;
+    case 'md':
+      metaDelete(store, tokens, reply);
+      return false;
+    case 'ma':
+      metaArithmetic(store, tokens, reply);
+      return false;
+    case 'mn':
+      reply.line('MN');
+      return false;
+    case 'me':
+      metaDebug(store, tokens, reply);
+      return false;
+    default:
+      reply.line('ERROR');
+      return false;
+  }
+}
+
+function count(store: MemoryStore, counter: Parameters<MemoryStore['count']>[0], answer: string): string {
+  store.count(counter);
+  return answer;
+}
+
+function key(token: string | undefined): string {
+  if (token === undefined || token.length === 0 || token.length > 250) {
+    throw new BadCommand('CLIENT_ERROR bad command line format');
+  }
+  return token;
+}
+
+function integer(token: string | undefined): number {
+  if (token === undefined || !/^-?\d+$/.test(token))
+    throw new BadCommand('CLIENT_ERROR bad command line format');
+  return Number(token);
+}
+
+function uint64(token: string | undefined): bigint {
+  if (token === undefined || !/^\d+$/.test(token) || BigInt(token) > MAX_UINT64) {
+    throw new BadCommand('CLIENT_ERROR invalid numeric delta argument');
+  }
+  return BigInt(token);
+}
+
+/** Marks an item read, as memcached's bump does (`h` and `l` of later `mg`s see it). */
+function bump(store: MemoryStore, item: MemoryItem): void {
+  item.fetched = true;
+  item.touchedAt = store.now();
+}
+
+function retrieve(
+  store: MemoryStore,
+  keys: string[],
+  exptime: number | undefined,
+  withCas: boolean,
+  reply: Reply,
+): void {
+  for (const id of keys) {
+    store.count('cmd_get');
+    if (exptime !== undefined) store.count('cmd_touch');
+    const item = store.read(id);
+    if (item === undefined) {
+      store.count('get_misses');
+      if (exptime !== undefined) store.count('touch_misses');
+      continue;
+    }
+    store.count('get_hits');
+    if (exptime !== undefined) {
+      store.count('touch_hits');
+      item.expiresAt = store.deadline(exptime);
+    }
+    bump(store, item);
+    const cas = withCas ? ` ${item.cas}` : '';
+    reply.line(`VALUE ${id} ${item.flags} ${item.value.byteLength}${cas}`);
+    reply.data(item.value);
+  }
+  reply.line('END');
+}
+
+function storeText(store: MemoryStore, verb: string, tokens: string[], data: Buffer): string {
+  const id = key(tokens[1]);
+  const flags = integer(tokens[2]);
+  const expiresAt = store.deadline(integer(tokens[3]));
+  if (!store.fits(id.length, data.byteLength)) {
+    // memcached drops the old value of a `set` it could not store, so no stale value survives.
+    if (verb === 'set') store.remove(id);
+    return 'SERVER_ERROR object too large for cache';
+  }
+  store.count('cmd_set');
+  const item = store.read(id);
+  switch (verb) {
+    case 'add':
+      if (item !== undefined) {
+        bump(store, item);
+        return 'NOT_STORED';
+      }
+      break;
+    case 'replace':
+      if (item === undefined) return 'NOT_STORED';
+      break;
+    case 'append':
+    case 'prepend':
+      if (item === undefined) return 'NOT_STORED';
+      concat(store, id, item, verb, data);
+      return 'STORED';
+    case 'cas': {
+      if (item === undefined) return count(store, 'cas_misses', 'NOT_FOUND');
+      if (item.cas !== uint64(tokens[5])) return count(store, 'cas_badval', 'EXISTS');
+      store.count('cas_hits');
+      break;
+    }
+  }
+  store.write(id, data, flags, expiresAt);
+  return 'STORED';
+}
+
+/** append/prepend: a new item with the old one's flags and expiry, as memcached builds it. */
+function concat(store: MemoryStore, id: string, item: MemoryItem, mode: string, data: Buffer): void {
+  const joined = mode === 'append' ? Buffer.concat([item.value, data]) : Buffer.concat([data, item.value]);
+  store.write(id, joined, item.flags, item.expiresAt);
+}
+
+/**
+ * incr/decr as memcached does them: the value must be decimal digits (what follows the first
+ * non-digit is ignored), incr wraps at 2^64, decr stops at 0, and a result no longer than the
+ * old value is written in place, padded with spaces.
+ */
+function applyDelta(store: MemoryStore, id: string, item: MemoryItem, mode: string, delta: bigint): bigint {
+  const match = /^\s*(\d+)(?:\s|$)/.exec(item.value.toString('latin1'));
+  const current = match ? BigInt(match[1]!) : undefined;
+  if (current === undefined || current > MAX_UINT64) {
+    throw new BadCommand('CLIENT_ERROR cannot increment or decrement non-numeric value');
+  }
+  const next = mode === 'incr' ? (current + delta) & MAX_UINT64 : current < delta ? 0n : current - delta;
+  const text = String(next);
+  if (text.length <= item.value.byteLength) {
+    item.value = Buffer.from(text.padEnd(item.value.byteLength, ' '), 'latin1');
+    item.cas = store.nextCas();
+    item.touchedAt = store.now();
+  } else {
+    store.write(id, Buffer.from(text, 'latin1'), item.flags, item.expiresAt);
+  }
+  return next;
+}
+
+function stats(store: MemoryStore, group: string | undefined, reply: Reply): void {
+  let lines: Map<string, string>;
+  if (group === undefined) lines = store.stats();
+  else if (group === 'settings') lines = store.settings();
+  else if (group === 'reset') {
+    reply.line('RESET');
+    return;
+  } else if (group === 'items' || group === 'slabs' || group === 'sizes' || group === 'conns')
+    lines = new Map();
+  else {
+    reply.line('ERROR');
+    return;
+  }
+  for (const [name, value] of lines) reply.line(`STAT ${name} ${value}`);
+  reply.line('END');
+}
+
+// ---- meta commands -----------------------------------------------------------------------
+
+interface MetaLine {
+  id: string;
+  flags: MetaFlag[];
+  base64: boolean;
+  quiet: boolean;
+}
+
+function metaLine(tokens: string[], from: number, verb: keyof typeof UNSUPPORTED): MetaLine {
+  const flags: MetaFlag[] = [];
+  for (const token of tokens.slice(from)) {
+    const letter = token[0]!;
+    if (UNSUPPORTED[verb].includes(letter) || !/^[a-zA-Z]$/.test(letter)) {
+      throw new BadCommand('CLIENT_ERROR invalid flag');
+    }
+    flags.push({ letter, token: token.slice(1) });
+  }
+  const base64 = flags.some((flag) => flag.letter === 'b');
+  const raw = key(tokens[1]);
+  const id = base64 ? Buffer.from(raw, 'base64').toString('latin1') : raw;
+  if (id.length === 0) throw new BadCommand('CLIENT_ERROR bad data chunk');
+  return { id, flags, base64, quiet: flags.some((flag) => flag.letter === 'q') };
+}
+
+function flagToken(line: MetaLine, letter: string): string | undefined {
+  return line.flags.find((flag) => flag.letter === letter)?.token;
+}
+
+/** The flags every meta reply echoes: the opaque and, when asked, the key. */
+function echoed(line: MetaLine, flag: MetaFlag): string | undefined {
+  if (flag.letter === 'O') return 'O' + flag.token;
+  // A base64 key comes back base64, marked with `b` after it.
+  if (flag.letter === 'k') {
+    return line.base64 ? `k${Buffer.from(line.id, 'latin1').toString('base64')} b` : 'k' + line.id;
+  }
+  return undefined;
+}
+
+function metaAnswer(reply: Reply, code: string, returned: string[]): undefined {
+  reply.line(returned.length === 0 ? code : code + ' ' + returned.join(' '));
+}
+
+/**
+ * `mg`, flags in the order sent (so `t` before `T` reports the TTL before the touch, as
+ * memcached does), then the token bits:
+ *
+ *   a token already out ───────────────► Z   (someone else is on it)
+ *   stale (md I) ──────────────────────► X, and W for the first reader
+ *   vivified here ─────────────────────► W   (the creator fills the item)
+ *   R<s> and TTL < s, no token out yet ─► W
+ */
+function metaGet(store: MemoryStore, tokens: string[], reply: Reply): void {
+  const line = metaLine(tokens, 2, 'mg');
+  store.count('cmd_get');
+  let item = store.read(line.id);
+  let created = false;
+  if (item === undefined) {
+    store.count('get_misses');
+    const vivify = flagToken(line, 'N');
+    if (vivify === undefined) {
+      if (!line.quiet) reply.line('EN');
+      return;
+    }
+    // The TTL is set where N stands among the flags, so a `t` before it reports -1.
+    item = store.write(line.id, Buffer.alloc(0), 0, 0);
+    created = true;
+  } else {
+    store.count('get_hits');
+  }
+  let win = created;
+  const returned: string[] = [];
+  for (const flag of line.flags) {
+    switch (flag.letter) {
+      case 'T':
+        store.count('cmd_touch');
+        item.expiresAt = store.deadline(integer(flag.token));
+        break;
+      case 'N':
+        if (created) item.expiresAt = store.deadline(integer(flag.token));
+        break;
+      case 'R':
+        if (
+          !item.tokenSent &&
+          !created &&
+          item.expiresAt !== 0 &&
+          store.secondsLeft(item) < integer(flag.token)
+        ) {
+          win = true;
+        }
+        break;
+      case 's':
+        returned.push('s' + item.value.byteLength);
+        break;
+      case 't':
+        returned.push('t' + store.secondsLeft(item));
+        break;
+      case 'c':
+        returned.push('c' + item.cas);
+        break;
+      case 'f':
+        returned.push('f' + item.flags);
+        break;
+      case 'l':
+        returned.push('l' + Math.floor((store.now() - item.touchedAt) / 1000));
+        break;
+      case 'h':
+        returned.push(item.fetched ? 'h1' : 'h0');
+        break;
+      default: {
+        const echo = echoed(line, flag);
+        if (echo !== undefined) returned.push(echo);
+      }
+    }
+  }
+  if (item.tokenSent) returned.push('Z');
+  if (item.stale) {
+    returned.push('X');
+    if (!item.tokenSent) win = true;
+  }
+  if (win) {
+    returned.push('W');
+    item.tokenSent = true;
+  }
+  if (flagToken(line, 'u') === undefined) bump(store, item);
+  const withValue = flagToken(line, 'v') !== undefined;
+  metaAnswer(reply, withValue ? `VA ${item.value.byteLength}` : 'HD', returned);
+  if (withValue) reply.data(item.value);
+}
+
+const SET_MODES: Record<string, string> = { S: 'set', E: 'add', A: 'append', P: 'prepend', R: 'replace' };
+
+function metaSet(store: MemoryStore, tokens: string[], data: Buffer, reply: Reply): undefined {
+  const line = metaLine(tokens, 3, 'ms');
+  const modeToken = flagToken(line, 'M') ?? 'S';
+  const mode = SET_MODES[modeToken.toUpperCase()];
+  if (mode === undefined) throw new BadCommand('CLIENT_ERROR invalid mode for ms STORE');
+  const flags = integer(flagToken(line, 'F') ?? '0');
+  const expiresAt = store.deadline(integer(flagToken(line, 'T') ?? '0'));
+  const compare = flagToken(line, 'C');
+  const echo = (extra: string[] = []) =>
+    line.flags
+      .map((flag) => echoed(line, flag))
+      .filter((text) => text !== undefined)
+      .concat(extra);
+  if (!store.fits(line.id.length, data.byteLength)) {
+    if (mode === 'set') store.remove(line.id);
+    reply.line('SERVER_ERROR object too large for cache');
+    return;
+  }
+  store.count('cmd_set');
+  const item = store.read(line.id);
+  let stale = false;
+  if (compare !== undefined) {
+    const expected = uint64(compare);
+    if (item === undefined) return metaAnswer(reply, 'NF', echo());
+    if (item.cas !== expected) {
+      // With I, an older cas still stores, marked stale: a late writer cannot win outright.
+      if (flagToken(line, 'I') === undefined || expected > item.cas) return metaAnswer(reply, 'EX', echo());
+      stale = true;
+    }
+  }
+  let stored: MemoryItem;
+  if (mode === 'add' && item !== undefined) return metaAnswer(reply, 'NS', echo());
+  if (mode !== 'set' && mode !== 'add' && item === undefined) return metaAnswer(reply, 'NS', echo());
+  if ((mode === 'append' || mode === 'prepend') && item !== undefined) {
+    concat(store, line.id, item, mode, data);
+    stored = store.read(line.id)!;
+  } else {
+    stored = store.write(line.id, data, flags, expiresAt);
+  }
+  stored.stale = stale;
+  if (line.quiet) return;
+  const returned = line.flags.flatMap((flag) =>
+    flag.letter === 'c' ? ['c' + stored.cas] : (echoed(line, flag) ?? []),
+  );
+  metaAnswer(reply, 'HD', returned);
+}
+
+function metaDelete(store: MemoryStore, tokens: string[], reply: Reply): undefined {
+  const line = metaLine(tokens, 2, 'md');
+  const echo = line.flags.map((flag) => echoed(line, flag)).filter((text) => text !== undefined);
+  const item = store.read(line.id);
+  if (item === undefined) return metaAnswer(reply, 'NF', echo);
+  const compare = flagToken(line, 'C');
+  if (compare !== undefined && item.cas !== uint64(compare)) return metaAnswer(reply, 'EX', echo);
+  if (flagToken(line, 'I') !== undefined) {
+    // Invalidate: keep the item, stale, with a new cas, and let the next reader win.
+    item.stale = true;
+    item.tokenSent = false;
+    item.cas = store.nextCas();
+    const ttl = flagToken(line, 'T');
+    if (ttl !== undefined) item.expiresAt = store.deadline(integer(ttl));
+  } else {
+    store.remove(line.id);
+  }
+  store.count('delete_hits');
+  if (!line.quiet) metaAnswer(reply, 'HD', echo);
+}
+
+const ARITHMETIC_MODES: Record<string, 'incr' | 'decr'> = {
+  I: 'incr',
+  '+': 'incr',
+  D: 'decr',
+  '-': 'decr',
+};
+
+function metaArithmetic(store: MemoryStore, tokens: string[], reply: Reply): undefined {
+  const line = metaLine(tokens, 2, 'ma');
+  const mode = ARITHMETIC_MODES[(flagToken(line, 'M') ?? 'I').toUpperCase()];
+  if (mode === undefined) throw new BadCommand('CLIENT_ERROR invalid mode for ma');
+  const delta = uint64(flagToken(line, 'D') ?? '1');
+  const echo = () => line.flags.map((flag) => echoed(line, flag)).filter((text) => text !== undefined);
+  let item = store.read(line.id);
+  let value: bigint;
+  if (item === undefined) {
+    store.count(mode === 'incr' ? 'incr_misses' : 'decr_misses');
+    const vivify = flagToken(line, 'N');
+    if (vivify === undefined) return metaAnswer(reply, 'NF', echo());
+    value = uint64(flagToken(line, 'J') ?? '0');
+    item = store.write(line.id, Buffer.from(String(value), 'latin1'), 0, store.deadline(integer(vivify)));
+  } else {
+    const compare = flagToken(line, 'C');
+    if (compare !== undefined && item.cas !== uint64(compare)) return metaAnswer(reply, 'EX', echo());
+    store.count(mode === 'incr' ? 'incr_hits' : 'decr_hits');
+    value = applyDelta(store, line.id, item, mode, delta);
+    item = store.read(line.id)!;
+    const ttl = flagToken(line, 'T');
+    if (ttl !== undefined) item.expiresAt = store.deadline(integer(ttl));
+  }
+  const withValue = flagToken(line, 'v') !== undefined;
+  if (line.quiet && !withValue) return;
+  const current = item;
+  const returned = line.flags.flatMap((flag) => {
+    if (flag.letter === 't') return ['t' + store.secondsLeft(current)];
+    if (flag.letter === 'c') return ['c' + current.cas];
+    return echoed(line, flag) ?? [];
+  });
+  const text = Buffer.from(String(value), 'latin1');
+  metaAnswer(reply, withValue ? `VA ${text.byteLength}` : 'HD', returned);
+  if (withValue) reply.data(text);
+}
+
+/** `me`: memcached's debug line, with the fields a tool may read. */
+function metaDebug(store: MemoryStore, tokens: string[], reply: Reply): undefined {
+  const line = metaLine(tokens, 2, 'mg');
+  const item = store.read(line.id);
+  if (item === undefined) {
+    reply.line('EN');
+    return;
+  }
+  const printed = line.base64 ? Buffer.from(line.id, 'latin1').toString('base64') : line.id;
+  const seconds = Math.floor((store.now() - item.touchedAt) / 1000);
+  reply.line(
+    `ME ${printed} exp=${store.secondsLeft(item)} la=${seconds} cas=${item.cas} fetch=${item.fetched ? 'yes' : 'no'} cls=1 size=${item.value.byteLength + line.id.length + 59}`,
+  );
+}
