@@ -103,6 +103,13 @@ export class MetaBatchReader implements ReplyReader<BatchOutcome[]> {
   #deliver(slot: Slot, frame: Frame): void {
     if (!slot.reader.push(frame)) return; // meta replies are one frame; defensive
     this.#record(slot, () => slot.reader.result());
+    const outcome = slot.index >= 0 ? this.outcomes[slot.index] : undefined;
+    // A frame that does not answer its request means the stream is out of step: let the
+    // transport drop the connection rather than hand replies to the wrong callers.
+    if (outcome?.kind === 'error' && outcome.error instanceof MemcacheProtocolError) throw outcome.error;
+    if (slot.index < 0 && !(frame.kind === 'meta' && frame.code === 'MN')) {
+      throw new MemcacheProtocolError(`expected MN at the end of a quiet batch, got a '${frame.kind}' reply`);
+    }
     this.#position++;
   }
 

@@ -146,8 +146,14 @@ describe('metaSet', () => {
   it('invalidate with an older cas stores the value marked stale', async () => {
     const { cas } = await client.metaSet('shared', 'v1', { returnCas: true });
     await client.metaSet('shared', 'v2');
-    expect(await client.metaSet('shared', 'v0', { cas: cas!, invalidate: true })).toEqual({ status: 'stored' });
-    expect(await client.metaGet('shared', { value: true })).toMatchObject({ value: 'v0', stale: true, won: true });
+    expect(await client.metaSet('shared', 'v0', { cas: cas!, invalidate: true })).toEqual({
+      status: 'stored',
+    });
+    expect(await client.metaGet('shared', { value: true })).toMatchObject({
+      value: 'v0',
+      stale: true,
+      won: true,
+    });
   });
 });
 
@@ -204,7 +210,10 @@ describe('metaArithmetic', () => {
     expect(typeof bumped.cas).toBe('bigint');
     expect((await client.metaGet('counter', { ttl: true }))!.ttl).toBeLessThanOrEqual(40);
     expect(await client.metaArithmetic('counter', { cas: bumped.cas! + 7n })).toEqual({ status: 'exists' });
-    expect(await client.metaArithmetic('counter', { cas: bumped.cas! })).toMatchObject({ status: 'ok', value: 3n });
+    expect(await client.metaArithmetic('counter', { cas: bumped.cas! })).toMatchObject({
+      status: 'ok',
+      value: 3n,
+    });
   });
 });
 
@@ -281,8 +290,12 @@ describe('illegal input rejects before anything is sent', () => {
 
 describe('server versions', () => {
   it('refuses the E flag and md x on 1.6.18 with a typed error, before sending them', async () => {
-    await expect(client.metaSet('k', 'v', { explicitCas: 5n })).rejects.toBeInstanceOf(MemcacheUnsupportedError);
-    await expect(client.metaGet('k', { vivify: 5, explicitCas: 5n })).rejects.toThrow(/>= 1\.6\.27.*1\.6\.18/);
+    await expect(client.metaSet('k', 'v', { explicitCas: 5n })).rejects.toBeInstanceOf(
+      MemcacheUnsupportedError,
+    );
+    await expect(client.metaGet('k', { vivify: 5, explicitCas: 5n })).rejects.toThrow(
+      />= 1\.6\.27.*1\.6\.18/,
+    );
     const error = await client.metaDelete('k', { removeValue: true }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MemcacheUnsupportedError);
     expect(error).toBeInstanceOf(MemcacheIllegalInputError);

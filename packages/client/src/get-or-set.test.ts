@@ -1,0 +1,283 @@
+import { type MemcachedServer, startCluster, startFakeServer, startMemcached } from '@mc/test-utils';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Client, HashClient, MemcacheIllegalInputError, jsonSerde } from './index.js';
+
+let server: MemcachedServer;
+let client: Client;
+
+beforeAll(async () => {
+  server = await startMemcached();
+  client = new Client(server.address, { keyPrefix: 'gos:' });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  await client.flushAll();
+});
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** A loader that counts its runs and takes a while, as a database query would. */
+function slowLoader<V>(value: V, milliseconds = 50) {
+  const loader = async () => {
+    loader.runs++;
+    await sleep(milliseconds);
+    return value;
+  };
+  loader.runs = 0;
+  return loader;
+}
+
+describe('getOrSet', () => {
+  it('loads on a miss, stores through the serde, and serves the stored value after', async () => {
+    const loader = slowLoader({ id: 7, name: 'Ada' }, 1);
+    expect(await client.getOrSet('user:7', loader, { ttl: 60 })).toEqual({ id: 7, name: 'Ada' });
+    expect(await client.getOrSet('user:7', loader, { ttl: 60 })).toEqual({ id: 7, name: 'Ada' });
+    expect(loader.runs).toBe(1);
+    expect(await client.get('user:7')).toEqual({ id: 7, name: 'Ada' });
+    const meta = await client.metaGet('user:7', { ttl: true });
+    expect(meta).toMatchObject({ stale: false, won: false, alreadyWon: false });
+    expect(meta!.ttl).toBeLessThanOrEqual(60);
+    expect(meta!.ttl).toBeGreaterThan(50);
+  });
+
+  it('50 concurrent callers on one missing key run the loader once and all get its value', async () => {
+    const loader = slowLoader('expensive', 100);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => client.getOrSet('hot', loader, { ttl: 60, lockTtl: 5 })),
+    );
+    expect(loader.runs).toBe(1);
+    expect(results).toEqual(Array.from({ length: 50 }, () => 'expensive'));
+  });
+
+  it('two clients (two sockets) share one loader run through the server', async () => {
+    const other = new Client(server.address, { keyPrefix: 'gos:' });
+    try {
+      const loader = slowLoader(42, 80);
+      const results = await Promise.all([
+        ...Array.from({ length: 10 }, () => client.getOrSet('shared', loader, { ttl: 30 })),
+        ...Array.from({ length: 10 }, () => other.getOrSet('shared', loader, { ttl: 30 })),
+      ]);
+      expect(loader.runs).toBe(1);
+      expect(new Set(results)).toEqual(new Set([42]));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a failing loader rejects only its caller, unchanged, and the next caller wins at once', async () => {
+    const failure = new Error('database down');
+    let runs = 0;
+    const flaky = async () => {
+      runs++;
+      await sleep(40);
+      if (runs === 1) throw failure;
+      return 'recovered';
+    };
+    const started = Date.now();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, () => client.getOrSet('flaky', flaky, { ttl: 30, lockTtl: 20 })),
+    );
+    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect((rejected[0] as PromiseRejectedResult).reason).toBe(failure);
+    expect(
+      outcomes.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => outcome.value),
+    ).toEqual(Array.from({ length: 9 }, () => 'recovered'));
+    expect(runs).toBe(2);
+    // Released, not left to expire: far less than lockTtl (20 s) passed.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await client.get('flaky')).toBe('recovered');
+  });
+
+  it('a lone failing loader leaves no placeholder behind', async () => {
+    const failure = new TypeError('bad row');
+    await expect(
+      client.getOrSet(
+        'broken',
+        () => {
+          throw failure;
+        },
+        { ttl: 30 },
+      ),
+    ).rejects.toBe(failure);
+    expect(await client.metaGet('broken')).toBeUndefined();
+  });
+
+  it('near expiry (recacheWithin) one caller refreshes while the others get the current value', async () => {
+    await client.set('aging', 'old', { ttl: 5 });
+    const loader = slowLoader('new', 100);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => client.getOrSet('aging', loader, { ttl: 60, recacheWithin: 30 })),
+    );
+    expect(loader.runs).toBe(1);
+    expect(results.filter((result) => result === 'new')).toHaveLength(1);
+    expect(results.filter((result) => result === 'old')).toHaveLength(9);
+    expect(await client.get('aging')).toBe('new');
+    expect((await client.metaGet('aging', { ttl: true }))!.ttl).toBeGreaterThan(30);
+    // Fresh again: nobody refreshes.
+    expect(await client.getOrSet('aging', loader, { ttl: 60, recacheWithin: 30 })).toBe('new');
+    expect(loader.runs).toBe(1);
+  });
+
+  it('a value far from expiry is not refreshed, and one without expiry never is', async () => {
+    await client.set('young', 'v', { ttl: 300 });
+    await client.set('forever', 'f');
+    const loader = slowLoader('x', 1);
+    expect(await client.getOrSet('young', loader, { ttl: 300, recacheWithin: 10 })).toBe('v');
+    expect(await client.getOrSet('forever', loader, { ttl: 300, recacheWithin: 10 })).toBe('f');
+    expect(loader.runs).toBe(0);
+  });
+
+  it('a stale item (metaDelete invalidate) is served while one caller refreshes it', async () => {
+    await client.set('page', 'v1', { ttl: 300 });
+    expect(await client.metaDelete('page', { invalidate: true })).toEqual({ status: 'deleted' });
+    const loader = slowLoader('v2', 100);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => client.getOrSet('page', loader, { ttl: 300 })),
+    );
+    expect(loader.runs).toBe(1);
+    expect(results.filter((result) => result === 'v2')).toHaveLength(1);
+    expect(results.filter((result) => result === 'v1')).toHaveLength(9);
+    expect(await client.metaGet('page', { value: true })).toEqual({
+      value: 'v2',
+      stale: false,
+      won: false,
+      alreadyWon: false,
+    });
+  });
+
+  it('a failed refresh of a stale item keeps serving it and lets the next caller win', async () => {
+    await client.set('doc', 'stale copy', { ttl: 300 });
+    await client.metaDelete('doc', { invalidate: true });
+    const failure = new Error('upstream 503');
+    await expect(
+      client.getOrSet(
+        'doc',
+        async () => {
+          throw failure;
+        },
+        { ttl: 300 },
+      ),
+    ).rejects.toBe(failure);
+    expect(await client.metaGet('doc', { value: true })).toMatchObject({
+      value: 'stale copy',
+      stale: true,
+      won: true,
+    });
+    await client.metaDelete('doc', { invalidate: true });
+    expect(await client.getOrSet('doc', () => 'fresh copy', { ttl: 300 })).toBe('fresh copy');
+  });
+
+  it('a key invalidated while the winner loads ends up stale, not silently fresh', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const pending = client.getOrSet(
+      'racy',
+      async () => {
+        await gate;
+        return 'loaded before the write';
+      },
+      { ttl: 300 },
+    );
+    await sleep(30);
+    // A writer changes the source of truth and invalidates the (placeholder) item.
+    await client.metaDelete('racy', { invalidate: true });
+    release();
+    expect(await pending).toBe('loaded before the write');
+    expect(await client.metaGet('racy', { value: true })).toMatchObject({
+      value: 'loaded before the write',
+      stale: true,
+    });
+  });
+
+  it('a waiter that outlives lockTtl runs the loader itself', async () => {
+    // Someone else holds a win (vivified placeholder) and never stores.
+    const squatter = new Client(server.address, { keyPrefix: 'gos:' });
+    try {
+      expect(await squatter.metaGet('stuck', { vivify: 30 })).toMatchObject({ won: true });
+      const loader = slowLoader('self-served', 1);
+      const started = Date.now();
+      expect(await client.getOrSet('stuck', loader, { ttl: 30, lockTtl: 1 })).toBe('self-served');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(loader.runs).toBe(1);
+      expect(await client.get('stuck')).toBe('self-served');
+    } finally {
+      await squatter.close();
+    }
+  });
+
+  it('works with any serde, including values stored empty', async () => {
+    const json = new Client(server.address, { serde: jsonSerde, keyPrefix: 'json:' });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => json.getOrSet('doc', async () => ({ list: [1, 2, 3] }), { ttl: 30 })),
+      );
+      expect(results).toEqual(Array.from({ length: 5 }, () => ({ list: [1, 2, 3] })));
+      expect(await client.getOrSet('empty', () => '', { ttl: 30 })).toBe('');
+      expect(await client.getOrSet('empty', () => 'never', { ttl: 30 })).toBe('');
+    } finally {
+      await json.close();
+    }
+  });
+
+  it('rejects bad options before sending anything', async () => {
+    const loader = () => 'x';
+    await expect(client.getOrSet('k', loader, { ttl: 1.5 })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.getOrSet('k', loader, { ttl: 10, lockTtl: 0 })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.getOrSet('k', loader, { ttl: 10, recacheWithin: -5 })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.getOrSet('k', 'x' as never, { ttl: 10 })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.getOrSet('k', loader, undefined as never)).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.getOrSet('bad key', loader, { ttl: 10 })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+  });
+
+  it('with ignoreErrors an unreachable server means a plain loader call', async () => {
+    const fake = await startFakeServer((socket) => socket.destroy());
+    const lenient = new Client(fake.address, { ignoreErrors: true, connectTimeout: 200, timeout: 200 });
+    const strict = new Client(fake.address, { connectTimeout: 200, timeout: 200 });
+    try {
+      expect(await lenient.getOrSet('k', () => 'from source', { ttl: 10 })).toBe('from source');
+      await expect(strict.getOrSet('k', () => 'from source', { ttl: 10 })).rejects.toBeDefined();
+    } finally {
+      await lenient.close();
+      await strict.close();
+      await fake.close();
+    }
+  });
+
+  it('HashClient coordinates on the node that owns the key', async () => {
+    const nodes = await startCluster(3);
+    const hash = new HashClient(nodes.map((node) => node.address));
+    try {
+      const loaders = Array.from({ length: 6 }, (_, index) => slowLoader(`value ${index}`, 30));
+      const results = await Promise.all(
+        loaders.flatMap((loader, index) =>
+          Array.from({ length: 8 }, () => hash.getOrSet(`item:${index}`, loader, { ttl: 30 })),
+        ),
+      );
+      expect(loaders.map((loader) => loader.runs)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(results.filter((result, index) => result !== `value ${Math.floor(index / 8)}`)).toEqual([]);
+    } finally {
+      await hash.close();
+      await Promise.all(nodes.map((node) => node.stop()));
+    }
+  });
+});
