@@ -402,11 +402,23 @@ export abstract class BaseClient<V> {
 
   async #retrieveOne(command: RetrievalCommand, key: Key, exptime: number | undefined) {
     const wireKey = prefixKey(this.keyPrefix, key);
-    const request =
-      command === 'get' || command === 'gets'
-        ? commands[command].request([wireKey])
-        : commands[command].request(exptime ?? 0, [wireKey]);
-    const hits = await this.sendFor(key, wireKey, request, undefined);
+    if (command === 'get' || command === 'gets') {
+      // Single-key reads go through the node's batcher (see GetBatcher).
+      try {
+        const node = this.nodeFor(key, wireKey);
+        if (node.retrieve) return await node.retrieve(command, wireKey);
+        return (await node.send(commands[command].request([wireKey]), 1))[0];
+      } catch (error) {
+        if (this.ignoreErrors && isIgnorableError(error)) return undefined;
+        throw error;
+      }
+    }
+    const hits = await this.sendFor(
+      key,
+      wireKey,
+      commands[command].request(exptime ?? 0, [wireKey]),
+      undefined,
+    );
     return hits?.[0];
   }
 

@@ -1,6 +1,13 @@
-import { commands, type EncodedRequest, MemcacheIllegalInputError } from '@mc/protocol';
+import {
+  commands,
+  type EncodedRequest,
+  type Key,
+  MemcacheIllegalInputError,
+  type RetrievedValue,
+} from '@mc/protocol';
 import { Pool } from '@mc/pool';
 import { Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
+import { GetBatcher } from './get-batcher.js';
 import type { ServerNode } from './server-node.js';
 import { tracedSend, tracingActive } from './tracing.js';
 
@@ -18,6 +25,8 @@ export class ConnectionGroup implements ServerNode {
   readonly name: string;
   readonly #single: Connection | undefined;
   readonly #pool: Pool<Connection> | undefined;
+  readonly #gets = new GetBatcher('get', (request, keyCount) => this.#sendNow(request, keyCount));
+  readonly #getsWithCas = new GetBatcher('gets', (request, keyCount) => this.#sendNow(request, keyCount));
 
   constructor(address: ServerAddress, options: ConnectionOptions & { connections?: number } = {}) {
     const { connections = 1, ...connectionOptions } = options;
@@ -53,7 +62,18 @@ export class ConnectionGroup implements ServerNode {
     return this.#single ? [this.#single] : [...this.#pool!.resources()];
   }
 
+  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined> {
+    return (command === 'get' ? this.#gets : this.#getsWithCas).add(wireKey);
+  }
+
   send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
+    // Gathered reads go out first, so commands reach the server in the order they were made.
+    if (this.#gets.pending) this.#gets.flush();
+    if (this.#getsWithCas.pending) this.#getsWithCas.flush();
+    return this.#sendNow(request, keyCount);
+  }
+
+  #sendNow<T>(request: EncodedRequest<T>, keyCount: number): Promise<T> {
     if (tracingActive()) return tracedSend(this.name, request, keyCount, (traced) => this.#send(traced));
     return this.#send(request);
   }

@@ -194,6 +194,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
 const NO_NODE: ServerNode = {
   name: '(no server)',
   send: () => Promise.reject(new MemcacheConnectionError('HashClient has no server available for this key')),
+  retrieve: () =>
+    Promise.reject(new MemcacheConnectionError('HashClient has no server available for this key')),
   quit: async () => {},
   close: async () => {},
 };

@@ -1,5 +1,7 @@
 import {
   type EncodedRequest,
+  type Key,
+  type RetrievedValue,
   MemcacheConnectionError,
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
@@ -59,7 +61,16 @@ export class HashNode implements ServerNode {
     return this.#deadUntil !== 0;
   }
 
-  async send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
+  send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
+    return this.#guard(() => this.group.send(request, keyCount));
+  }
+
+  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined> {
+    return this.#guard(() => this.group.retrieve(command, wireKey));
+  }
+
+  /** Refuses at once while dead, lets one probe through when due, and counts failures. */
+  async #guard<T>(run: () => Promise<T>): Promise<T> {
     let probe = false;
     if (this.#deadUntil !== 0) {
       if (this.#probing || Date.now() < this.#deadUntil) {
@@ -71,7 +82,7 @@ export class HashNode implements ServerNode {
       this.#probing = true;
     }
     try {
-      const result = await this.group.send(request, keyCount);
+      const result = await run();
       if (probe) this.#revive();
       return result;
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { EncodedRequest } from '@mc/protocol';
+import type { EncodedRequest, Key, RetrievedValue } from '@mc/protocol';
 
 /**
  * One memcached server as the clients see it: somewhere to send encoded requests. Client has
@@ -10,6 +10,12 @@ export interface ServerNode {
   readonly name: string;
   /** `keyCount` only informs tracing (`mc:command:*` messages). */
   send<T>(request: EncodedRequest<T>, keyCount?: number): Promise<T>;
+  /**
+   * Reads one key; concurrent calls in the same tick may share one multi-key request, so a
+   * burst of single-key reads costs the server one command instead of many. Optional: without
+   * it a read is a one-key `send`.
+   */
+  retrieve?(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined>;
   /** Says `quit` on every socket, then closes them. */
   quit(): Promise<void>;
   close(): Promise<void>;
