@@ -1,0 +1,5 @@
+export { type BenchPhase, bench } from './bench.js';
+export { type ExitCode, exitCodes } from './exit-codes.js';
+export { type CliIo, main } from './main.js';
+export { type CommandLine, parseCommandLine } from './parse-command-line.js';
+export { UsageError } from './usage-error.js';

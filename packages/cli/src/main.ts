@@ -1,0 +1,178 @@
+import { HashClient, type Stats } from '@mc/client';
+import { bench } from './bench.js';
+import { type ExitCode, exitCodes } from './exit-codes.js';
+import { exitCodeFor } from './exit-code-for.js';
+import { formatValue, toJson } from './format-value.js';
+import { type CliClient, openClient } from './open-client.js';
+import { type CommandLine, parseCommandLine } from './parse-command-line.js';
+import { usage } from './usage.js';
+import { UsageError } from './usage-error.js';
+
+/** Where `mc` reads and writes: the process's streams in bin.ts, buffers in tests. */
+export interface CliIo {
+  stdout: { write(chunk: string | Uint8Array): unknown };
+  stderr: { write(chunk: string | Uint8Array): unknown };
+  stdin: AsyncIterable<Uint8Array | string>;
+  env: Record<string, string | undefined>;
+}
+
+type Command = (client: CliClient, line: CommandLine, io: CliIo) => Promise<ExitCode>;
+
+/** How many positional arguments each command takes: [least, most]. */
+const ARITY: Record<string, [number, number]> = {
+  get: [1, 1],
+  set: [2, 2],
+  delete: [1, 1],
+  stats: [0, 1],
+  flush: [0, 1],
+  version: [0, 0],
+  bench: [0, 0],
+};
+
+const commands: Record<string, Command> = {
+  async get(client, line, io) {
+    const value = await client.get(line.args[0]!);
+    if (value === undefined) {
+      io.stderr.write(`mc: ${line.args[0]} not found\n`);
+      return exitCodes.miss;
+    }
+    io.stdout.write(formatValue(value, line.json));
+    return exitCodes.ok;
+  },
+
+  async set(client, line, io) {
+    const [key, text] = line.args as [string, string];
+    let value: unknown = text === '-' ? await readAll(io.stdin) : text;
+    if (line.json) {
+      try {
+        value = JSON.parse(
+          typeof value === 'string' ? value : Buffer.from(value as Uint8Array).toString('utf8'),
+        );
+      } catch (error) {
+        throw new UsageError(`--json: the value is not JSON (${(error as Error).message})`);
+      }
+    }
+    const stored = await client.set(key, value as never, line.ttl === undefined ? {} : { ttl: line.ttl });
+    if (!stored) {
+      io.stderr.write(`mc: ${key} not stored\n`);
+      return exitCodes.miss;
+    }
+    return exitCodes.ok;
+  },
+
+  async delete(client, line, io) {
+    if (await client.delete(line.args[0]!)) return exitCodes.ok;
+    io.stderr.write(`mc: ${line.args[0]} not found\n`);
+    return exitCodes.miss;
+  },
+
+  async stats(client, line, io) {
+    const args = line.args.length > 0 ? [line.args[0]!] : [];
+    const answer = client instanceof HashClient ? await client.stats(...args) : await client.stats(...args);
+    io.stdout.write(formatPerServer(answer, line.json, formatStats));
+    return exitCodes.ok;
+  },
+
+  async flush(client, line) {
+    const delay = line.args[0];
+    if (delay !== undefined && !/^\d+$/.test(delay))
+      throw new UsageError(`flush takes a delay in seconds, got "${delay}"`);
+    await client.flushAll(delay === undefined ? undefined : Number(delay));
+    return exitCodes.ok;
+  },
+
+  async version(client, line, io) {
+    const answer = client instanceof HashClient ? await client.version() : await client.version();
+    io.stdout.write(formatPerServer(answer, line.json, (version) => version + '\n'));
+    return exitCodes.ok;
+  },
+
+  async bench(client, line, io) {
+    const phases = await bench(client, line.count, line.size);
+    if (line.json) {
+      io.stdout.write(toJson(phases) + '\n');
+    } else {
+      for (const phase of phases) {
+        io.stdout.write(
+          `${phase.name}: ${phase.perSecond} ops/s (${phase.operations} ops in ${phase.milliseconds.toFixed(0)} ms)\n`,
+        );
+      }
+    }
+    return exitCodes.ok;
+  },
+};
+
+/**
+ * Runs `mc` with these arguments and resolves its exit code; it never throws and never
+ * exits the process, so tests and other programs can call it directly.
+ */
+export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
+  let line: CommandLine;
+  try {
+    line = parseCommandLine(argv, io.env);
+  } catch (error) {
+    return fail(error, io);
+  }
+  if (line.help) {
+    io.stdout.write(usage);
+    return exitCodes.ok;
+  }
+  const command = line.command === undefined ? undefined : commands[line.command];
+  const arity = line.command === undefined ? undefined : ARITY[line.command];
+  if (command === undefined || arity === undefined) {
+    const what = line.command === undefined ? 'no command given' : `unknown command "${line.command}"`;
+    return fail(new UsageError(what), io);
+  }
+  if (line.args.length < arity[0] || line.args.length > arity[1]) {
+    return fail(new UsageError(`${line.command} takes ${describeArity(arity)}, got ${line.args.length}`), io);
+  }
+  let client: CliClient;
+  try {
+    client = openClient(line.servers, { prefix: line.prefix, timeout: line.timeout });
+  } catch (error) {
+    return fail(error, io);
+  }
+  try {
+    return await command(client, line, io);
+  } catch (error) {
+    return fail(error, io);
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+function fail(error: unknown, io: CliIo): ExitCode {
+  const code = exitCodeFor(error);
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`mc: ${message}\n`);
+  if (code === exitCodes.usage && error instanceof UsageError)
+    io.stderr.write('Run "mc --help" for usage.\n');
+  return code;
+}
+
+function describeArity([least, most]: [number, number]): string {
+  if (least === most) return `${least} argument${least === 1 ? '' : 's'}`;
+  return `${least} to ${most} arguments`;
+}
+
+async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+function formatStats(stats: Stats): string {
+  return Object.entries(stats)
+    .map(([name, value]) => `${name} ${value}\n`)
+    .join('');
+}
+
+/** One server's answer as it is; several as sections headed by the server's name. */
+function formatPerServer<T>(answer: T | Map<string, T>, json: boolean, format: (one: T) => string): string {
+  if (answer instanceof Map) {
+    if (json) return toJson(Object.fromEntries(answer)) + '\n';
+    return [...answer].map(([server, one]) => `# ${server}\n${format(one)}`).join('');
+  }
+  return json ? toJson(answer) + '\n' : format(answer);
+}

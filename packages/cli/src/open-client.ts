@@ -1,0 +1,16 @@
+import { Client, HashClient } from '@mc/client';
+
+/** The client `mc` talks through: one server is a Client, several a HashClient (rendezvous). */
+export type CliClient = Client | HashClient;
+
+/** Opens nothing yet (clients connect on their first command), so a bad address fails there. */
+export function openClient(servers: string[], options: { prefix?: string; timeout: number }): CliClient {
+  const clientOptions = {
+    timeout: options.timeout,
+    connectTimeout: options.timeout,
+    ...(options.prefix === undefined ? {} : { keyPrefix: options.prefix }),
+  };
+  const unique = [...new Set(servers)];
+  if (unique.length === 1) return new Client(unique[0]!, clientOptions);
+  return new HashClient(unique, clientOptions);
+}

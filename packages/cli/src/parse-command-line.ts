@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+/** The command line, checked: which command, its arguments, and the options. */
+export interface CommandLine {
+  command: string | undefined;
+  args: string[];
+  servers: string[];
+  prefix: string | undefined;
+  timeout: number;
+  ttl: number | undefined;
+  count: number;
+  size: number;
+  json: boolean;
+  help: boolean;
+}
+
+const DEFAULT_SERVER = '127.0.0.1:11211';
+
+function wholeNumber(text: string | undefined, name: string, minimum: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?\d+$/.test(text) || Number(text) < minimum || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(
+      `--${name} takes a whole number${minimum > 0 ? ` of at least ${minimum}` : ''}, got "${text}"`,
+    );
+  }
+  return Number(text);
+}
+
+/** Reads argv with node:util's parseArgs; anything it cannot make sense of is a UsageError. */
+export function parseCommandLine(argv: string[], env: Record<string, string | undefined>): CommandLine {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const fromEnv = (env.MEMCACHED_SERVERS ?? '')
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server !== '');
+  const servers = values.server && values.server.length > 0 ? values.server : fromEnv;
+  return {
+    command: positionals[0],
+    args: positionals.slice(1),
+    servers: servers.length > 0 ? servers : [DEFAULT_SERVER],
+    prefix: values.prefix,
+    timeout: wholeNumber(values.timeout, 'timeout', 1) ?? 5_000,
+    ttl: wholeNumber(values.ttl, 'ttl', Number.MIN_SAFE_INTEGER),
+    count: wholeNumber(values.count, 'count', 1) ?? 10_000,
+    size: wholeNumber(values.size, 'size', 0) ?? 100,
+    json: values.json ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      server: { type: 'string', short: 's', multiple: true },
+      prefix: { type: 'string', short: 'p' },
+      timeout: { type: 'string', short: 't' },
+      ttl: { type: 'string' },
+      count: { type: 'string' },
+      size: { type: 'string' },
+      json: { type: 'boolean', short: 'j' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
