@@ -1,3 +1,4 @@
+import { type ConnectionTraceMessage, connectionChannels } from './connection-channels.js';
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import type tls from 'node:tls';
@@ -332,7 +333,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#connecting?.reject(cause);
     this.#connecting = undefined;
     this.#move('closed');
-    this.emit('close', error);
+    this.#announceClose(error);
   }
 
   // ── state ──────────────────────────────────────────────────────────────────────────────
@@ -441,7 +442,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const connecting = this.#connecting;
     this.#connecting = undefined;
     connecting?.resolve();
-    this.emit('connect');
+    this.#announceConnect();
     this.#flush();
     this.#checkDrained();
   }
@@ -475,6 +476,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #emitError(error: Error): void {
     // An EventEmitter throws on 'error' without a listener; failures already reach the callers.
     if (this.listenerCount('error') > 0) this.emit('error', error);
+    if (connectionChannels.error.hasSubscribers)
+      connectionChannels.error.publish({ server: this.name, error });
+  }
+
+  #announceConnect(): void {
+    this.emit('connect');
+    if (connectionChannels.connect.hasSubscribers) connectionChannels.connect.publish({ server: this.name });
+  }
+
+  #announceClose(error: Error | undefined): void {
+    this.emit('close', error);
+    if (connectionChannels.close.hasSubscribers) {
+      const message: ConnectionTraceMessage = { server: this.name };
+      if (error !== undefined) message.error = error;
+      connectionChannels.close.publish(message);
+    }
   }
 
   // ── the socket ─────────────────────────────────────────────────────────────────────────
@@ -570,7 +587,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, reason);
     }
     this.#move(this.#ending ? 'closed' : 'idle');
-    this.emit('close', clean ? undefined : error);
+    this.#announceClose(clean ? undefined : error);
     if (failure) this.#emitError(error);
     if (this.#state === 'idle' && this.#hasWaiting()) this.#startConnect();
   }
@@ -733,7 +750,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       grace.unref();
       socket.end(() => socket.destroy());
     }
-    this.emit('close', undefined);
+    this.#announceClose(undefined);
   }
 
   // ── deadlines ──────────────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+export { type ConnectionTraceMessage, connectionChannels } from './connection-channels.js';
 export type { AuthOptions } from './auth-request.js';
 export {
   Connection,
