@@ -57,6 +57,33 @@ try {
     `  ${'took'.padEnd(34)} → ${elapsed.toFixed(0)} ms (${Math.round(10_000 / (elapsed / 1000)).toLocaleString()} ops/s)`,
   );
 
+  step('Stampede protection: 100 concurrent getOrSet on a missing key');
+  let loaderRuns = 0;
+  const loadReport = async () => {
+    loaderRuns++;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a slow database query
+    return { total: 1234, computedAt: new Date().toISOString() };
+  };
+  const stampedeStart = performance.now();
+  const reports = await Promise.all(
+    Array.from({ length: 100 }, () => client.getOrSet('report:today', loadReport, { ttl: 60, lockTtl: 5 })),
+  );
+  show('callers served', reports.length);
+  show('loader runs', loaderRuns);
+  show(
+    'every caller got the same value',
+    reports.every((report) => JSON.stringify(report) === JSON.stringify(reports[0])),
+  );
+  console.log(`  ${'took'.padEnd(34)} → ${(performance.now() - stampedeStart).toFixed(0)} ms`);
+  await client.metaDelete('report:today', { invalidate: true });
+  const afterInvalidate = await Promise.all(
+    Array.from({ length: 100 }, () => client.getOrSet('report:today', loadReport, { ttl: 60 })),
+  );
+  const stamp = (report: unknown) => (report as { computedAt: string }).computedAt;
+  const servedStale = afterInvalidate.filter((report) => stamp(report) === stamp(reports[0]));
+  show('after metaDelete({ invalidate })', `${servedStale.length} callers got the stale copy`);
+  show('loader runs (one refresh)', loaderRuns);
+
   step('Bad input is refused before anything is sent');
   try {
     await client.get('two words');
