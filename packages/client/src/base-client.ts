@@ -11,7 +11,7 @@ import { defaultSerde, type Serde } from '@mc/serde';
 import { toExptime } from './expiration.js';
 import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
 import { isIgnorableError } from './ignorable-error.js';
-import { bytesKeyId, keyToString, prefixKey, wireKeyId } from './keys.js';
+import { keyToString, prefixKey } from './keys.js';
 import { MetaCommands } from './meta-commands.js';
 import type {
   MetaArithmeticOptions,
@@ -69,11 +69,11 @@ const GET_LINE_KEYS = 1_000;
 
 type RetrievalCommand = 'get' | 'gets' | 'gat' | 'gats';
 
-/** Groups of keys bound for one node, with what maps a reply's key back to the caller's. */
+/** Keys bound for one node: as sent, and as the caller named them (same index). */
 interface NodeBatch {
   node: ServerNode;
   wireKeys: Key[];
-  userKeyById: Map<string, string>;
+  userKeys: string[];
 }
 
 /**
@@ -427,16 +427,22 @@ export abstract class BaseClient<V> {
     keys: Iterable<Key>,
     onHit: (userKey: string, hit: RetrievedValue) => void,
   ): Promise<void> {
-    const batches = this.#groupByNode(keys);
     const work: Promise<void>[] = [];
-    for (const batch of batches) {
-      for (const lineKeys of splitLines(batch.wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {
+    for (const batch of this.#groupByNode(keys)) {
+      const { wireKeys, userKeys } = batch;
+      for (const [start, end] of lineRanges(wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {
+        const lineKeys = start === 0 && end === wireKeys.length ? wireKeys : wireKeys.slice(start, end);
         work.push(
           batch.node.send(commands[command].request(lineKeys), lineKeys.length).then(
             (hits) => {
+              // memcached answers in the order asked, skipping misses: a cursor matches each
+              // hit to its key without building a lookup table or decoding key bytes.
+              let cursor = start;
               for (const hit of hits) {
-                const userKey = batch.userKeyById.get(bytesKeyId(hit.key));
-                if (userKey !== undefined) onHit(userKey, hit);
+                const index = findKey(wireKeys, hit.key, cursor, start, end);
+                if (index === -1) continue;
+                cursor = index;
+                onHit(userKeys[index]!, hit);
               }
             },
             (error: unknown) => {
@@ -451,21 +457,27 @@ export abstract class BaseClient<V> {
   }
 
   #groupByNode(keys: Iterable<Key>): NodeBatch[] {
+    const nodes = this.allNodes();
+    if (nodes.length === 1) {
+      // One server (Client): no routing, one batch.
+      const batch: NodeBatch = { node: nodes[0]!, wireKeys: [], userKeys: [] };
+      for (const key of keys) {
+        batch.wireKeys.push(prefixKey(this.keyPrefix, key));
+        batch.userKeys.push(keyToString(key));
+      }
+      return batch.wireKeys.length === 0 ? [] : [batch];
+    }
     const byNode = new Map<ServerNode, NodeBatch>();
-    const seen = new Set<string>();
     for (const key of keys) {
       const wireKey = prefixKey(this.keyPrefix, key);
-      const userKey = keyToString(key);
-      if (seen.has(userKey)) continue;
-      seen.add(userKey);
       const node = this.nodeFor(key, wireKey);
       let batch = byNode.get(node);
       if (batch === undefined) {
-        batch = { node, wireKeys: [], userKeyById: new Map() };
+        batch = { node, wireKeys: [], userKeys: [] };
         byNode.set(node, batch);
       }
       batch.wireKeys.push(wireKey);
-      batch.userKeyById.set(wireKeyId(wireKey), userKey);
+      batch.userKeys.push(keyToString(key));
     }
     return [...byNode.values()];
   }
@@ -510,19 +522,39 @@ function toPairs<V>(entries: Entries<V>): Array<readonly [Key, V]> {
   throw new MemcacheIllegalInputError('setMany takes a Map, an object or an iterable of [key, value] pairs');
 }
 
-/** Cuts a key list into lines that stay under memcached's line limits. */
-function* splitLines(keys: Key[], maxBytes: number, maxKeys: number): Generator<Key[]> {
-  let line: Key[] = [];
+/** Cuts a key list into [start, end) ranges that stay under memcached's line limits. */
+function* lineRanges(keys: Key[], maxBytes: number, maxKeys: number): Generator<[number, number]> {
+  let start = 0;
   let bytes = 0;
-  for (const key of keys) {
-    const size = (typeof key === 'string' ? Buffer.byteLength(key) : key.byteLength) + 1;
-    if (line.length > 0 && (bytes + size > maxBytes || line.length >= maxKeys)) {
-      yield line;
-      line = [];
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const size = (typeof key === 'string' ? key.length : key.byteLength) + 1;
+    if (index > start && (bytes + size > maxBytes || index - start >= maxKeys)) {
+      yield [start, index];
+      start = index;
       bytes = 0;
     }
-    line.push(key);
     bytes += size;
   }
-  if (line.length > 0) yield line;
+  if (keys.length > start) yield [start, keys.length];
+}
+
+/** The index of the key equal to `bytes`, searching from `cursor` on, then the whole line. */
+function findKey(keys: Key[], bytes: Uint8Array, cursor: number, start: number, end: number): number {
+  for (let index = cursor; index < end; index++) if (keyEquals(keys[index]!, bytes)) return index;
+  for (let index = start; index < cursor; index++) if (keyEquals(keys[index]!, bytes)) return index;
+  return -1;
+}
+
+/** Compares a key as sent with key bytes from a reply, without allocating for ASCII keys. */
+function keyEquals(key: Key, bytes: Uint8Array): boolean {
+  if (typeof key !== 'string') return Buffer.from(key.buffer, key.byteOffset, key.byteLength).equals(bytes);
+  const length = key.length;
+  if (length > bytes.length) return false;
+  for (let index = 0; index < length; index++) {
+    const code = key.charCodeAt(index);
+    if (code > 0x7f) return Buffer.from(key, 'utf8').equals(bytes);
+    if (code !== bytes[index]) return false;
+  }
+  return length === bytes.length;
 }

@@ -61,6 +61,15 @@ describe('Client against a real memcached', () => {
     expect(await prefixed.getMany([])).toEqual(new Map());
   });
 
+  it('getMany matches hits to UTF-8 and byte keys, duplicates included', async () => {
+    const bytesKey = Uint8Array.from([0x62, 0x79, 0x74, 0xc3, 0xa9]); // 'byté' as bytes
+    await client.set('clé', 'accent');
+    await client.set(bytesKey, 'from bytes');
+    await client.set('plain', 'ascii');
+    const result = await client.getMany(['missing', 'clé', bytesKey, 'plain', 'clé']);
+    expect(Object.fromEntries(result)).toEqual({ clé: 'accent', byté: 'from bytes', plain: 'ascii' });
+  });
+
   it('getMany splits very long key lists and merges the results', async () => {
     const keys = Array.from({ length: 3_000 }, (_, index) => `long-list-key-with-some-length-${index}`);
     await client.setMany(keys.filter((_, index) => index % 3 === 0).map((key) => [key, key] as const));
