@@ -57,12 +57,16 @@ export class MetaBatcher {
       queue.push({ build: reuse, replayable, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        queueMicrotask(() => this.#flush());
+        queueMicrotask(() => this.flush());
       }
     });
   }
 
-  #flush(): void {
+  /**
+   * Sends what has gathered, now rather than at the end of the tick: a caller about to send a
+   * text command to the same server calls this first so the wire order is the call order.
+   */
+  flush(): void {
     this.#scheduled = false;
     const queues = this.#queues;
     this.#queues = new Map();

@@ -212,6 +212,11 @@ export class MetaCommands<V> {
     return result;
   }
 
+  /** Sends the meta requests queued in this tick now (see MetaBatcher.flush). */
+  flush(): void {
+    this.#batcher.flush();
+  }
+
   /** `mn` to every node: a round trip that proves each socket is alive and in sync. */
   async noop(): Promise<void> {
     await Promise.all(this.#host.allNodes().map((node) => node.send(commands.metaNoop.request())));
