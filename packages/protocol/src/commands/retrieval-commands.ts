@@ -54,14 +54,14 @@ function encodeRetrieval(verb: string, keys: readonly Key[], limitLine: boolean)
 export const get = defineCommand(
   'get',
   (keys: readonly Key[]) => encodeRetrieval('get', keys, false),
-  () => new RetrievalReader('get'),
+  (keys) => new RetrievalReader('get', keys),
 ) satisfies CommandDefinition<[keys: readonly Key[]], RetrievedValue[]>;
 
 /** `gets`: like get, with each value's cas unique. */
 export const gets = defineCommand(
   'gets',
   (keys: readonly Key[]) => encodeRetrieval('gets', keys, false),
-  () => new RetrievalReader('gets'),
+  (keys) => new RetrievalReader('gets', keys),
 ) satisfies CommandDefinition<[keys: readonly Key[]], RetrievedValue[]>;
 
 /** `gat`: get and touch (set a new exptime on every hit). */
@@ -71,7 +71,7 @@ export const gat = defineCommand(
     validateExptime(exptime);
     return encodeRetrieval('gat ' + exptime, keys, true);
   },
-  () => new RetrievalReader('gat'),
+  (_exptime, keys) => new RetrievalReader('gat', keys),
 ) satisfies CommandDefinition<[exptime: number, keys: readonly Key[]], RetrievedValue[]>;
 
 /** `gats`: gat with cas uniques. */
@@ -81,5 +81,5 @@ export const gats = defineCommand(
     validateExptime(exptime);
     return encodeRetrieval('gats ' + exptime, keys, true);
   },
-  () => new RetrievalReader('gats'),
+  (_exptime, keys) => new RetrievalReader('gats', keys),
 ) satisfies CommandDefinition<[exptime: number, keys: readonly Key[]], RetrievedValue[]>;

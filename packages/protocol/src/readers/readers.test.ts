@@ -32,6 +32,20 @@ describe('reply readers', () => {
     expect(reader.result().map((hit) => Buffer.from(hit.value).toString())).toEqual(['1', '2']);
   });
 
+  it('throw MemcacheProtocolError on a VALUE for a key not asked for: the stream is out of step', () => {
+    const single = commands.get.request(['a']).reader!;
+    expect(() => single.push(value('b', 'not yours'))).toThrow(MemcacheProtocolError);
+    const many = commands.gets.request(['a', 'é', Buffer.from('c')]).reader!;
+    expect(many.push(value('é', '2'))).toBe(false);
+    expect(many.push(value('c', '3'))).toBe(false);
+    expect(many.push(value('a', '1'))).toBe(false); // a proxy may reorder; still asked for
+    expect(() => many.push(value('d', '4'))).toThrow(MemcacheProtocolError);
+    const touched = commands.gat.request(0, ['k']).reader!;
+    expect(() => touched.push(value('kk', '1'))).toThrow(MemcacheProtocolError);
+    const prefix = commands.get.request(['ab']).reader!;
+    expect(() => prefix.push(value('a', '1'))).toThrow(MemcacheProtocolError);
+  });
+
   it('end a retrieval with an error line and drop the earlier hits', () => {
     const reader = commands.get.request(['a', 'b']).reader!;
     reader.push(value('a', '1'));
