@@ -81,6 +81,7 @@ switch (task) {
       'typecheck',
       'lint',
       'test',
+      'packcheck',
       '--continue',
       '--output-logs=errors-only',
       ...extra,

@@ -1,4 +1,5 @@
 export { type BenchPhase, bench } from './bench.js';
+export { type CliClient, openClient } from './open-client.js';
 export { type ExitCode, exitCodes } from './exit-codes.js';
 export { type CliIo, main } from './main.js';
 export { type CommandLine, parseCommandLine } from './parse-command-line.js';

@@ -16,7 +16,7 @@ export interface CommandTraceMessage {
 
 /**
  * Tracing through node:diagnostics_channel, so APM agents (OpenTelemetry, Datadog...) can
- * observe @mc without a plugin API of ours: subscribe to these names. Publishing is skipped
+ * observe `@mc` without a plugin API of ours: subscribe to these names. Publishing is skipped
  * entirely while nobody subscribes, so tracing costs nothing until it is used.
  */
 export const commandChannels = {

@@ -30,7 +30,7 @@ function isMarked(value: unknown): value is Marked {
   return typeof value === 'object' && value !== null && (value as Marked)[MARKER] === true;
 }
 
-/** Options every @mc error accepts. */
+/** Options every `@mc` error accepts. */
 export interface MemcacheErrorOptions {
   /** The underlying error, kept for debugging (`error.cause`). */
   cause?: unknown;
@@ -108,7 +108,7 @@ export class MemcacheDeserializeError extends MemcacheError {
   static override readonly code: string = 'MC_DESERIALIZE_ERROR';
 }
 
-/** True for any error of the @mc family, from any installed copy of the package. */
+/** True for any error of the `@mc` family, from any installed copy of the package. */
 export function isMemcacheError(value: unknown): value is MemcacheError {
   return isMarked(value);
 }
