@@ -1,6 +1,6 @@
 import { type MemcachedServer, startCluster, startFakeServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Client, HashClient, MemcacheIllegalInputError, jsonSerde } from './index.js';
+import { Client, HashClient, jsonSerde, MemcacheIllegalInputError, MemcacheServerError } from './index.js';
 
 let server: MemcachedServer;
 let client: Client;
@@ -106,6 +106,15 @@ describe('getOrSet', () => {
       ),
     ).rejects.toBe(failure);
     expect(await client.metaGet('broken')).toBeUndefined();
+  });
+
+  it('a value the server refuses to store rejects its caller and releases the win', async () => {
+    const huge = new Uint8Array(2 * 1024 * 1024);
+    await expect(client.getOrSet('huge', () => huge, { ttl: 30, lockTtl: 20 })).rejects.toBeInstanceOf(
+      MemcacheServerError,
+    );
+    expect(await client.metaGet('huge')).toBeUndefined();
+    expect(await client.getOrSet('huge', () => 'small', { ttl: 30 })).toBe('small');
   });
 
   it('near expiry (recacheWithin) one caller refreshes while the others get the current value', async () => {
