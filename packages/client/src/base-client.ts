@@ -254,6 +254,14 @@ export abstract class BaseClient<V> {
 
   #metaLayer: MetaCommands<V> | undefined;
 
+  /**
+   * Sends meta requests gathered in this tick before a text command, so commands reach each
+   * server in the order they were made (`metaSet(k)` then `get(k)` reads the new value).
+   */
+  protected flushPending(): void {
+    this.#metaLayer?.flush();
+  }
+
   get #meta(): MetaCommands<V> {
     this.#metaLayer ??= new MetaCommands<V>({
       serde: this.serde,
@@ -340,6 +348,7 @@ export abstract class BaseClient<V> {
     request: EncodedRequest<T>,
     fallback: F,
   ): Promise<T | F> {
+    this.flushPending();
     try {
       return await this.nodeFor(key, wireKey).send(request, 1);
     } catch (error) {
@@ -402,6 +411,7 @@ export abstract class BaseClient<V> {
 
   async #retrieveOne(command: RetrievalCommand, key: Key, exptime: number | undefined) {
     const wireKey = prefixKey(this.keyPrefix, key);
+    this.flushPending();
     if (command === 'get' || command === 'gets') {
       // Single-key reads go through the node's batcher (see GetBatcher).
       try {
@@ -428,6 +438,7 @@ export abstract class BaseClient<V> {
     onHit: (userKey: string, hit: RetrievedValue) => void,
   ): Promise<void> {
     const work: Promise<void>[] = [];
+    this.flushPending();
     for (const batch of this.#groupByNode(keys)) {
       const { wireKeys, userKeys } = batch;
       for (const [start, end] of lineRanges(wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {

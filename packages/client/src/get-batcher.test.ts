@@ -74,3 +74,24 @@ describe('single-key gets made in the same tick share one request', () => {
     await client.close();
   });
 });
+
+describe('meta and text commands made in the same tick keep their order', () => {
+  it('metaSet then get reads the new value; get then metaSet reads the old one', async () => {
+    const client = new Client(server.address);
+    await client.set('mixed-order', 'old');
+    const [, afterMeta] = await Promise.all([
+      client.metaSet('mixed-order', 'new'),
+      client.get('mixed-order'),
+    ]);
+    expect(afterMeta).toBe('new');
+    const [beforeMeta] = await Promise.all([
+      client.get('mixed-order'),
+      client.metaSet('mixed-order', 'newer'),
+    ]);
+    expect(beforeMeta).toBe('new');
+    const [, flushed] = await Promise.all([client.metaSet('mixed-order', 'x'), client.flushAll()]);
+    expect(flushed).toBeUndefined();
+    expect(await client.get('mixed-order')).toBeUndefined();
+    await client.close();
+  });
+});
