@@ -121,7 +121,16 @@ switch (task) {
     pn('exec', 'turbo', 'run', 'build', '--output-logs=errors-only');
     pn('exec', 'typedoc');
     break;
+  case 'release':
+    // `changeset publish` publishes, through `pnpm publish` (which turns workspace:* into
+    // versions), every package whose version is not on the registry yet. `--dry-run` packs and
+    // shows what would go out instead. Run `npx changeset version` before, and commit.
+    install();
+    pn('exec', 'turbo', 'run', 'build', 'packcheck', '--filter=./packages/*', '--output-logs=errors-only');
+    if (extra.includes('--dry-run')) pn('publish', '-r', '--dry-run', '--no-git-checks');
+    else pn('exec', 'changeset', 'publish', ...extra);
+    break;
   default:
-    console.error(`unknown task ${task}: use test, demo, bench, soak, build or docs`);
+    console.error(`unknown task ${task}: use test, demo, bench, soak, build, docs, release or example`);
     process.exit(2);
 }
