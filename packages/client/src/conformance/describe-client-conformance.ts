@@ -30,7 +30,15 @@ type ConformanceMethod =
   | 'stats'
   | 'version'
   | 'flushAll'
-  | 'close';
+  | 'close'
+  | 'metaGet'
+  | 'metaGetMany'
+  | 'metaSet'
+  | 'metaSetMany'
+  | 'metaDelete'
+  | 'metaArithmetic'
+  | 'metaNoop'
+  | 'getOrSet';
 
 /** What an implementation under test must offer: Client's methods, with Client's types. */
 export type ConformanceClient = Pick<Client, ConformanceMethod>;
@@ -376,6 +384,166 @@ export function describeClientConformance(
         for (const flags of [-1, 2 ** 32, 0.5]) {
           await expect(client.set('flags', 'x', { flags })).rejects.toBeInstanceOf(MemcacheIllegalInputError);
         }
+      });
+    });
+
+    describe('meta protocol', () => {
+      it('metaSet and metaGet return what was asked, and undefined on a miss', async () => {
+        const stored = await client.metaSet('m', 'value', { ttl: 60, returnCas: true });
+        expect(stored).toEqual({ status: 'stored', cas: expect.any(BigInt) });
+        const read = await client.metaGet('m', { value: true, cas: true, ttl: true, size: true, hit: true });
+        expect(read).toMatchObject({ value: 'value', cas: stored.cas, size: 5, hit: false, won: false });
+        expect(read!.ttl).toBeGreaterThan(55);
+        expect(read!.ttl).toBeLessThanOrEqual(60);
+        expect((await client.metaGet('m', { hit: true }))!.hit).toBe(true);
+        expect(await client.metaGet('missing', { value: true })).toBeUndefined();
+        await client.set('forever', 1);
+        expect((await client.metaGet('forever', { ttl: true }))!.ttl).toBe(-1);
+      });
+
+      it('metaSet modes and cas answer not_stored, exists and not_found as memcached does', async () => {
+        await client.set('ms', 'a');
+        expect((await client.metaSet('ms', 'b', { mode: 'add' })).status).toBe('not_stored');
+        expect((await client.metaSet('absent', 'b', { mode: 'replace' })).status).toBe('not_stored');
+        const { cas } = (await client.gets('ms'))!;
+        expect((await client.metaSet('ms', 'c', { cas: cas + 1000n })).status).toBe('exists');
+        expect((await client.metaSet('absent', 'c', { cas })).status).toBe('not_found');
+        expect((await client.metaSet('ms', 'd', { cas })).status).toBe('stored');
+        expect(await client.get('ms')).toBe('d');
+        expect(await client.get('absent')).toBeUndefined();
+      });
+
+      it('metaDelete deletes, compares cas, and invalidates so that one reader wins', async () => {
+        await client.set('md', 'old');
+        const { cas } = (await client.gets('md'))!;
+        expect((await client.metaDelete('md', { cas: cas + 1000n })).status).toBe('exists');
+        expect((await client.metaDelete('md', { invalidate: true, ttl: 30 })).status).toBe('deleted');
+        const first = await client.metaGet('md', { value: true });
+        expect(first).toMatchObject({ value: 'old', stale: true, won: true, alreadyWon: false });
+        const second = await client.metaGet('md', { value: true });
+        expect(second).toMatchObject({ value: 'old', stale: true, won: false, alreadyWon: true });
+        expect((await client.metaDelete('md')).status).toBe('deleted');
+        expect((await client.metaDelete('md')).status).toBe('not_found');
+      });
+
+      it('vivify hands one caller the win and the others an empty placeholder', async () => {
+        const first = await client.metaGet('viv', { vivify: 30, value: true });
+        expect(first).toMatchObject({ won: true, alreadyWon: false });
+        const second = await client.metaGet('viv', { vivify: 30, value: true });
+        expect(second).toMatchObject({ won: false, alreadyWon: true });
+      });
+
+      it('metaArithmetic counts, creates counters, and refuses non-numbers', async () => {
+        expect((await client.metaArithmetic('ma')).status).toBe('not_found');
+        expect(await client.metaArithmetic('ma', { vivify: 60, initial: 10 })).toMatchObject({
+          status: 'ok',
+          value: 10n,
+        });
+        expect((await client.metaArithmetic('ma', { delta: 5 })).value).toBe(15n);
+        expect((await client.metaArithmetic('ma', { mode: 'decr', delta: 100 })).value).toBe(0n);
+        await client.set('word', 'abc');
+        await expect(client.metaArithmetic('word')).rejects.toBeInstanceOf(MemcacheClientError);
+      });
+
+      it('base64 keys carry any bytes', async () => {
+        const key = Uint8Array.from([0x20, 0x00, 0xff, 0x0a]);
+        expect((await client.metaSet(key, 'binary', { base64: true })).status).toBe('stored');
+        expect((await client.metaGet(key, { base64: true, value: true }))!.value).toBe('binary');
+        await expect(client.metaGet(key, { value: true })).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+      });
+
+      it('batches many meta calls in one tick and keeps each answer with its key', async () => {
+        expect(await client.metaSetMany({ b1: 1, b2: 2, b3: 3 })).toEqual([]);
+        const many = await client.metaGetMany(['b1', 'b2', 'b3', 'b4'], { value: true });
+        expect([...many].map(([key, result]) => [key, result.value])).toEqual([
+          ['b1', 1],
+          ['b2', 2],
+          ['b3', 3],
+        ]);
+        const together = await Promise.all([
+          client.metaGet('b1', { value: true }),
+          client.metaGet('nope', { value: true }),
+          client.metaSet('b4', 4),
+          client.metaDelete('b2'),
+          client.metaNoop(),
+        ]);
+        expect(together[0]!.value).toBe(1);
+        expect(together[1]).toBeUndefined();
+        expect(together[2].status).toBe('stored');
+        expect(together[3].status).toBe('deleted');
+        expect(await client.getMany(['b1', 'b2', 'b4'])).toEqual(
+          new Map([
+            ['b1', 1],
+            ['b4', 4],
+          ]),
+        );
+      });
+
+      it('puts the prefix on meta keys', async () => {
+        await prefixed.metaSet('pm', 'P');
+        expect(await client.get('app:pm')).toBe('P');
+        expect((await prefixed.metaGet('pm', { value: true }))!.value).toBe('P');
+      });
+    });
+
+    describe('getOrSet', () => {
+      it('runs the loader once for concurrent callers and serves the cache afterwards', async () => {
+        let loads = 0;
+        const loader = async () => {
+          loads++;
+          await sleep(100);
+          return { loaded: loads };
+        };
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () => client.getOrSet('gos', loader, { ttl: 60 })),
+        );
+        expect(loads).toBe(1);
+        expect(results).toEqual(Array.from({ length: 5 }, () => ({ loaded: 1 })));
+        expect(await client.getOrSet('gos', loader, { ttl: 60 })).toEqual({ loaded: 1 });
+        expect(loads).toBe(1);
+        expect(await client.get('gos')).toEqual({ loaded: 1 });
+      });
+
+      it('hands a loader’s error to its caller and lets the next caller load', async () => {
+        const failure = new Error('backend down');
+        await expect(
+          client.getOrSet(
+            'gos-fail',
+            () => {
+              throw failure;
+            },
+            { ttl: 60 },
+          ),
+        ).rejects.toBe(failure);
+        expect(await client.getOrSet('gos-fail', () => 'recovered', { ttl: 60 })).toBe('recovered');
+      });
+
+      it('refreshes ahead of expiry with one caller while the others get the current value', async () => {
+        await client.set('gos-ahead', 'current', { ttl: 2 });
+        let loads = 0;
+        const loader = async () => {
+          loads++;
+          await sleep(50);
+          return 'refreshed';
+        };
+        const results = await Promise.all(
+          Array.from({ length: 4 }, () =>
+            client.getOrSet('gos-ahead', loader, { ttl: 60, recacheWithin: 30 }),
+          ),
+        );
+        expect(loads).toBe(1);
+        expect(results.filter((result) => result === 'refreshed')).toHaveLength(1);
+        expect(results.filter((result) => result === 'current')).toHaveLength(3);
+        expect(await client.get('gos-ahead')).toBe('refreshed');
+      });
+
+      it('refuses bad options before sending', async () => {
+        await expect(client.getOrSet('gos-bad', () => 1, { ttl: 1.5 })).rejects.toBeInstanceOf(
+          MemcacheIllegalInputError,
+        );
+        await expect(client.getOrSet('gos bad', () => 1, { ttl: 1 })).rejects.toBeInstanceOf(
+          MemcacheIllegalInputError,
+        );
       });
     });
 
