@@ -44,9 +44,10 @@ export class MetaReader extends SingleFrameReader<MetaReply> {
  *              └ a's reply  (b: EN hidden, MN is not b's → b settles as EN)
  *
  * A frame is this request's when its code fits the command, is not the suppressed nominal
- * code, and its opaque matches: memcached echoes `O` on every meta reply, and `request()`
- * adds an opaque when the caller gave none. (A frame without any opaque is taken, so
- * replies to hand-encoded requests without one still land somewhere sensible.)
+ * code, and it carries this request's opaque: memcached echoes `O` on every meta reply, and
+ * `request()` adds an opaque when the caller gave none. A reply without an opaque belongs
+ * to a later request that sent none (`mg b v` after `mg a q v` whose miss was hidden), so
+ * it is not taken. (A reader built without an opaque takes any fitting frame.)
  */
 export class QuietMetaReader extends MetaReader {
   readonly #codes: ReadonlySet<MetaCode>;
@@ -64,8 +65,7 @@ export class QuietMetaReader extends MetaReader {
   accepts(frame: Frame): boolean {
     if (frame.kind === 'error') return true;
     if (frame.kind !== 'meta' || frame.code === this.#nominal || !this.#codes.has(frame.code)) return false;
-    const opaque = frame.flags.get('O');
-    return opaque === undefined || this.#opaque === undefined || opaque === this.#opaque;
+    return this.#opaque === undefined || frame.flags.get('O') === this.#opaque;
   }
 
   override push(frame: Frame): boolean {

@@ -108,6 +108,8 @@ describe('reply readers', () => {
     expect(reader.accepts!(meta('EN'))).toBe(false);
     expect(reader.accepts!(meta('HD', { O: 'b' }))).toBe(false);
     expect(reader.accepts!(meta('HD', { O: 'a' }))).toBe(true);
+    // A later request's reply that carries no opaque is not this one's hidden miss.
+    expect(reader.accepts!(meta('HD'))).toBe(false);
     expect(reader.accepts!(serverError)).toBe(true);
     expect(reader.accepts!({ kind: 'end' })).toBe(false);
     // Settled without a frame: the hidden nominal reply.
