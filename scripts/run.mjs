@@ -121,6 +121,23 @@ switch (task) {
     pn('exec', 'turbo', 'run', 'build', '--output-logs=errors-only');
     pn('exec', 'typedoc');
     break;
+  case 'example': {
+    // npm run example -- <name>: builds what the example needs and runs it; each example starts
+    // its own throwaway memcached unless MEMCACHED_SERVERS names a server.
+    const name = extra[0];
+    const examples = fs.readdirSync(path.join(root, 'examples'));
+    if (name === undefined || !examples.includes(name)) {
+      console.error(`usage: npm run example -- <name>, one of: ${examples.join(', ')}`);
+      process.exit(2);
+    }
+    const need = name === 'python-interop' ? ['memcached', 'python3'] : ['memcached'];
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: read here, never inside a turbo task
+    ensureSystemTools({ need, optional: process.env.MEMCACHED_SERVERS !== undefined });
+    install();
+    pn('exec', 'turbo', 'run', 'build', `--filter=@mc/example-${name}...`, '--output-logs=errors-only');
+    must(pnpmBin, [...pnpmArgs, '--filter', `@mc/example-${name}`, 'run', 'start', ...extra.slice(1)]);
+    break;
+  }
   case 'release':
     // `changeset publish` publishes, through `pnpm publish` (which turns workspace:* into
     // versions), every package whose version is not on the registry yet. `--dry-run` packs and
