@@ -41,7 +41,10 @@ export function ensureSystemTools({ need, optional = false }) {
       env,
     });
     // Debian starts memcached as a service on 11211 after install; our harness never uses it.
-    spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl stop memcached nutcracker 2>/dev/null; true']);
+    spawnSync('sh', [
+      '-c',
+      'command -v systemctl >/dev/null && systemctl stop memcached nutcracker 2>/dev/null; true',
+    ]);
     const still = need.filter((name) => !findProgram(name));
     if (result.status === 0 && still.length === 0) return true;
     if (!optional) {

@@ -22,7 +22,12 @@ function record(): { events: Array<[string, CommandTraceMessage]>; stop(): void 
     diagnosticsChannel.subscribe(`mc:command:${phase}`, listener);
     return () => diagnosticsChannel.unsubscribe(`mc:command:${phase}`, listener);
   });
-  return { events, stop: () => listeners.forEach((unsubscribe) => unsubscribe()) };
+  return {
+    events,
+    stop: () => {
+      for (const unsubscribe of listeners) unsubscribe();
+    },
+  };
 }
 
 describe('tracing through diagnostics_channel', () => {
