@@ -3,6 +3,7 @@ export { Client, type ClientOptions } from './client.js';
 export { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
 export type { GetOrSetOptions } from './get-or-set.js';
 export type {
+  AskedFields,
   MetaArithmeticOptions,
   MetaArithmeticResult,
   MetaDeleteOptions,
@@ -18,7 +19,12 @@ export type {
 export { MemcacheUnsupportedError } from './meta-unsupported-error.js';
 export { type CustomHasher, HashClient, type HashClientOptions } from './hash-client.js';
 export { type Hasher, KetamaHasher, murmur3_32, RendezvousHasher } from './hashers/index.js';
-export { type ErrorClass, RetryingClient, type RetryingClientOptions } from './retrying-client.js';
+export {
+  type ErrorClass,
+  RetryingClient,
+  type RetryingClientConstructor,
+  type RetryingClientOptions,
+} from './retrying-client.js';
 export type { Stats } from './stats.js';
 export { type CommandTraceMessage, commandChannels } from './tracing.js';
 export {

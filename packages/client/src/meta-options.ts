@@ -71,7 +71,7 @@ export interface MetaGetState {
   alreadyWon: boolean;
 }
 
-type AskedFields<O> = {
+export type AskedFields<O> = {
   [Field in keyof MetaGetFields<unknown>]: Field extends 'opaque'
     ? O extends { opaque: string }
       ? Field

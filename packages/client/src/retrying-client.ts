@@ -28,7 +28,7 @@ export interface RetryingClientOptions {
 /** A RetryingClient has every method of the client it wraps, with the same types. */
 export type RetryingClient<C extends object> = C;
 
-interface RetryingClientConstructor {
+export interface RetryingClientConstructor {
   new <C extends object>(client: C, options?: RetryingClientOptions): RetryingClient<C>;
 }
 

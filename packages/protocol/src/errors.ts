@@ -19,7 +19,8 @@
 const MARKER = Symbol.for('@mc/error');
 const CODES = Symbol.for('@mc/error.codes');
 
-type Constructor = abstract new (...args: never[]) => unknown;
+/** Any class: the `this` of the cross-copy `instanceof` check. */
+export type AnyConstructor = abstract new (...args: never[]) => unknown;
 
 interface Marked {
   [MARKER]?: true;
@@ -66,8 +67,9 @@ export class MemcacheError extends Error {
   }
 
   /** Cross-copy `instanceof`: matches on the marker and the code chain, not on class identity. */
-  static override [Symbol.hasInstance](this: Constructor & { code: string }, value: unknown): boolean {
+  static override [Symbol.hasInstance](this: AnyConstructor & { code: string }, value: unknown): boolean {
     if (!isMarked(value)) return false;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being tested against.
     return (value[CODES] ?? []).includes(this.code);
   }
 }

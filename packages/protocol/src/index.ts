@@ -42,6 +42,7 @@ export {
   set,
 } from './commands/storage-commands.js';
 export {
+  type AnyConstructor,
   isMemcacheError,
   MemcacheClientError,
   MemcacheConnectionError,
