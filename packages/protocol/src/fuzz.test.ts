@@ -5,6 +5,7 @@ import { MemcacheError, MemcacheIllegalInputError, MemcacheProtocolError } from 
 import type { MetaReply } from './readers/meta-reader.js';
 import type { RetrievedValue } from './readers/retrieval-reader.js';
 import { ResponseParser } from './response-parser.js';
+import { splitAt } from './test-support/replay.js';
 import type { Chunk, EncodedRequest, Frame, Key } from './types.js';
 
 // Fuzzing the parser together with the readers, the way the transport drives them, and the
@@ -269,18 +270,6 @@ function dispatch(exchanges: readonly Exchange[], pieces: readonly Uint8Array[])
     drop(error);
   }
   return outcomes;
-}
-
-function splitAt(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
-  const cuts = [...new Set(offsets)].filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b);
-  const pieces: Uint8Array[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    pieces.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  pieces.push(bytes.subarray(start));
-  return pieces;
 }
 
 /** Results as plain data, so bytes and Maps compare by content. */
