@@ -220,8 +220,8 @@ type Outcome = { value: unknown } | { error: unknown } | { pending: true };
 /**
  * Feeds `pieces` through a parser and gives each frame to the oldest request awaiting one,
  * as @mc/transport's Connection does: quiet readers are asked `accepts` first; a parser or
- * reader error, a frame nobody asked for, or an error frame that resets the stream drops
- * the connection, failing everything still waiting.
+ * reader error, a reply that does not fit its request, a frame nobody asked for, or an
+ * error frame that resets the stream drops the connection, failing everything still waiting.
  */
 function dispatch(exchanges: readonly Exchange[], pieces: readonly Uint8Array[]): Outcome[] {
   const outcomes: Outcome[] = exchanges.map(() => ({ pending: true }));
@@ -260,6 +260,12 @@ function dispatch(exchanges: readonly Exchange[], pieces: readonly Uint8Array[])
     if (done) {
       settle(entry);
       head++;
+      // A reply that did not fit its request: the stream is out of step, so it is reset.
+      const outcome = outcomes[entry.index]!;
+      if ('error' in outcome && outcome.error instanceof MemcacheProtocolError) {
+        drop(outcome.error);
+        return;
+      }
     }
     if (frame.kind === 'error' && frame.reset) drop(frame.error);
   };

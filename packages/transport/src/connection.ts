@@ -694,21 +694,37 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     if (done) {
       inflight.shift();
-      this.#complete(entry);
+      const misfit = this.#complete(entry);
+      if (misfit !== undefined) {
+        // A reply that does not fit its request (STORED for a get, a value of a key not asked
+        // for): the stream is out of step, and every reply behind it would go to the wrong
+        // request. Requests not yet written are unaffected and go out on the next socket.
+        const error = new MemcacheUnexpectedCloseError(
+          `connection to ${this.name} was reset: ${misfit.message}`,
+          { cause: misfit },
+        );
+        this.#drop(error, true, undefined);
+        return;
+      }
       if (this.#state === 'closing') this.#checkDrained();
     }
   };
 
-  #complete(entry: PendingRequest): void {
-    if (entry.settled) return; // abandoned (aborted or timed out): its reply is dropped
+  /**
+   * Settles a request whose reply is complete (an abandoned one, aborted or timed out, is
+   * already settled: its reply is dropped). Answers the MemcacheProtocolError when the reply
+   * did not fit the request, so the caller can reset the stream.
+   */
+  #complete(entry: PendingRequest): MemcacheProtocolError | undefined {
     let value: unknown;
     try {
       value = entry.reader!.result();
     } catch (error) {
-      this.#fail(entry, error);
-      return;
+      if (!entry.settled) this.#fail(entry, error);
+      return error instanceof MemcacheProtocolError ? error : undefined;
     }
-    this.#succeed(entry, value);
+    if (!entry.settled) this.#succeed(entry, value);
+    return undefined;
   }
 
   // ── settling ───────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import {
   type ClientOptions,
   MemcacheClientError,
   MemcacheConnectionError,
+  MemcacheError,
   MemcacheProtocolError,
   MemcacheServerError,
   MemcacheTimeoutError,
@@ -187,6 +188,49 @@ describe('replies cut short or slow', () => {
     expect(verdict.errors.MemcacheProtocolError).toBeGreaterThan(0);
     faults = 0;
     await expectHealthy(target, keys);
+  });
+});
+
+describe('a reply that fits no request', () => {
+  it('resets the connection: nothing behind it is answered from the shifted stream', async () => {
+    // add yes-i → STORED, incr n-i → i, add no-i → NOT_STORED; one incr reply goes missing,
+    // so the incr gets NOT_STORED (no fit) and, without a reset, add no-i would get STORED.
+    let skipped = false;
+    const fake = await fakeWithKeys([], {
+      fault: (command) => {
+        const [key = ''] = command.keys;
+        if (command.verb === 'incr') {
+          if (!skipped && command.index > 30) {
+            skipped = true;
+            return { silence: true };
+          }
+          return `${key.slice(2)}\r\n`;
+        }
+        if (command.verb === 'add') return key.startsWith('yes') ? 'STORED\r\n' : 'NOT_STORED\r\n';
+        return undefined;
+      },
+    });
+    const target = client(fake.address);
+    const expected: Array<[Promise<unknown>, unknown]> = [];
+    for (let index = 0; index < 300; index++) {
+      expected.push([target.add(`yes-${index}`, 'v'), true]);
+      expected.push([target.incr(`n-${index}`), BigInt(index)]);
+      expected.push([target.add(`no-${index}`, 'v'), false]);
+    }
+    const results = await settleWithin(
+      expected.map(([promise]) => promise),
+      5_000,
+    );
+    const wrong = results.flatMap((result, index) =>
+      result.status === 'fulfilled' && result.value !== expected[index]![1]
+        ? [`#${index}: ${String(result.value)} instead of ${String(expected[index]![1])}`]
+        : [],
+    );
+    const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    expect(wrong).toEqual([]);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) expect(error).toBeInstanceOf(MemcacheError);
+    expect(errors.some((error) => error instanceof MemcacheProtocolError)).toBe(true);
   });
 });
 

@@ -266,7 +266,7 @@ export interface FakeMemcached extends FakeServer {
 }
 
 /**
- * A small in-process memcached (get/gets, set, delete, version; text protocol, latin1 values
+ * A small in-process memcached (get/gets, set/add/replace, delete, incr, version; text protocol, latin1 values
  * without line breaks) whose replies can be corrupted, cut or dribbled, for the faults a real
  * server will not produce on demand.
  */
@@ -305,12 +305,18 @@ export async function startFakeMemcached(options: FakeMemcachedOptions = {}): Pr
           return;
         }
         case 'set':
+        case 'add':
+        case 'replace':
           command.keys = [rest[0]!];
           storing = { key: rest[0]!, flags: Number(rest[1]), command };
           return;
         case 'delete':
           command.keys = [rest[0]!];
           answer(command, items.delete(rest[0]!) ? 'DELETED\r\n' : 'NOT_FOUND\r\n');
+          return;
+        case 'incr':
+          command.keys = [rest[0]!];
+          answer(command, 'NOT_FOUND\r\n');
           return;
         case 'version':
           answer(command, 'VERSION 1.6.18-fake\r\n');
