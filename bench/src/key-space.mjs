@@ -40,6 +40,15 @@ export function makeKeySpace(clientId) {
   return { small, large, batches, smallValues, largeValues };
 }
 
+/**
+ * What a large-value workload writes: 1 MB blobs are bytes in real use (images, compressed
+ * payloads), so binary-safe clients store and read bytes and nobody pays for building a 1 MB
+ * string; clients that corrupt bytes get the ASCII string instead.
+ */
+export function largeValue(client, value) {
+  return client.binarySafe ? value.buffer : value.string;
+}
+
 /** True when a client's answer holds exactly the expected bytes, whether it gave a string or bytes. */
 export function sameValue(actual, expected) {
   if (typeof actual === 'string') return actual === expected.string;

@@ -93,6 +93,9 @@ async function runRounds(entries, workloads, server, options) {
         let client;
         try {
           client = await withDeadline(entry.definition.open(server), OPEN_DEADLINE_MS, 'open');
+          // Large values travel as bytes for every client that keeps bytes intact (see
+          // largeValue in key-space.mjs); the others get ASCII strings.
+          client.binarySafe = entry.binary === 'ok';
           const settings = { ...options, serverPid: server.pid };
           const budget = options.warmupMs + options.durationMs + RUN_SLACK_MS;
           result = await withDeadline(

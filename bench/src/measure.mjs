@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { percentile } from './percentile.mjs';
 import { processCpuMicros } from './process-cpu.mjs';
 import { describeError } from './describe-error.mjs';
-import { sameValue } from './key-space.mjs';
+import { largeValue, sameValue } from './key-space.mjs';
 
 // One buffer for all latency samples, reused by every run: recording a sample is a store
 // into a Float64Array, with no allocation in the measured loop.
@@ -21,7 +21,8 @@ async function preload(client, workload, space) {
   const writer = async () => {
     while (next < keys.length) {
       const index = next++;
-      const stored = await client.set(keys[index], values[index].string);
+      const value = workload.preload === 'large' ? largeValue(client, values[index]) : values[index].string;
+      const stored = await client.set(keys[index], value);
       if (stored === false) throw new Error(`preload: set ${keys[index]} was not stored`);
     }
   };

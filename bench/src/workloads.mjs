@@ -1,4 +1,4 @@
-import { BATCH_SIZE, LARGE_KEYS, SMALL_KEYS, sameValue } from './key-space.mjs';
+import { BATCH_SIZE, LARGE_KEYS, largeValue, SMALL_KEYS, sameValue } from './key-space.mjs';
 
 // Keys are visited in a scattered but repeatable order: index × a prime, modulo the key count.
 const STRIDE = 7919;
@@ -102,7 +102,7 @@ export const WORKLOADS = [
     preload: 'large',
     async operation(client, counter, space) {
       const index = largeIndex(counter);
-      const stored = await client.set(space.large[index], space.largeValues[index].string);
+      const stored = await client.set(space.large[index], largeValue(client, space.largeValues[index]));
       return stored === false ? `set ${space.large[index]} was not stored` : undefined;
     },
   },
