@@ -449,15 +449,8 @@ export abstract class BaseClient<V> {
         work.push(
           batch.node.send(commands[command].request(lineKeys), lineKeys.length).then(
             (hits) => {
-              // memcached answers in the order asked, skipping misses: a cursor matches each
-              // hit to its key without building a lookup table or decoding key bytes.
-              let cursor = start;
-              for (const hit of hits) {
-                const index = findKey(wireKeys, hit.key, cursor, start, end);
-                if (index === -1) continue;
-                cursor = index;
-                onHit(userKeys[index]!, hit);
-              }
+              // The reader already paired each hit with the key it answers (hit.index).
+              for (const hit of hits) onHit(userKeys[start + hit.index]!, hit);
             },
             (error: unknown) => {
               if (!(this.ignoreErrors && isIgnorableError(error))) throw error;
@@ -551,24 +544,4 @@ function* lineRanges(keys: Key[], maxBytes: number, maxKeys: number): Generator<
     bytes += size;
   }
   if (keys.length > start) yield [start, keys.length];
-}
-
-/** The index of the key equal to `bytes`, searching from `cursor` on, then the whole line. */
-function findKey(keys: Key[], bytes: Uint8Array, cursor: number, start: number, end: number): number {
-  for (let index = cursor; index < end; index++) if (keyEquals(keys[index]!, bytes)) return index;
-  for (let index = start; index < cursor; index++) if (keyEquals(keys[index]!, bytes)) return index;
-  return -1;
-}
-
-/** Compares a key as sent with key bytes from a reply, without allocating for ASCII keys. */
-function keyEquals(key: Key, bytes: Uint8Array): boolean {
-  if (typeof key !== 'string') return Buffer.from(key.buffer, key.byteOffset, key.byteLength).equals(bytes);
-  const length = key.length;
-  if (length > bytes.length) return false;
-  for (let index = 0; index < length; index++) {
-    const code = key.charCodeAt(index);
-    if (code > 0x7f) return Buffer.from(key, 'utf8').equals(bytes);
-    if (code !== bytes[index]) return false;
-  }
-  return length === bytes.length;
 }

@@ -1,5 +1,5 @@
 import { commands, type EncodedRequest, type Key, type RetrievedValue, validateKey } from '@mc/protocol';
-import { bytesKeyId, wireKeyId } from './keys.js';
+import { wireKeyId } from './keys.js';
 
 // memcached answers one `get k1 k2 ... kn` far faster than n separate gets (one command to
 // parse, one reply to frame), so concurrent single-key reads ride together. The line stays
@@ -8,7 +8,8 @@ const MAX_KEYS = 100;
 const MAX_LINE_BYTES = 8_192;
 
 interface Waiter {
-  id: string;
+  /** Where this caller's key stands in the batch's key list. */
+  index: number;
   resolve: (hit: RetrievedValue | undefined) => void;
   reject: (error: unknown) => void;
 }
@@ -30,7 +31,8 @@ export class GetBatcher {
   readonly #send: (request: EncodedRequest<RetrievedValue[]>, keyCount: number) => Promise<RetrievedValue[]>;
   #keys: Key[] = [];
   #waiters: Waiter[] = [];
-  #unique = new Set<string>();
+  /** Key id → position in #keys, so a key asked twice in one batch is sent once. */
+  #positions = new Map<string, number>();
   #lineBytes = 0;
   #scheduled = false;
 
@@ -49,18 +51,20 @@ export class GetBatcher {
 
   /** Queues one key (already prefixed); resolves its hit, or undefined on a miss. */
   add(wireKey: Key): Promise<RetrievedValue | undefined> {
-    const id = wireKeyId(wireKey);
     // Validate now, so a bad key rejects alone instead of failing the whole batch.
     validateKey(wireKey);
+    const id = wireKeyId(wireKey);
     return new Promise((resolve, reject) => {
-      if (!this.#unique.has(id)) {
+      let index = this.#positions.get(id);
+      if (index === undefined) {
         const bytes = (typeof wireKey === 'string' ? wireKey.length : wireKey.byteLength) + 1;
         if (this.#keys.length >= MAX_KEYS || this.#lineBytes + bytes > MAX_LINE_BYTES) this.flush();
-        this.#unique.add(id);
+        index = this.#keys.length;
+        this.#positions.set(id, index);
         this.#keys.push(wireKey);
         this.#lineBytes += bytes;
       }
-      this.#waiters.push({ id, resolve, reject });
+      this.#waiters.push({ index, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         queueMicrotask(this.#onMicrotask);
@@ -80,7 +84,7 @@ export class GetBatcher {
     const keys = this.#keys;
     this.#keys = [];
     this.#waiters = [];
-    this.#unique = new Set();
+    this.#positions = new Map();
     this.#lineBytes = 0;
     let request: EncodedRequest<RetrievedValue[]>;
     try {
@@ -95,9 +99,9 @@ export class GetBatcher {
           waiters[0]!.resolve(hits[0]);
           return;
         }
-        const byId = new Map<string, RetrievedValue>();
-        for (const hit of hits) byId.set(bytesKeyId(hit.key), hit);
-        for (const waiter of waiters) waiter.resolve(byId.get(waiter.id));
+        const byIndex: Array<RetrievedValue | undefined> = new Array(keys.length);
+        for (const hit of hits) byIndex[hit.index] = hit;
+        for (const waiter of waiters) waiter.resolve(byIndex[waiter.index]);
       },
       (error: unknown) => {
         for (const waiter of waiters) waiter.reject(error);

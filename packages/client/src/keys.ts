@@ -33,8 +33,8 @@ export function keyToString(key: Key): string {
 }
 
 /**
- * The wire form of a key as a latin1 string (one char per byte), so a VALUE line's key bytes
- * can be matched to the requested key without decoding UTF-8 on the hot path.
+ * The wire form of a key as a latin1 string (one char per byte): an id that tells keys apart
+ * (to send each once per batch) without encoding ASCII keys on the hot path.
  */
 export function wireKeyId(key: Key): string {
   if (typeof key === 'string') {
@@ -45,9 +45,4 @@ export function wireKeyId(key: Key): string {
     return key;
   }
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
-}
-
-/** The latin1 id of key bytes received from the server (see wireKeyId). */
-export function bytesKeyId(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }

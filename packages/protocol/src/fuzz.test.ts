@@ -77,7 +77,7 @@ const exchangeArbitrary: fc.Arbitrary<() => Exchange> = fc.oneof(
     .map(([verb, asked]) => () => {
       const reply: Segment[] = [];
       const expected: RetrievedValue[] = [];
-      for (const [key, hit] of asked) {
+      for (const [index, [key, hit]] of asked.entries()) {
         if (!hit) continue;
         const value = storedValue(key);
         const cas = verb === 'gets' ? casOf(key) : undefined;
@@ -86,7 +86,7 @@ const exchangeArbitrary: fc.Arbitrary<() => Exchange> = fc.oneof(
           { data: value },
           text('\r\n'),
         );
-        expected.push({ key: Buffer.from(key), flags: flagsOf(key), cas, value });
+        expected.push({ key: Buffer.from(key), flags: flagsOf(key), cas, value, index });
       }
       reply.push(text('END\r\n'));
       return { request: commands[verb].request(asked.map(([key]) => key)), reply, expected };

@@ -9,6 +9,11 @@ export interface RetrievedValue {
   /** Present for gets and gats. */
   cas: bigint | undefined;
   value: Uint8Array;
+  /**
+   * Where the hit's key stands in the keys the request asked for, so a caller can pair hits
+   * with its own keys without comparing bytes again (-1 when the reader was given no keys).
+   */
+  index: number;
 }
 
 /**
@@ -37,8 +42,8 @@ export class RetrievalReader implements ReplyReader<RetrievedValue[]> {
 
   push(frame: Frame): boolean {
     if (frame.kind === 'value') {
-      if (this.#keys.length > 0) this.#checkKey(frame.key);
-      this.#values.push({ key: frame.key, flags: frame.flags, cas: frame.cas, value: frame.data });
+      const index = this.#keys.length > 0 ? this.#checkKey(frame.key) : -1;
+      this.#values.push({ key: frame.key, flags: frame.flags, cas: frame.cas, value: frame.data, index });
       return false;
     }
     this.#complete = true;
@@ -55,13 +60,13 @@ export class RetrievalReader implements ReplyReader<RetrievedValue[]> {
   }
 
   /** Finds the hit's key from the cursor on (then from the start, for a reordering proxy). */
-  #checkKey(key: Uint8Array): void {
+  #checkKey(key: Uint8Array): number {
     const keys = this.#keys;
     for (let step = 0; step < keys.length; step++) {
       const index = (this.#cursor + step) % keys.length;
       if (sameKey(keys[index]!, key)) {
         this.#cursor = index + 1;
-        return;
+        return index;
       }
     }
     const shown = Buffer.from(key.subarray(0, 250)).toString('latin1');
