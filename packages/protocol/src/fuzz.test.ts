@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { commands } from './commands.js';
 import { MemcacheError, MemcacheIllegalInputError, MemcacheProtocolError } from './errors.js';
 import type { MetaReply } from './readers/meta-reader.js';
@@ -15,6 +15,10 @@ import type { Chunk, EncodedRequest, Frame, Key } from './types.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_611);
 const RUNS = { splits: 40_000, mutations: 40_000, lines: 20_000, encoder: 20_000 } as const;
+
+// A few seconds each on an idle machine; CI runs every package's tests at once on two cores,
+// so these get room to finish rather than a deadline meant for ordinary tests.
+vi.setConfig({ testTimeout: 300_000 });
 
 // ── a conversation: requests, the bytes memcached would answer, and what each must become ──
 

@@ -166,8 +166,8 @@ describe('replies cut short or slow', () => {
         return quiet ? { silence: true } : undefined;
       },
     });
-    const target = client(fake.address, { timeout: 300 });
-    const verdict = await judge(launch(target, keys, BURST), 3_000, [MemcacheTimeoutError]);
+    const target = client(fake.address, { timeout: 1_000 });
+    const verdict = await judge(launch(target, keys, BURST), 6_000, [MemcacheTimeoutError]);
     expect(verdict.wrong).toEqual([]);
     expect(verdict.untyped).toEqual([]);
     expect(verdict.errors.MemcacheTimeoutError).toBeGreaterThan(0);
@@ -181,8 +181,8 @@ describe('replies cut short or slow', () => {
     const fake = await fakeWithKeys(keys, {
       fault: (command) => (command.index === 300 && faults-- > 0 ? { silence: true } : undefined),
     });
-    const target = client(fake.address, { timeout: 300 });
-    const verdict = await judge(launch(target, keys, BURST), 3_000);
+    const target = client(fake.address, { timeout: 1_000 });
+    const verdict = await judge(launch(target, keys, BURST), 6_000);
     expect(verdict.wrong).toEqual([]);
     expect(verdict.untyped).toEqual([]);
     expect(verdict.errors.MemcacheProtocolError).toBeGreaterThan(0);
