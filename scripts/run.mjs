@@ -47,7 +47,7 @@ function summarize() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  for (const dir of ['packages', 'tools', 'bench']) {
+  for (const dir of ['packages', 'tools', 'examples', 'bench']) {
     const base = path.join(root, dir);
     if (!fs.existsSync(base)) continue;
     const candidates = dir === 'bench' ? [base] : fs.readdirSync(base).map((name) => path.join(base, name));
@@ -67,11 +67,12 @@ switch (task) {
   case 'test': {
     ensureSystemTools({ need: ['memcached', 'nutcracker', 'openssl', 'python3'] });
     install();
-    for (const dir of ['packages', 'tools']) {
+    for (const dir of ['packages', 'tools', 'examples']) {
       for (const name of fs.readdirSync(path.join(root, dir))) {
         fs.rmSync(path.join(root, dir, name, '.turbo', 'vitest-report.json'), { force: true });
       }
     }
+    fs.rmSync(path.join(root, 'bench', '.turbo', 'vitest-report.json'), { force: true });
     const status = run(pnpmBin, [
       ...pnpmArgs,
       'exec',
@@ -83,6 +84,9 @@ switch (task) {
       'test',
       'packcheck',
       '--continue',
+      // One task at a time: the suites start real servers and measure deadlines, and on a
+      // two-core machine several suites at once turn honest deadlines into flakes.
+      '--concurrency=1',
       '--output-logs=errors-only',
       ...extra,
     ]);
