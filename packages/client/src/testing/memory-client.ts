@@ -1,8 +1,7 @@
-import { commands, type Key, MemcacheIllegalInputError } from '@mc/protocol';
+import { MemcacheIllegalInputError } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
-import { BaseClient, type CommandOptions, type DefaultValue } from '../base-client.js';
-import type { ServerNode } from '../server-node.js';
-import { parseStats, type Stats } from '../stats.js';
+import type { CommandOptions, DefaultValue } from '../base-client.js';
+import { SingleServerClient } from '../single-server-client.js';
 import { MemoryNode } from './memory-node.js';
 import { MemoryStore } from './memory-store.js';
 
@@ -29,73 +28,16 @@ export interface MemoryClientOptions<V = DefaultValue> extends CommandOptions<V>
  * await client.get('greeting'); // 'hello'
  * ```
  */
-export class MemoryClient<V = DefaultValue> extends BaseClient<V> {
+export class MemoryClient<V = DefaultValue> extends SingleServerClient<V> {
   /** The data this client reads and writes; `store.clear()` empties it between tests. */
   readonly store: MemoryStore;
-  readonly #node: MemoryNode;
 
   constructor(options?: MemoryClientOptions<V>);
   constructor(options: MemoryClientOptions<V> & { serde: Serde<V> });
   constructor(options: MemoryClientOptions<V> = {}) {
-    super(options);
-    if (options.store !== undefined && !(options.store instanceof MemoryStore)) {
-      throw new MemcacheIllegalInputError('store must be a MemoryStore');
-    }
-    this.store = options.store ?? new MemoryStore();
-    this.#node = new MemoryNode(this.store);
-  }
-
-  /** The server's name, as Client's: always `memory`. */
-  get server(): string {
-    return this.#node.name;
-  }
-
-  protected nodeFor(_key: Key, _wireKey: Key): ServerNode {
-    return this.#node;
-  }
-
-  protected allNodes(): ServerNode[] {
-    return [this.#node];
-  }
-
-  /** memcached's counter names (`get_hits`, `curr_items`...), this store's numbers; `stats('settings')` too. */
-  async stats(...args: string[]): Promise<Stats> {
-    return parseStats(await this.#node.send(commands.stats.request(args)));
-  }
-
-  /** `1.6.18-memory`: the memcached this store imitates. */
-  version(): Promise<string> {
-    return this.#node.send(commands.version.request());
-  }
-
-  /** Invalidates every item, now or after `delay` seconds. */
-  async flushAll(delay?: number): Promise<void> {
-    await this.#node.send(commands.flushAll.request(delay, false));
-  }
-
-  /** Accepted and ignored, after the same checks as Client's. */
-  async verbosity(level: number): Promise<void> {
-    await this.#node.send(commands.verbosity.request(level, false));
-  }
-
-  /** Accepted and ignored, after the same checks as Client's. */
-  async cacheMemlimit(megabytes: number): Promise<void> {
-    await this.#node.send(commands.cacheMemlimit.request(megabytes, false));
-  }
-
-  /** Closes this client, as a real server's exit would; the store keeps its data. */
-  async shutdown(graceful = false): Promise<void> {
-    if (typeof graceful !== 'boolean') throw new MemcacheIllegalInputError('graceful must be a boolean');
-    await this.#node.send(commands.shutdown.request(graceful));
-  }
-
-  /** Closes this client; later commands reject with MemcacheConnectionError, as Client's do. */
-  quit(): Promise<void> {
-    return this.#node.quit();
-  }
-
-  /** Closes this client; later commands reject with MemcacheConnectionError. */
-  close(): Promise<void> {
-    return this.#node.close();
+    const store = options.store ?? new MemoryStore();
+    if (!(store instanceof MemoryStore)) throw new MemcacheIllegalInputError('store must be a MemoryStore');
+    super(options, new MemoryNode(store));
+    this.store = store;
   }
 }
