@@ -43,11 +43,26 @@ export {
 export type { Key } from '@mc/protocol';
 export type { ServerAddress } from '@mc/transport';
 export {
+  type CacheValue,
+  type CompressedSerdeOptions,
+  type CompressionAlgorithm,
   compressedSerde,
+  createPickleSerde,
   defaultSerde,
+  FLAG_BYTES,
+  FLAG_COMPRESSED,
+  FLAG_INTEGER,
+  FLAG_JSON,
+  FLAG_LONG,
+  FLAG_MSGPACK,
+  FLAG_PICKLE,
+  FLAG_STRUCTURED,
+  FLAG_TEXT,
   jsonSerde,
   msgpackSerde,
+  type PickleSerdeOptions,
   pickleSerde,
   type Serde,
+  type SerializedValue,
   structuredSerde,
 } from '@mc/serde';
