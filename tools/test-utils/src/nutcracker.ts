@@ -17,11 +17,11 @@ export interface NutcrackerProxy {
 /**
  * Starts twemproxy (Debian's `nutcracker`) in front of the given nodes with ketama
  * distribution and md5 hashing, the placement HashClient's 'ketama' hasher must agree with.
- * Servers are named `host:port:1` so their ketama points match libmemcached's.
+ * Servers are `host:port:weight` (weight 1 unless `weights` says otherwise).
  */
 export async function startNutcracker(
   nodes: MemcachedServer[],
-  options: { hash?: string; distribution?: string } = {},
+  options: { hash?: string; distribution?: string; weights?: number[] } = {},
 ): Promise<NutcrackerProxy> {
   const binary = requireProgram('nutcracker', 'nutcracker');
   const dir = makeTempDir('mc-nutcracker-');
@@ -38,7 +38,7 @@ export async function startNutcracker(
       '  auto_eject_hosts: false',
       '  timeout: 2000',
       '  servers:',
-      ...nodes.map((node) => `    - ${node.host}:${node.port}:1`),
+      ...nodes.map((node, index) => `    - ${node.host}:${node.port}:${options.weights?.[index] ?? 1}`),
       '',
     ].join('\n'),
   );

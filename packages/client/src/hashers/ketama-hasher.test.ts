@@ -1,18 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { MemcacheIllegalInputError } from '@mc/protocol';
-import {
-  freePort,
-  type MemcachedServer,
-  makeTempDir,
-  requireProgram,
-  startCluster,
-  startMemcached,
-  startNutcracker,
-  waitForListening,
-} from '@mc/test-utils';
+import { type MemcachedServer, startCluster, startMemcached, startNutcracker } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KetamaHasher } from './ketama-hasher.js';
 
@@ -78,50 +66,6 @@ function testKeys(count: number, prefix: string): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}${index}:${(index * 2654435761) % 1000003}`);
 }
 
-/** twemproxy with explicit `host:port:weight` servers, for the weighted case. */
-async function startWeightedNutcracker(servers: Array<{ node: MemcachedServer; weight: number }>) {
-  const dir = makeTempDir('mc-ketama-');
-  const port = await freePort();
-  const statsPort = await freePort();
-  const config = path.join(dir, 'nutcracker.yml');
-  fs.writeFileSync(
-    config,
-    [
-      'pool:',
-      `  listen: 127.0.0.1:${port}`,
-      '  hash: md5',
-      '  distribution: ketama',
-      '  auto_eject_hosts: false',
-      '  timeout: 2000',
-      '  servers:',
-      ...servers.map(({ node, weight }) => `    - ${node.host}:${node.port}:${weight}`),
-      '',
-    ].join('\n'),
-  );
-  const child: ChildProcess = spawn(
-    requireProgram('nutcracker'),
-    ['-c', config, '-s', String(statsPort), '-a', '127.0.0.1', '-o', path.join(dir, 'log.txt')],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitForListening({ host: '127.0.0.1', port });
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return {
-    host: '127.0.0.1',
-    port,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
-}
-
 describe('KetamaHasher agrees with twemproxy (hash: md5, distribution: ketama)', () => {
   let nodes: MemcachedServer[] = [];
 
@@ -152,9 +96,7 @@ describe('KetamaHasher agrees with twemproxy (hash: md5, distribution: ketama)',
 
   it('predicts placement with uneven weights', async () => {
     const weights = [1, 3, 7];
-    const proxy = await startWeightedNutcracker(
-      nodes.map((node, index) => ({ node, weight: weights[index]! })),
-    );
+    const proxy = await startNutcracker(nodes, { weights });
     try {
       const keys = testKeys(200, 'weighted:');
       await storeThrough(proxy, keys);
