@@ -4,6 +4,7 @@ import {
   Client,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
+  MemcacheProtocolError,
   MemcacheUnsupportedError,
   jsonSerde,
 } from './index.js';
@@ -324,6 +325,29 @@ describe('server versions', () => {
       expect(lines).toContain('md k x');
     } finally {
       await modern.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('replies that are not what memcached sends', () => {
+  it('a malformed ma number or cas token is a MemcacheProtocolError, not a SyntaxError', async () => {
+    const replies = ['VA 2\r\nxx\r\n', 'VA 25\r\n1234567890123456789012345\r\n', 'HD c12x\r\n'];
+    let next = 0;
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        if (line.startsWith('ma ')) socket.write(replies[next++ % replies.length]!);
+      }),
+    );
+    const strange = new Client(fake.address, { timeout: 1000 });
+    try {
+      for (let index = 0; index < replies.length; index++) {
+        await expect(strange.metaArithmetic('k', { returnCas: true })).rejects.toBeInstanceOf(
+          MemcacheProtocolError,
+        );
+      }
+    } finally {
+      await strange.close();
       await fake.close();
     }
   });

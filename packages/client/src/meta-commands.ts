@@ -7,6 +7,7 @@ import {
   MemcacheProtocolError,
   type MetaGetFlags,
   type MetaReply,
+  uint64Reply,
 } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
 import { toExptime } from './expiration.js';
@@ -206,7 +207,7 @@ export class MetaCommands<V> {
     );
     if (reply === undefined) return { status: 'not_found' };
     const result: MetaArithmeticResult = { status: statusOf(ARITHMETIC_STATUS, reply, 'ma') };
-    if (reply.value !== undefined) result.value = BigInt(Buffer.from(reply.value).toString('latin1').trim());
+    if (reply.value !== undefined) result.value = uint64Reply(reply.value, 'an ma value');
     if (given.returnCas && reply.flags.has('c')) result.cas = bigintFlag(reply, 'c');
     if (given.opaque !== undefined) result.opaque = reply.flags.get('O');
     return result;
@@ -305,5 +306,5 @@ function numberFlag(reply: MetaReply, letter: string): number | undefined {
 
 function bigintFlag(reply: MetaReply, letter: string): bigint | undefined {
   const token = reply.flags.get(letter);
-  return token === undefined ? undefined : BigInt(token);
+  return token === undefined ? undefined : uint64Reply(token, `the ${letter} flag`);
 }

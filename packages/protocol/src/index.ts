@@ -59,7 +59,11 @@ export {
 export type { MetaReply } from './readers/meta-reader.js';
 export type { RetrievedValue } from './readers/retrieval-reader.js';
 export { type ResponseCode, responseCodes } from './response-codes.js';
-export { ResponseParser } from './response-parser.js';
+export { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './item-limits.js';
+export { MAX_UINT64_DIGITS, parseUint64 } from './parse-uint64.js';
+export { MAX_STATS_BYTES, MAX_STATS_LINES } from './readers/stats-reader.js';
+export { ResponseParser, type ResponseParserOptions } from './response-parser.js';
+export { uint64Reply } from './uint64-reply.js';
 export type { Chunk, EncodedRequest, Frame, Key, MetaCode, ReplyReader, StatusWord } from './types.js';
 export { validateExptime } from './validate-exptime.js';
 export { validateFlags } from './validate-flags.js';

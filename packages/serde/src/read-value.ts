@@ -1,8 +1,7 @@
-import { Buffer } from 'node:buffer';
 import { MemcacheDeserializeError } from '@mc/protocol';
 import { decompressFlagged } from './compression.js';
 import { FLAG_BYTES, FLAG_INTEGER, FLAG_JSON, FLAG_LONG, FLAG_PICKLE, FLAG_TEXT } from './flags.js';
-import { parseDecimalInteger } from './integer-text.js';
+import { integerText } from './integer-text.js';
 import { decodeJson } from './json-text.js';
 import { pickleLoads } from './pickle-loads.js';
 import { decodeUtf8 } from './utf8.js';
@@ -36,9 +35,7 @@ export function readValue(
       return decodeUtf8(plain.value);
     case FLAG_INTEGER:
     case FLAG_LONG:
-      return parseDecimalInteger(
-        Buffer.from(plain.value.buffer, plain.value.byteOffset, plain.value.length).toString('latin1'),
-      );
+      return integerText(plain.value);
     case FLAG_PICKLE:
       return pickleLoads(plain.value);
     case FLAG_JSON:
