@@ -67,6 +67,7 @@ export { uint64Reply } from './uint64-reply.js';
 export type { Chunk, EncodedRequest, Frame, Key, MetaCode, ReplyReader, StatusWord } from './types.js';
 export { validateExptime } from './validate-exptime.js';
 export { validateFlags } from './validate-flags.js';
-export { keyByteLength, MAX_KEY_BYTES, validateKey } from './validate-key.js';
+export { keyByteLength, MAX_KEY_BYTES, ownKey, validateKey } from './validate-key.js';
 export { validateToken } from './validate-token.js';
 export { validateUint64 } from './validate-uint64.js';
+export { validateValue } from './validate-value.js';

@@ -7,10 +7,10 @@ export const CRLF = '\r\n';
 /**
  * A command line around one key: one string when the key is a string, else the key's bytes
  * as their own chunk between the text on either side (never copied into the header).
- * Validates the key.
+ * Validates the key; byte keys are sent as the copy that was validated.
  */
 export function keyedLine(head: string, key: Key, tail: string): Chunk[] {
-  validateKey(key);
-  if (typeof key === 'string') return [head + key + tail];
-  return [head, key, tail];
+  const checked = validateKey(key);
+  if (typeof checked === 'string') return [head + checked + tail];
+  return [head, checked, tail];
 }

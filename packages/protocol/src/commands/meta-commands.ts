@@ -8,6 +8,7 @@ import { validateExptime } from '../validate-exptime.js';
 import { validateFlags } from '../validate-flags.js';
 import { validateToken } from '../validate-token.js';
 import { validateUint64 } from '../validate-uint64.js';
+import { validateValue } from '../validate-value.js';
 import { defineCommand } from './define-command.js';
 import { CRLF, keyedLine } from './keyed-line.js';
 import type {
@@ -131,10 +132,8 @@ export const metaGet = defineCommand(
 /** `ms <key> <datalen> <flags>*` + data: store; `HD` stored, `NS`, `EX`, `NF` otherwise. */
 export const metaSet = defineCommand(
   'ms',
-  (key: Key, value: Uint8Array, options: MetaSetFlags = {}) => {
-    if (!(value instanceof Uint8Array)) {
-      throw new MemcacheIllegalInputError(`an ms value must be a Uint8Array, not ${typeof value}`);
-    }
+  (key: Key, given: Uint8Array, options: MetaSetFlags = {}) => {
+    const value = validateValue(given, 'ms');
     let flags = ' ' + value.byteLength;
     if (options.base64) flags += ' b';
     if (options.returnCas) flags += ' c';

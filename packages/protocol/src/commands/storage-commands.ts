@@ -1,10 +1,10 @@
 import type { CommandDefinition } from '../command-definition.js';
-import { MemcacheIllegalInputError } from '../errors.js';
 import { type StatusMeaning, StatusReader } from '../readers/status-reader.js';
 import type { Chunk, Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
 import { validateFlags } from '../validate-flags.js';
 import { validateUint64 } from '../validate-uint64.js';
+import { validateValue } from '../validate-value.js';
 import { defineCommand } from './define-command.js';
 import { CRLF, keyedLine } from './keyed-line.js';
 
@@ -30,12 +30,13 @@ const CAS: StatusMeaning<CasResult> = { STORED: 'stored', EXISTS: 'exists', NOT_
 /**
  *   "<verb> <key> <flags> <exptime> <bytes>[ <cas>][ noreply]\r\n" <value> "\r\n"
  *
- * The value is its own chunk, handed to the socket as it is.
+ * The value is its own chunk, handed to the socket as it is; the length in the header is its
+ * length now (see validateValue).
  */
 function encodeStorage(
   verb: string,
   key: Key,
-  value: Uint8Array,
+  given: Uint8Array,
   flags: number,
   exptime: number,
   cas: bigint | undefined,
@@ -43,9 +44,7 @@ function encodeStorage(
 ): Chunk[] {
   validateFlags(flags);
   validateExptime(exptime);
-  if (!(value instanceof Uint8Array)) {
-    throw new MemcacheIllegalInputError(`a ${verb} value must be a Uint8Array, not ${typeof value}`);
-  }
+  const value = validateValue(given, verb);
   const tail =
     ' ' +
     flags +
