@@ -13,6 +13,7 @@ export {
   FLAG_PICKLE,
   FLAG_STRUCTURED,
   FLAG_TEXT,
+  SERDE_FLAG_BITS,
 } from './flags.js';
 export { MAX_INTEGER_DIGITS } from './integer-text.js';
 export { jsonSerde } from './json-serde.js';
