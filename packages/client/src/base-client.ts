@@ -2,12 +2,11 @@ import {
   commands,
   type EncodedRequest,
   type Key,
-  MemcacheDeserializeError,
-  MemcacheError,
   MemcacheIllegalInputError,
   type RetrievedValue,
 } from '@mc/protocol';
 import { defaultSerde, type Serde } from '@mc/serde';
+import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
 import { isIgnorableError } from './ignorable-error.js';
@@ -117,34 +116,40 @@ export abstract class BaseClient<V> {
 
   /** Reads one value; `undefined` on a miss. */
   get<T extends V = ReadValue<V>>(key: Key): Promise<T | undefined> {
-    return this.#readOne('get', key, (hit) => this.#decode(key, hit)) as Promise<T | undefined>;
+    return this.#readOne('get', key, (hit) => {
+      const value = this.#decode(key, hit, 'get');
+      return value === MISS ? undefined : (value as T);
+    });
   }
 
   /** Reads one value with its cas token, for a later `cas()`. */
   gets<T extends V = ReadValue<V>>(key: Key): Promise<CasValue<T> | undefined> {
-    return this.#readOne('gets', key, (hit) => ({
-      value: this.#decode(key, hit) as T,
-      cas: hit.cas ?? 0n,
-    }));
+    return this.#readOne('gets', key, (hit) => {
+      const value = this.#decode(key, hit, 'gets');
+      return value === MISS ? undefined : { value: value as T, cas: hit.cas ?? 0n };
+    });
   }
 
   /** Reads one value and resets its TTL in the same round trip. */
   async gat<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<T | undefined> {
     const hit = await this.#retrieveOne('gat', key, toExptime(ttl));
-    return hit === undefined ? undefined : (this.#decode(key, hit) as T);
+    const value = hit === undefined ? MISS : this.#decode(key, hit, 'gat');
+    return value === MISS ? undefined : (value as T);
   }
 
   /** `gat` with the cas token. */
   async gats<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<CasValue<T> | undefined> {
     const hit = await this.#retrieveOne('gats', key, toExptime(ttl));
-    return hit === undefined ? undefined : { value: this.#decode(key, hit) as T, cas: hit.cas ?? 0n };
+    const value = hit === undefined ? MISS : this.#decode(key, hit, 'gats');
+    return value === MISS ? undefined : { value: value as T, cas: hit?.cas ?? 0n };
   }
 
   /** Reads many keys in as few round trips as possible; missing keys are absent from the map. */
   async getMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, T>> {
     const result = new Map<string, T>();
     await this.#retrieveMany('get', keys, (userKey, hit) => {
-      result.set(userKey, this.#decode(userKey, hit) as T);
+      const value = this.#decode(userKey, hit, 'get');
+      if (value !== MISS) result.set(userKey, value as T);
     });
     return result;
   }
@@ -153,7 +158,8 @@ export abstract class BaseClient<V> {
   async getsMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, CasValue<T>>> {
     const result = new Map<string, CasValue<T>>();
     await this.#retrieveMany('gets', keys, (userKey, hit) => {
-      result.set(userKey, { value: this.#decode(userKey, hit) as T, cas: hit.cas ?? 0n });
+      const value = this.#decode(userKey, hit, 'gets');
+      if (value !== MISS) result.set(userKey, { value: value as T, cas: hit.cas ?? 0n });
     });
     return result;
   }
@@ -539,20 +545,24 @@ export abstract class BaseClient<V> {
     return { value: encoded.value, flags: (encoded.flags | extra) >>> 0 };
   }
 
-  #decode(key: Key, hit: RetrievedValue): V {
+  /**
+   * Decodes a hit. A value the serde refuses rejects with a MemcacheDeserializeError naming
+   * the key; with ignoreErrors it is a miss instead (MISS), published on `mc:command:error`.
+   */
+  #decode(key: Key, hit: RetrievedValue, command: string): V | typeof MISS {
+    const name = keyToString(key);
     try {
-      return this.serde.deserialize(keyToString(key), hit.value, hit.flags);
+      return decodeValue(this.serde, name, hit.value, hit.flags);
     } catch (error) {
-      if (error instanceof MemcacheError) throw error;
-      throw new MemcacheDeserializeError(
-        `could not decode the value of ${keyToString(key)} (flags ${hit.flags})`,
-        {
-          cause: error,
-        },
-      );
+      if (!this.ignoreErrors) throw error;
+      publishAbsorbedError(command, this.nodeFor(key, prefixKey(this.keyPrefix, key)).name, error);
+      return MISS;
     }
   }
 }
+
+/** What #decode returns for a value that could not be decoded, under ignoreErrors. */
+const MISS: unique symbol = Symbol('miss');
 
 function toDelta(delta: number | bigint): bigint {
   if (typeof delta === 'bigint') return delta;
