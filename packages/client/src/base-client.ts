@@ -2,12 +2,11 @@ import {
   commands,
   type EncodedRequest,
   type Key,
-  MemcacheDeserializeError,
-  MemcacheError,
   MemcacheIllegalInputError,
   type RetrievedValue,
 } from '@mc/protocol';
 import { defaultSerde, type Serde } from '@mc/serde';
+import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
 import { isIgnorableError } from './ignorable-error.js';
@@ -24,11 +23,25 @@ import type {
   MetaSetResult,
 } from './meta-options.js';
 import type { ServerNode } from './server-node.js';
+import { publishAbsorbedError } from './tracing.js';
 
 /** The value type a serde produces. */
 export type ValueOf<S> = S extends Serde<infer V> ? V : never;
 /** What `defaultSerde` stores and returns. */
 export type DefaultValue = ValueOf<typeof defaultSerde>;
+
+/**
+ * What a read resolves to when neither the client (`new Client<User>()`, a typed serde) nor
+ * the call (`get<User>(key)`) names a value type. Writes of such a client are still checked
+ * against what the serde stores; reads are left open on purpose, so everyday code such as
+ * `(await client.get('u'))?.name` or `(await client.get('u')) as User` compiles, the way
+ * `JSON.parse` and other caches' untyped reads do. Name a type to get checked reads.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the documented untyped read; every typed path avoids it
+export type UntypedValue = any;
+
+/** The type reads default to: the client's value type, or UntypedValue for an untyped client. */
+export type ReadValue<V> = [V] extends [DefaultValue] ? ([DefaultValue] extends [V] ? UntypedValue : V) : V;
 
 /** Options of every write. */
 export interface WriteOptions {
@@ -102,41 +115,51 @@ export abstract class BaseClient<V> {
   // ---- retrieval -------------------------------------------------------------------------
 
   /** Reads one value; `undefined` on a miss. */
-  get(key: Key): Promise<V | undefined> {
-    return this.#readOne('get', key, (hit) => this.#decode(key, hit));
+  get<T extends V = ReadValue<V>>(key: Key): Promise<T | undefined> {
+    return this.#readOne('get', key, (hit) => {
+      const value = this.#decode(key, hit, 'get');
+      return value === MISS ? undefined : (value as T);
+    });
   }
 
   /** Reads one value with its cas token, for a later `cas()`. */
-  gets(key: Key): Promise<CasValue<V> | undefined> {
-    return this.#readOne('gets', key, (hit) => ({ value: this.#decode(key, hit), cas: hit.cas ?? 0n }));
+  gets<T extends V = ReadValue<V>>(key: Key): Promise<CasValue<T> | undefined> {
+    return this.#readOne('gets', key, (hit) => {
+      const value = this.#decode(key, hit, 'gets');
+      return value === MISS ? undefined : { value: value as T, cas: hit.cas ?? 0n };
+    });
   }
 
   /** Reads one value and resets its TTL in the same round trip. */
-  async gat(key: Key, ttl: number): Promise<V | undefined> {
+  async gat<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<T | undefined> {
     const hit = await this.#retrieveOne('gat', key, toExptime(ttl));
-    return hit === undefined ? undefined : this.#decode(key, hit);
+    const value = hit === undefined ? MISS : this.#decode(key, hit, 'gat');
+    return value === MISS ? undefined : (value as T);
   }
 
   /** `gat` with the cas token. */
-  async gats(key: Key, ttl: number): Promise<CasValue<V> | undefined> {
+  async gats<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<CasValue<T> | undefined> {
     const hit = await this.#retrieveOne('gats', key, toExptime(ttl));
-    return hit === undefined ? undefined : { value: this.#decode(key, hit), cas: hit.cas ?? 0n };
+    const value = hit === undefined ? MISS : this.#decode(key, hit, 'gats');
+    return value === MISS ? undefined : { value: value as T, cas: hit?.cas ?? 0n };
   }
 
   /** Reads many keys in as few round trips as possible; missing keys are absent from the map. */
-  async getMany(keys: Iterable<Key>): Promise<Map<string, V>> {
-    const result = new Map<string, V>();
+  async getMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, T>> {
+    const result = new Map<string, T>();
     await this.#retrieveMany('get', keys, (userKey, hit) => {
-      result.set(userKey, this.#decode(userKey, hit));
+      const value = this.#decode(userKey, hit, 'get');
+      if (value !== MISS) result.set(userKey, value as T);
     });
     return result;
   }
 
   /** `getMany` with cas tokens. */
-  async getsMany(keys: Iterable<Key>): Promise<Map<string, CasValue<V>>> {
-    const result = new Map<string, CasValue<V>>();
+  async getsMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, CasValue<T>>> {
+    const result = new Map<string, CasValue<T>>();
     await this.#retrieveMany('gets', keys, (userKey, hit) => {
-      result.set(userKey, { value: this.#decode(userKey, hit), cas: hit.cas ?? 0n });
+      const value = this.#decode(userKey, hit, 'gets');
+      if (value !== MISS) result.set(userKey, { value: value as T, cas: hit.cas ?? 0n });
     });
     return result;
   }
@@ -330,9 +353,26 @@ export abstract class BaseClient<V> {
   /**
    * Read-through caching where exactly one caller runs `loader` on a miss or near expiry,
    * while the others wait briefly or get the current (or stale) value. See docs/meta.md.
+   * The value type is the loader's. The cache never fails the call: when the server is down,
+   * refuses the value or holds one that cannot be decoded, the loader's value is returned and
+   * the failure is published on `mc:command:error` (command `getOrSet`). A loader that
+   * returns `undefined` gets `undefined` back, and nothing is cached.
    */
-  getOrSet(key: Key, loader: () => V | Promise<V>, options: GetOrSetOptions): Promise<V> {
-    return getOrSet(this.#meta, key, loader, options);
+  getOrSet<T extends V | undefined = ReadValue<V>>(
+    key: Key,
+    loader: () => T | Promise<T>,
+    options: GetOrSetOptions,
+  ): Promise<T> {
+    const loadValue = loader as () => V | undefined | Promise<V | undefined>;
+    return getOrSet(this.#meta, key, loadValue, options, (error) => {
+      let server = '(unknown)';
+      try {
+        server = this.nodeFor(key, prefixKey(this.keyPrefix, key)).name;
+      } catch {
+        // a key that cannot be prefixed never reaches a report: getOrSet rejects it first
+      }
+      publishAbsorbedError('getOrSet', server, error);
+    }) as Promise<T>;
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -505,20 +545,24 @@ export abstract class BaseClient<V> {
     return { value: encoded.value, flags: (encoded.flags | extra) >>> 0 };
   }
 
-  #decode(key: Key, hit: RetrievedValue): V {
+  /**
+   * Decodes a hit. A value the serde refuses rejects with a MemcacheDeserializeError naming
+   * the key; with ignoreErrors it is a miss instead (MISS), published on `mc:command:error`.
+   */
+  #decode(key: Key, hit: RetrievedValue, command: string): V | typeof MISS {
+    const name = keyToString(key);
     try {
-      return this.serde.deserialize(keyToString(key), hit.value, hit.flags);
+      return decodeValue(this.serde, name, hit.value, hit.flags);
     } catch (error) {
-      if (error instanceof MemcacheError) throw error;
-      throw new MemcacheDeserializeError(
-        `could not decode the value of ${keyToString(key)} (flags ${hit.flags})`,
-        {
-          cause: error,
-        },
-      );
+      if (!this.ignoreErrors) throw error;
+      publishAbsorbedError(command, this.nodeFor(key, prefixKey(this.keyPrefix, key)).name, error);
+      return MISS;
     }
   }
 }
+
+/** What #decode returns for a value that could not be decoded, under ignoreErrors. */
+const MISS: unique symbol = Symbol('miss');
 
 function toDelta(delta: number | bigint): bigint {
   if (typeof delta === 'bigint') return delta;

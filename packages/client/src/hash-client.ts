@@ -55,7 +55,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   readonly #hasher: Hasher | CustomHasher;
   readonly #usesPrefixedKey: boolean;
   readonly #options: HashClientOptions<V>;
-  readonly #dead = new Set<HashNode>();
+  /** Each server's weight, kept across removeServer/addServer and a death under failover. */
+  readonly #weights = new Map<string, number>();
 
   constructor(servers: readonly ServerAddress[], options?: HashClientOptions<V>);
   constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> & { serde: Serde<V> });
@@ -78,10 +79,22 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     return [...this.#nodes.keys()];
   }
 
-  /** Adds a server at run time; about 1/n of the keys move to it. */
-  addServer(address: ServerAddress, weight = 1): void {
+  /**
+   * Adds a server at run time; about 1/n of the keys move to it. `weight` (ketama only)
+   * defaults to the weight the server had when it was last added, else 1; adding a server
+   * that is already there changes its weight.
+   */
+  addServer(address: ServerAddress, weight?: number): void {
     const name = parseAddress(address).name;
-    if (this.#nodes.has(name)) return;
+    const resolved = weight ?? this.#weights.get(name) ?? 1;
+    const existing = this.#nodes.get(name);
+    if (existing) {
+      if (resolved === this.#weights.get(name)) return;
+      // A node that failover took off the ring gets its new weight when it rejoins.
+      if (!(this.#options.failover && existing.dead)) this.#hasher.addNode?.(name, resolved);
+      this.#weights.set(name, resolved);
+      return;
+    }
     const {
       hasher: _h,
       retryAttempts,
@@ -98,10 +111,12 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
       retryAttempts: retryAttempts ?? 2,
       retryTimeout: retryTimeout ?? 1_000,
       deadTimeout: deadTimeout ?? 60_000,
+      probeInBackground: this.#options.failover === true,
       onStateChange: (changed, alive) => this.#onStateChange(changed, alive),
     });
+    this.#hasher.addNode?.(name, resolved);
     this.#nodes.set(name, node);
-    this.#hasher.addNode?.(name, weight);
+    this.#weights.set(name, resolved);
   }
 
   /** Removes a server at run time and closes its sockets; its keys move to the others. */
@@ -110,24 +125,16 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     const node = this.#nodes.get(name);
     if (!node) return;
     this.#nodes.delete(name);
-    this.#dead.delete(node);
     this.#hasher.removeNode?.(name);
     void node.close();
   }
 
   #onStateChange(node: HashNode, alive: boolean): void {
-    if (!this.#options.failover || !this.#nodes.has(node.name)) return;
-    if (alive) {
-      this.#dead.delete(node);
-    } else {
-      // Under failover the dead node leaves the hash ring so its keys land on the next node;
-      // it rejoins when its deadTimeout is over, and its first request is the probe.
-      this.#dead.add(node);
-      this.#hasher.removeNode?.(node.name);
-      setTimeout(() => {
-        if (this.#dead.has(node) && this.#nodes.has(node.name)) this.#hasher.addNode?.(node.name);
-      }, this.#options.deadTimeout ?? 60_000).unref();
-    }
+    if (!this.#options.failover || this.#nodes.get(node.name) !== node) return;
+    // Under failover a dead node leaves the hash ring, so its keys land on the next node; it
+    // probes itself every deadTimeout and rejoins, with its weight, once a probe succeeds.
+    if (alive) this.#hasher.addNode?.(node.name, this.#weights.get(node.name) ?? 1);
+    else this.#hasher.removeNode?.(node.name);
   }
 
   protected nodeFor(key: Key, wireKey: Key): ServerNode {

@@ -1,4 +1,13 @@
-export type { CasValue, DefaultValue, DeleteOptions, Entries, ValueOf, WriteOptions } from './base-client.js';
+export type {
+  CasValue,
+  DefaultValue,
+  DeleteOptions,
+  Entries,
+  ReadValue,
+  UntypedValue,
+  ValueOf,
+  WriteOptions,
+} from './base-client.js';
 export { Client, type ClientOptions } from './client.js';
 export { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
 export type { GetOrSetOptions } from './get-or-set.js';

@@ -2,7 +2,6 @@ import {
   commands,
   type Key,
   MemcacheDeserializeError,
-  MemcacheError,
   MemcacheIllegalInputError,
   MemcacheProtocolError,
   type MetaGetFlags,
@@ -10,6 +9,7 @@ import {
   uint64Reply,
 } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
+import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
@@ -73,7 +73,15 @@ export class MetaCommands<V> {
       stale: reply.flags.has('X'),
       alreadyWon: reply.flags.has('Z'),
     };
-    if (given.value) result.value = raw.decode();
+    if (given.value) {
+      try {
+        result.value = raw.decode();
+      } catch (error) {
+        // ignoreErrors makes an undecodable value a miss, as it does for get.
+        if (this.#host.ignoreErrors && error instanceof MemcacheDeserializeError) return undefined;
+        throw error;
+      }
+    }
     if (given.cas) result.cas = bigintFlag(reply, 'c');
     if (given.flags) result.flags = numberFlag(reply, 'f');
     if (given.ttl) result.ttl = numberFlag(reply, 't');
@@ -244,18 +252,12 @@ export class MetaCommands<V> {
   }
 
   #decode(key: Key, reply: MetaReply): V {
-    const flags = numberFlag(reply, 'f') ?? 0;
-    try {
-      return this.#host.serde.deserialize(keyToString(key), reply.value ?? new Uint8Array(0), flags);
-    } catch (error) {
-      if (error instanceof MemcacheError) throw error;
-      throw new MemcacheDeserializeError(
-        `could not decode the value of ${keyToString(key)} (flags ${flags})`,
-        {
-          cause: error,
-        },
-      );
-    }
+    return decodeValue(
+      this.#host.serde,
+      keyToString(key),
+      reply.value ?? new Uint8Array(0),
+      numberFlag(reply, 'f') ?? 0,
+    );
   }
 }
 

@@ -47,6 +47,7 @@ export {
   MemcacheClientError,
   MemcacheConnectionError,
   MemcacheDeserializeError,
+  type MemcacheDeserializeErrorOptions,
   MemcacheError,
   type MemcacheErrorOptions,
   MemcacheIllegalInputError,
