@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { makeTempDir, type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOREIGN_DOCUMENTS } from './foreign-documents.js';
 import { packWorkspace, repositoryRoot } from './pack-workspace.js';
 import { mustRun } from './run-program.js';
 
@@ -26,7 +27,7 @@ function node(...args: string[]): Promise<string> {
   return mustRun(process.execPath, args, {
     cwd: app,
     env: { MEMCACHED_SERVER: server.address },
-    timeout: 20_000,
+    timeout: 90_000,
   });
 }
 
@@ -68,6 +69,53 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+});
+
+/** Every file under a folder, as paths relative to it. */
+function listFiles(folder: string): string[] {
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => fs.statSync(path.join(folder, file)).isFile());
+}
+
+describe.each(PUBLISHED)('the tarball of packages/%s', (folder) => {
+  const installed = () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(repositoryRoot, 'packages', folder, 'package.json'), 'utf8'),
+    );
+    return { manifest, directory: path.join(app, 'node_modules', manifest.name) };
+  };
+
+  it('carries the license and says where its source lives', () => {
+    const { manifest, directory } = installed();
+    expect(manifest.license).toBe('MIT');
+    expect(fs.readFileSync(path.join(directory, 'LICENSE'), 'utf8')).toBe(
+      fs.readFileSync(path.join(repositoryRoot, 'LICENSE'), 'utf8'),
+    );
+    expect(manifest.repository).toMatchObject({ type: 'git', directory: `packages/${folder}` });
+    expect(manifest.repository.url).toMatch(/^git\+https:\/\/.+\.git$/);
+  });
+
+  it('ships every file its documentation links to, and names no document outside itself', () => {
+    const { directory } = installed();
+    const files = listFiles(directory).filter((file) => !file.startsWith('node_modules'));
+    const documents = files.filter((file) => file.endsWith('.md'));
+    expect(documents).toContain('README.md');
+    for (const document of documents) {
+      const text = fs.readFileSync(path.join(directory, document), 'utf8');
+      for (const match of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = match[1]!.split('#')[0]!;
+        if (target === '' || /^[a-z]+:/.test(target)) continue;
+        const resolved = path.join(path.dirname(document), target);
+        expect(fs.existsSync(path.join(directory, resolved)), `${document} links to ${target}`).toBe(true);
+      }
+    }
+    for (const file of files.filter((name) => /\.(md|ts|js)$/.test(name))) {
+      const text = fs.readFileSync(path.join(directory, file), 'utf8');
+      for (const foreign of FOREIGN_DOCUMENTS)
+        expect(text.includes(foreign), `${file} names ${foreign}`).toBe(false);
+    }
+  });
 });
 
 describe('the packed tarballs in a fresh app', () => {
