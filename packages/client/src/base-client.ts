@@ -75,7 +75,7 @@ export interface CommandOptions<V> {
   defaultNoreply?: boolean;
 }
 
-// memcached accepts long `get`/`gets` lines (PROTOCOL.md), but a huge key list is still cut
+// memcached accepts long `get`/`gets` lines (its line buffer grows), but a huge key list is still cut
 // into several lines, pipelined together, so one call cannot monopolise a socket's buffers.
 const GET_LINE_BYTES = 16_384;
 const GET_LINE_KEYS = 1_000;

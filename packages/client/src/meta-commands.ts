@@ -48,7 +48,7 @@ const DELETE_STATUS = { HD: 'deleted', NF: 'not_found', EX: 'exists' } as const;
 const ARITHMETIC_STATUS = { HD: 'ok', VA: 'ok', NF: 'not_found', NS: 'not_stored', EX: 'exists' } as const;
 
 /**
- * The meta protocol for Client and HashClient: turns the readable options of API.md into
+ * The meta protocol for Client and HashClient: turns the readable options of the client README into
  * meta flags, sends through the per-node batcher (so concurrent requests share one quiet
  * pipeline), and turns replies into results. Errors follow the client's `ignoreErrors`
  * rule: reads miss (`undefined`), writes report that nothing happened (`not_stored`,
