@@ -231,6 +231,7 @@ describe.each(majors)('with $name', (major) => {
       keyv.on('error', (error) => errors.push(error));
       await keyv.set('key', 'value');
       frozen.pause();
+      await new Promise((resolve) => setTimeout(resolve, 100)); // SIGSTOP lands asynchronously
       const started = Date.now();
       expect(await keyv.get('key')).toBeUndefined();
       expect(Date.now() - started).toBeLessThan(3000);
@@ -291,6 +292,28 @@ describe('KeyvMemcached', () => {
     const keyv = new Keyv6({ store, namespace: 'bridged' });
     expect(keyv.store).not.toBe(store);
     expect(store.namespace).toBe('bridged');
+  });
+
+  it("stores Keyv 6's raw entries through the client's serde when Keyv's serialization is off", async () => {
+    const keyv = new Keyv6({
+      store: new KeyvMemcached(server.address),
+      namespace: 'raw',
+      serialization: false,
+    });
+    expect(await keyv.set('entry', { text: 'Zoë 🎉', list: [1, 2] }, 60_000)).toBe(true);
+    expect(await keyv.get('entry')).toEqual({ text: 'Zoë 🎉', list: [1, 2] });
+    expect(await keyv.getMany(['entry', 'absent'])).toEqual([{ text: 'Zoë 🎉', list: [1, 2] }, undefined]);
+    await keyv.disconnect();
+  });
+
+  it('looks a new namespace up once for a burst of first writes', async () => {
+    const keyv = new Keyv6({ store: new KeyvMemcached(proxy.address), namespace: uniqueNamespace() });
+    proxy.reset();
+    const keys = Array.from({ length: 20 }, (_, index) => `burst-${index}`);
+    expect(await Promise.all(keys.map((key) => keyv.set(key, key)))).toEqual(keys.map(() => true));
+    expect(proxy.sent.match(/^add /gm)).toHaveLength(1);
+    expect(await keyv.getMany(keys)).toEqual(keys);
+    await keyv.disconnect();
   });
 
   it('starts a namespace once even when two processes write at the same moment', async () => {

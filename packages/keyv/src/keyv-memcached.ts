@@ -110,6 +110,7 @@ export class KeyvMemcached extends EventEmitter {
   readonly #throwOnErrors: boolean;
   /** The namespace's version token as last seen, so most calls take one round trip. */
   #known: { namespace: string; token: string } | undefined;
+  #fetching: { namespace: string; create: boolean; promise: Promise<string | undefined> } | undefined;
 
   /** Uses a client you made (and keep: `disconnect()` leaves it open). */
   constructor(client: KeyvMemcachedClient, options?: KeyvMemcachedOptions);
@@ -321,7 +322,18 @@ export class KeyvMemcached extends EventEmitter {
     return current === undefined ? empty : operation(current);
   }
 
-  async #fetchVersion(namespace: string, create: boolean): Promise<string | undefined> {
+  /** One version lookup at a time per namespace: a burst of first writes shares it. */
+  #fetchVersion(namespace: string, create: boolean): Promise<string | undefined> {
+    const pending = this.#fetching;
+    if (pending?.namespace === namespace && pending.create === create) return pending.promise;
+    const promise = this.#lookUpVersion(namespace, create).finally(() => {
+      if (this.#fetching?.promise === promise) this.#fetching = undefined;
+    });
+    this.#fetching = { namespace, create, promise };
+    return promise;
+  }
+
+  async #lookUpVersion(namespace: string, create: boolean): Promise<string | undefined> {
     const versionKey = namespace + VERSION_SUFFIX;
     let token = tokenOf(await this.client.get(versionKey));
     if (token === undefined && create) {

@@ -165,6 +165,7 @@ describe('MemcachedStore in a real Express app', () => {
         const browser = new Browser();
         await browser.request(`${app!.url}/count`);
         frozen.pause();
+        await new Promise((resolve) => setTimeout(resolve, 100)); // SIGSTOP lands asynchronously
         const started = Date.now();
         const { status, body } = await browser.request(`${app!.url}/count`);
         expect(status).toBe(500);
