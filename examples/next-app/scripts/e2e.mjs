@@ -2,7 +2,8 @@
 // End to end with the real `next`: one throwaway memcached, `next build`, then two `next start`
 // instances on two ports sharing it. A tagged ISR page is served from the shared cache by both;
 // after its data changes and a route handler on one instance revalidates the tag, the other
-// instance serves the new data at once, and the first serves the very render the second made.
+// instance serves the new data at once, and the first serves the very render the second made;
+// with the 'max' profile both serve the old render once and then the regenerated one.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -57,6 +58,16 @@ async function waitForHttp(url, instance, timeout = 60_000) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not answer within ${timeout} ms\n${instance.output()}`);
+}
+
+/** Polls `check` until it returns true or 20 s pass; resolves whether it did. */
+async function waitFor(check, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
 }
 
 /** The page as the test reads it: its data, which render made it, on which instance. */
@@ -129,6 +140,21 @@ try {
   assert.equal(freshA.instance, 'a');
   assert.notEqual(freshA.render, firstA.render);
   assert.deepEqual(await readPage(portB), freshA, 'instance b serves the render instance a made');
+
+  // Stale-while-revalidate across instances: with the 'max' profile the next request, on
+  // either instance, still gets the old render and sets off a regeneration; soon both serve
+  // the new data.
+  greeting = 'hello, version 3';
+  const profiled = await fetch(`http://127.0.0.1:${portA}/api/revalidate?tag=greeting&profile=max`, {
+    method: 'POST',
+  });
+  assert.equal(profiled.status, 200);
+  assert.equal((await readPage(portB)).greeting, 'hello, version 2', 'served stale once');
+  const regenerated = await waitFor(async () => {
+    const [pageA, pageB] = [await readPage(portA), await readPage(portB)];
+    return pageA.greeting === 'hello, version 3' && pageB.render === pageA.render;
+  });
+  assert.ok(regenerated, 'both instances serve the regenerated render');
 
   // What made it work is in memcached: entries under the handler's prefix, and the tag's record.
   const inspector = new Client(memcached.address);
