@@ -32,7 +32,7 @@ export interface CacheHandlerOptions {
   client?: CacheClient;
   /** Servers for a HashClient of the handler's own: addresses, or one comma-separated string. */
   servers?: string | readonly ServerAddress[];
-  /** Options for that HashClient (by default `timeout` and `connectTimeout` of 1000 ms). */
+  /** Options for that HashClient (`timeout`, `connectTimeout` 1000 ms by default); its serde is the handler's. */
   clientOptions?: HashClientOptions;
   /** Put before every key (default `'next:'`); add a build id to keep deployments apart. */
   keyPrefix?: string;
