@@ -18,6 +18,12 @@ export type {
 } from './meta-options.js';
 export { MemcacheUnsupportedError } from './meta-unsupported-error.js';
 export { type CustomHasher, HashClient, type HashClientOptions } from './hash-client.js';
+export type { DiscoveryOptions } from './discovery/cluster-discovery.js';
+export {
+  type DiscoveryChangeMessage,
+  type DiscoveryErrorMessage,
+  discoveryChannels,
+} from './discovery/discovery-channels.js';
 export { type Hasher, KetamaHasher, murmur3_32, RendezvousHasher } from './hashers/index.js';
 export {
   type ErrorClass,
