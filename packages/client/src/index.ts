@@ -1,6 +1,12 @@
 export type { CasValue, DefaultValue, DeleteOptions, Entries, ValueOf, WriteOptions } from './base-client.js';
 export { Client, type ClientOptions } from './client.js';
 export { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+export {
+  type AuthFormat,
+  type Environment,
+  type EnvironmentConfig,
+  fromEnvironment,
+} from './from-environment.js';
 export type { GetOrSetOptions } from './get-or-set.js';
 export type {
   AskedFields,
