@@ -53,7 +53,7 @@ describe('TLS as managed services demand it', () => {
   it('sends the host name, or the servername given, as server name indication', async () => {
     // memcached does not tell which name a client asked for; an in-process TLS server does.
     const { pem } = makeCertificates();
-    const seen: Array<string | false> = [];
+    const seen: Array<string | false | null> = [];
     const server = tls.createServer({ cert: pem.cert, key: pem.key }, (socket) => {
       seen.push(socket.servername);
       socket.on('data', () => socket.write('VERSION 1.6.18\r\n'));
