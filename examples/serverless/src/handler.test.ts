@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@mc/client';
-import { type FakeServer, type MemcachedServer, startFakeServer, startMemcached } from '@mc/test-utils';
+import {
+  closedPort,
+  type FakeServer,
+  type MemcachedServer,
+  startFakeServer,
+  startMemcached,
+} from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The child process runs the built invocation (`npm test` builds first).
@@ -40,12 +46,12 @@ interface Invocation {
 }
 
 /** Runs one invocation in a child process; waits up to `waitMs` for it to exit by itself. */
-function invokeInChild(servers: string, waitMs: number): Promise<Invocation> {
+function invokeInChild(environment: Record<string, string>, waitMs: number): Promise<Invocation> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let answeredIn = Number.NaN;
     const child = spawn(process.execPath, [INVOKE_ONCE, 'child'], {
-      env: { ...process.env, MEMCACHED_SERVERS: servers },
+      env: { ...process.env, ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -85,14 +91,26 @@ describe('the serverless handler', () => {
 
   it('a cold invocation against an unresponsive cache still answers, within the client’s deadlines', async () => {
     // connectTimeout 1 s + timeout 0.5 s bound each cache call; getOrSet falls back to the loader.
-    const run = await invokeInChild(silent.address, 8_000);
+    const run = await invokeInChild({ MEMCACHED_SERVERS: silent.address }, 8_000);
     const result = JSON.parse(run.output.trim());
     expect(JSON.parse(result.body)).toEqual({ greeting: 'Hello, child!', invocations: null });
     expect(run.answeredIn).toBeLessThan(6_000);
   });
 
+  it('with a discovery endpoint that is down, answers from the loader and exits on its own', async () => {
+    // No node socket is ever opened, so this holds today: discovery's retry timer and its
+    // endpoint sockets are unref'd, and the command's wait ends with connectTimeout.
+    const endpoint = await closedPort();
+    const run = await invokeInChild({ MEMCACHED_DISCOVERY_ENDPOINT: endpoint.address }, 8_000);
+    expect(JSON.parse(JSON.parse(run.output.trim()).body)).toEqual({
+      greeting: 'Hello, child!',
+      invocations: null,
+    });
+    expect(run.exited).toBe(true);
+  });
+
   it.skipIf(!IDLE_SOCKETS_UNREF)('a process that ran one invocation exits without close()', async () => {
-    const run = await invokeInChild(server.address, 5_000);
+    const run = await invokeInChild({ MEMCACHED_SERVERS: server.address }, 5_000);
     expect(JSON.parse(JSON.parse(run.output.trim()).body).greeting).toBe('Hello, child!');
     expect(run.exited).toBe(true);
   });

@@ -70,6 +70,8 @@ export class ClusterDiscovery {
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
+  /** Abandons the poll under way when the client closes. */
+  readonly #closing = new AbortController();
   readonly #waiters = new Set<Waiter>();
 
   constructor(options: DiscoveryOptions, connection: ConnectionOptions, target: DiscoveryTarget) {
@@ -102,6 +104,7 @@ export class ClusterDiscovery {
       connectTimeout: bounded(connection.connectTimeout, DEFAULT_CONNECT_TIMEOUT),
       timeout: bounded(connection.timeout, DEFAULT_TIMEOUT),
       maxBytes: MAX_CONFIG_BYTES,
+      signal: this.#closing.signal,
     };
     this.#target = target;
   }
@@ -162,18 +165,12 @@ export class ClusterDiscovery {
     return waitingNode(() => this.whenKnown(), route);
   }
 
-  /** Asks the endpoint now (joining a poll already under way); resolves once that poll is done. */
-  refresh(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    this.#started = true;
-    return this.#poll();
-  }
-
   /** Stops polling; commands still waiting for a first list fail. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#closing.abort(new MemcacheConnectionError('the client is closed'));
     this.#settleWaiters(new MemcacheConnectionError('the client is closed'));
   }
 

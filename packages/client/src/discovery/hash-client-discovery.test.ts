@@ -6,6 +6,7 @@ import {
   makeCertificates,
   startCluster,
   startConfigEndpoint,
+  startMemcached,
 } from '@mc/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
   type DiscoveryErrorMessage,
   HashClient,
   type HashClientOptions,
+  MemcacheClientError,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
 } from '../index.js';
@@ -249,12 +251,27 @@ describe('HashClient auto discovery', () => {
     expect(discovered.nodes()).toEqual([`localhost:${b.port}`]);
   });
 
+  it('gives discovered nodes the client’s own options: auth', async () => {
+    const guarded = await startMemcached({ auth: { username: 'app', password: 'secret' } });
+    try {
+      const config = await endpoint([configNode(guarded)]);
+      const withAuth = client(config.address, { auth: { username: 'app', password: 'secret' } });
+      expect(await withAuth.set('k', 'authenticated')).toBe(true);
+      expect(await withAuth.get('k')).toBe('authenticated');
+      const without = client(config.address);
+      await expect(without.get('k')).rejects.toBeInstanceOf(MemcacheClientError);
+    } finally {
+      await Promise.all(clients.splice(0).map((created) => created.close()));
+      await guarded.stop();
+    }
+  });
+
   it('stops polling on close()', async () => {
     const config = await endpoint([configNode(nodes[0]!)]);
     const discovered = client(config.address);
     await discovered.get('k');
     await discovered.close();
-    await sleep(60);
+    await sleep(20); // a request line already on its way may still arrive
     const asked = config.requests.length;
     await sleep(250);
     expect(config.requests.length).toBe(asked);

@@ -20,6 +20,8 @@ export interface ConfigQueryOptions {
   timeout: number;
   /** The largest payload accepted. */
   maxBytes: number;
+  /** Abandons the question (the client closed): the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -43,6 +45,9 @@ export async function queryConfigEndpoint(
     );
   }, options.connectTimeout);
   connectTimer.unref();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.throwIfAborted();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   let socket: net.Socket;
   try {
     socket = await openSocket(endpoint, options.socket, controller.signal);
@@ -54,12 +59,14 @@ export async function queryConfigEndpoint(
     );
   } finally {
     clearTimeout(connectTimer);
+    options.signal?.removeEventListener('abort', onAbort);
   }
   socket.unref();
   return new Promise<ClusterConfig>((resolve, reject) => {
     let received: Buffer = Buffer.alloc(0);
     const finish = (error: unknown, config?: ClusterConfig) => {
       clearTimeout(replyTimer);
+      options.signal?.removeEventListener('abort', onAbandon);
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('close', onClose);
@@ -96,6 +103,9 @@ export async function queryConfigEndpoint(
       );
     }, options.timeout);
     replyTimer.unref();
+    const onAbandon = () => finish(options.signal?.reason);
+    if (options.signal?.aborted) return onAbandon();
+    options.signal?.addEventListener('abort', onAbandon, { once: true });
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);
