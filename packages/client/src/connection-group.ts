@@ -100,6 +100,9 @@ export class ConnectionGroup implements ServerNode {
   }
 
   async close(): Promise<void> {
+    // Reads gathered this tick were accepted: send them, so they get replies before the end.
+    if (this.#gets.pending) this.#gets.flush();
+    if (this.#getsWithCas.pending) this.#getsWithCas.flush();
     if (this.#single) return this.#single.close();
     await this.#pool!.close();
   }

@@ -10,6 +10,7 @@ import { parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
 import type { ClientOptions } from './client.js';
 import { ConnectionGroup } from './connection-group.js';
+import { ClusterDiscovery, type DiscoveryOptions } from './discovery/cluster-discovery.js';
 import { HashNode } from './hash-node.js';
 import { type Hasher, KetamaHasher, RendezvousHasher } from './hashers/index.js';
 import type { ServerNode } from './server-node.js';
@@ -41,6 +42,11 @@ export interface HashClientOptions<V = DefaultValue> extends ClientOptions<V> {
    * nodes may then hold different values for one key once it comes back.
    */
   failover?: boolean;
+  /**
+   * Take the node list from an ElastiCache/Memorystore configuration endpoint and keep it up
+   * to date (see the README's "Auto discovery"). The servers argument may then be empty.
+   */
+  discovery?: DiscoveryOptions;
 }
 
 /**
@@ -57,6 +63,7 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   readonly #options: HashClientOptions<V>;
   /** Each server's weight, kept across removeServer/addServer and a death under failover. */
   readonly #weights = new Map<string, number>();
+  readonly #discovery: ClusterDiscovery | undefined;
 
   constructor(servers: readonly ServerAddress[], options?: HashClientOptions<V>);
   constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> & { serde: Serde<V> });
@@ -72,6 +79,14 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     else throw new MemcacheIllegalInputError(`unknown hasher ${String(hasher)}`);
     this.#usesPrefixedKey = hasher === 'ketama';
     for (const server of servers) this.addServer(server);
+    if (options.discovery !== undefined) {
+      this.#discovery = new ClusterDiscovery(options.discovery, options, this);
+    }
+  }
+
+  /** The current node names; with `discovery`, the list the configuration endpoint gave last. */
+  nodes(): string[] {
+    return this.servers;
   }
 
   /** The names of the servers, as placement sees them. */
@@ -105,6 +120,7 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
       keyPrefix: _k,
       ignoreErrors: _i,
       defaultNoreply: _d,
+      discovery: _discovery,
       ...transport
     } = this.#options;
     const node = new HashNode(new ConnectionGroup(address, transport), {
@@ -126,6 +142,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     if (!node) return;
     this.#nodes.delete(name);
     this.#hasher.removeNode?.(name);
+    // Meta requests gathered this tick may be bound for it: send them before it closes.
+    this.flushPending();
     void node.close();
   }
 
@@ -138,18 +156,21 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   protected nodeFor(key: Key, wireKey: Key): ServerNode {
+    this.#discovery?.start();
     const name = this.#hasher.getNode(this.#usesPrefixedKey ? wireKey : key);
     const node = name === undefined ? undefined : this.#nodes.get(name);
-    if (!node) return NO_NODE;
+    if (!node) return this.#discovery?.waitingNode(() => this.nodeFor(key, wireKey)) ?? NO_NODE;
     return node;
   }
 
   protected allNodes(): ServerNode[] {
+    this.#discovery?.start();
     return [...this.#nodes.values()];
   }
 
   async #everyNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
     this.flushPending();
+    if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
     const nodes = this.allNodes();
     const answers = await Promise.all(nodes.map((node) => ask(node)));
     return new Map(nodes.map((node, index) => [node.name, answers[index]!]));
@@ -190,10 +211,12 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   async quit(): Promise<void> {
+    this.#discovery?.close();
     await Promise.all(this.allNodes().map((node) => node.quit()));
   }
 
   async close(): Promise<void> {
+    this.#discovery?.close();
     await Promise.all(this.allNodes().map((node) => node.close()));
   }
 }
