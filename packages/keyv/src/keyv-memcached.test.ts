@@ -286,6 +286,17 @@ describe('KeyvMemcached', () => {
     }
   });
 
+  it("follows each Keyv's rule when the Keyv instance has no error listener", async () => {
+    const { address } = await closedPort();
+    // Keyv 5 drops errors nobody listens to; Keyv 6 rejects the call, as Node's emitters throw.
+    const keyv5 = new Keyv5({ store: new KeyvMemcached(address, { connectTimeout: 500 }), namespace: 'x' });
+    expect(await keyv5.get('key')).toBeUndefined();
+    const keyv6 = new Keyv6({ store: new KeyvMemcached(address, { connectTimeout: 500 }), namespace: 'x' });
+    await expect(keyv6.get('key')).rejects.toBeInstanceOf(MemcacheConnectionError);
+    await keyv5.disconnect();
+    await keyv6.disconnect();
+  });
+
   it('rejects instead of emitting with throwOnErrors, or when nobody listens', async () => {
     const { address } = await closedPort();
     const quiet = new KeyvMemcached(address, { connectTimeout: 500 });
