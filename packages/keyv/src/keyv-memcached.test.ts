@@ -75,6 +75,7 @@ describe.each(majors)('with $name', (major) => {
     const values: Record<string, unknown> = {
       object: { name: 'Ada', tags: ['x', 'y'], nested: { n: 1.5 } },
       unicode: 'héllo wörld — 日本語 — 🎉🧪 — \u0000 nul and \r\n newline',
+      loneSurrogate: 'half a pair: \ud83c',
       bytes: Buffer.from([0, 1, 2, 253, 254, 255]),
       number: 42,
       list: [1, 'two', null],
@@ -135,6 +136,19 @@ describe.each(majors)('with $name', (major) => {
     expect(await flushCount()).toBe(flushesBefore);
     await keyvA.disconnect();
     await keyvB.disconnect();
+  });
+
+  it('works without a namespace, whose clear() leaves named namespaces alone', async () => {
+    const plain = major.make(new KeyvMemcached(server.address));
+    const named = major.make(new KeyvMemcached(server.address), uniqueNamespace());
+    await plain.set('key', 'plain');
+    await named.set('key', 'named');
+    expect(await plain.get('key')).toBe('plain');
+    await plain.clear();
+    expect(await plain.get('key')).toBeUndefined();
+    expect(await named.get('key')).toBe('named');
+    await plain.disconnect();
+    await named.disconnect();
   });
 
   it('sees a clear made by another process at once, and writes after it land in the new version', async () => {
@@ -270,6 +284,17 @@ describe('KeyvMemcached', () => {
     } finally {
       await Promise.all(cluster.map((node) => node.stop()));
     }
+  });
+
+  it("follows each Keyv's rule when the Keyv instance has no error listener", async () => {
+    const { address } = await closedPort();
+    // Keyv 5 drops errors nobody listens to; Keyv 6 rejects the call, as Node's emitters throw.
+    const keyv5 = new Keyv5({ store: new KeyvMemcached(address, { connectTimeout: 500 }), namespace: 'x' });
+    expect(await keyv5.get('key')).toBeUndefined();
+    const keyv6 = new Keyv6({ store: new KeyvMemcached(address, { connectTimeout: 500 }), namespace: 'x' });
+    await expect(keyv6.get('key')).rejects.toBeInstanceOf(MemcacheConnectionError);
+    await keyv5.disconnect();
+    await keyv6.disconnect();
   });
 
   it('rejects instead of emitting with throwOnErrors, or when nobody listens', async () => {

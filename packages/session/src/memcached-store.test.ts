@@ -226,6 +226,18 @@ describe('MemcachedStore on its own', () => {
     });
     await call((callback) => store.set('admin', { admin: true } as unknown as SessionData, callback));
     expect(await ttlOf('sess:admin')).toBeLessThanOrEqual(60);
+    const broken = new MemcachedStore({
+      client,
+      ttl: () => {
+        throw new Error('no ttl today');
+      },
+    });
+    await expect(call((callback) => broken.set('x', {} as SessionData, callback))).rejects.toThrow(
+      'no ttl today',
+    );
+    await expect(call((callback) => broken.touch('x', {} as SessionData, callback))).rejects.toThrow(
+      'no ttl today',
+    );
     expect(() => new MemcachedStore({ client, ttl: 0 })).toThrow(TypeError);
     expect(() => new MemcachedStore({ client, ttl: Number.NaN })).toThrow(TypeError);
     expect(() => new MemcachedStore({} as never)).toThrow(TypeError);

@@ -104,13 +104,13 @@ export class MemcachedStore extends Store {
 
   /** Saves a session for as long as its cookie lives; an already expired one is removed. */
   override set(sid: string, session: SessionData, callback?: Callback): void {
-    const ttl = this.#ttlOf(session);
-    if (ttl <= 0) {
-      this.destroy(sid, callback);
-      return;
-    }
     settle(
       (async () => {
+        const ttl = this.#ttlOf(session);
+        if (ttl <= 0) {
+          await this.client.delete(this.#key(sid));
+          return;
+        }
         const text = this.#serializer.stringify(session);
         const stored = await this.client.set(this.#key(sid), text, { ttl });
         if (!stored) throw new Error(`memcached did not store session ${sid}`);
@@ -136,10 +136,12 @@ export class MemcachedStore extends Store {
       if (callback) process.nextTick(callback, null);
       return;
     }
-    const ttl = this.#ttlOf(session);
-    const work = ttl <= 0 ? this.client.delete(this.#key(sid)) : this.client.touch(this.#key(sid), ttl);
     settle(
-      work.then(() => undefined),
+      (async () => {
+        const ttl = this.#ttlOf(session);
+        if (ttl <= 0) await this.client.delete(this.#key(sid));
+        else await this.client.touch(this.#key(sid), ttl);
+      })(),
       callback,
     );
   }
@@ -150,7 +152,7 @@ export class MemcachedStore extends Store {
 
   /** Seconds to keep the session: the `ttl` function's, else the cookie's, else `ttl`. */
   #ttlOf(session: SessionData): number {
-    if (typeof this.#ttl === 'function') return this.#ttl(session);
+    if (typeof this.#ttl === 'function') return Math.ceil(this.#ttl(session));
     return cookieSeconds(session) ?? this.#ttl;
   }
 }
