@@ -17,6 +17,7 @@ import {
   MemcacheClientError,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
+  MemcacheTimeoutError,
 } from '../index.js';
 
 let nodes: MemcachedServer[];
@@ -210,6 +211,16 @@ describe('HashClient auto discovery', () => {
     expect(discovered.nodes()).toEqual([a.address]);
   });
 
+  it('a silent endpoint at start: the first command fails within connectTimeout, typed', async () => {
+    const config = await endpoint([configNode(nodes[0]!)]);
+    config.respondWith('silence');
+    const discovered = client(config.address, { connectTimeout: 300 });
+    const started = Date.now();
+    await expect(discovered.get('k')).rejects.toBeInstanceOf(MemcacheTimeoutError);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    await expect(discovered.stats()).rejects.toBeInstanceOf(MemcacheTimeoutError);
+  });
+
   it('endpoint down later: the last good list stays in use until it comes back', async () => {
     const [a, b] = nodes as [MemcachedServer, MemcachedServer];
     const config = await endpoint([configNode(a)]);
@@ -249,6 +260,19 @@ describe('HashClient auto discovery', () => {
     await discovered.get('k'); // goes to a, and starts discovery
     await until(() => discovered.nodes()[0] === `localhost:${b.port}`, 'the discovered list');
     expect(discovered.nodes()).toEqual([`localhost:${b.port}`]);
+  });
+
+  it('reaches a node listed by IPv6 address alone, named [v6]:port', async () => {
+    const v6 = await startMemcached({ host: '::1' });
+    try {
+      const config = await endpoint([{ host: '', ip: '::1', port: v6.port }]);
+      const discovered = client(config.address);
+      expect(await discovered.set('v6', 'yes')).toBe(true);
+      expect(discovered.nodes()).toEqual([`[::1]:${v6.port}`]);
+    } finally {
+      await Promise.all(clients.splice(0).map((created) => created.close()));
+      await v6.stop();
+    }
   });
 
   it('gives discovered nodes the client’s own options: auth', async () => {
