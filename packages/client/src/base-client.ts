@@ -326,7 +326,7 @@ export abstract class BaseClient<V> {
   metaGet<const O extends MetaGetOptions = Record<never, never>>(
     key: Key,
     options?: O,
-  ): Promise<MetaGetResult<V, O> | undefined> {
+  ): Promise<MetaGetResult<ReadValue<V>, O> | undefined> {
     return this.#meta.get(key, options);
   }
 
@@ -334,7 +334,7 @@ export abstract class BaseClient<V> {
   async metaGetMany<const O extends MetaGetOptions = Record<never, never>>(
     keys: Iterable<Key>,
     options?: O,
-  ): Promise<Map<string, MetaGetResult<V, O>>> {
+  ): Promise<Map<string, MetaGetResult<ReadValue<V>, O>>> {
     const unique = new Map<string, Key>();
     for (const key of keys) unique.set(keyToString(key), key);
     const results = await Promise.all([...unique.values()].map((key) => this.#meta.get(key, options)));
