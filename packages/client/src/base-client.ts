@@ -269,6 +269,7 @@ export abstract class BaseClient<V> {
   /** Removes many keys in one pipelined burst; resolves how many existed. */
   async deleteMany(keys: Iterable<Key>, options?: DeleteOptions): Promise<number> {
     this.#noreply(options, 'deleteMany', this.defaultNoreply);
+    checkKeyList(keys, 'deleteMany');
     const list = [...keys];
     const outcomes = await Promise.allSettled(list.map((key) => this.delete(key, options)));
     let deleted = 0;
@@ -335,6 +336,7 @@ export abstract class BaseClient<V> {
     keys: Iterable<Key>,
     options?: O,
   ): Promise<Map<string, MetaGetResult<ReadValue<V>, O>>> {
+    checkKeyList(keys, 'metaGetMany');
     const unique = new Map<string, Key>();
     for (const key of keys) unique.set(keyToString(key), key);
     const results = await Promise.all([...unique.values()].map((key) => this.#meta.get(key, options)));
@@ -569,6 +571,7 @@ export abstract class BaseClient<V> {
   }
 
   #groupByNode(keys: Iterable<Key>): NodeBatch[] {
+    checkKeyList(keys, 'getMany');
     const nodes = this.allNodes();
     if (nodes.length === 1) {
       // One server (Client): no routing, one batch.
@@ -622,6 +625,21 @@ export abstract class BaseClient<V> {
 
 /** What #decode returns for a value that could not be decoded, under ignoreErrors. */
 const MISS: unique symbol = Symbol('miss');
+
+/** A key list: any iterable of keys, but not one key (a string or bytes would iterate as characters). */
+function checkKeyList(keys: unknown, method: string): void {
+  if (
+    typeof keys === 'string' ||
+    keys instanceof Uint8Array ||
+    keys === null ||
+    typeof keys !== 'object' ||
+    typeof (keys as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new MemcacheIllegalInputError(
+      `${method} takes an iterable of keys (an array, a Set...), got ${typeof keys}`,
+    );
+  }
+}
 
 function toDelta(delta: number | bigint): bigint {
   if (typeof delta === 'bigint') return delta;

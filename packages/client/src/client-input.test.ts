@@ -141,6 +141,19 @@ describe('illegal input is refused before a byte is sent', () => {
     }
   });
 
+  it.each([
+    ['one key', 'abc'],
+    ['bytes', Uint8Array.from([0x61])],
+    ['a number', 5],
+    ['null', null],
+  ])('a key list that is %s', async (_name, keys) => {
+    const list = keys as unknown as string[];
+    await expect(client.getMany(list)).rejects.toThrow(/getMany takes an iterable of keys/);
+    await expect(client.getsMany(list)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.deleteMany(list)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.metaGetMany(list)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
   it('options that are not an object', async () => {
     await expect(client.set('k', 'v', 'fast' as never)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
     await expect(client.delete('k', 5 as never)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
