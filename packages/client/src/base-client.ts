@@ -6,11 +6,13 @@ import {
   type RetrievedValue,
 } from '@mc/protocol';
 import { defaultSerde, type Serde } from '@mc/serde';
+import { checkBoolean, checkOptionsObject } from './check-options.js';
 import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
+import { checkValueSize, resolveMaxValueBytes, sizeLimitedSerde } from './max-value-bytes.js';
 import { MetaCommands } from './meta-commands.js';
 import type {
   MetaArithmeticOptions,
@@ -73,12 +75,25 @@ export interface CommandOptions<V> {
   keyPrefix?: string;
   ignoreErrors?: boolean;
   defaultNoreply?: boolean;
+  /**
+   * The largest value, in bytes, sent or accepted (default 64 MiB, at most memcached's 1 GiB
+   * item limit). A longer value is refused with MemcacheIllegalInputError before it is sent.
+   */
+  maxValueBytes?: number;
 }
 
 // memcached accepts long `get`/`gets` lines (its line buffer grows), but a huge key list is still cut
 // into several lines, pipelined together, so one call cannot monopolise a socket's buffers.
 const GET_LINE_BYTES = 16_384;
 const GET_LINE_KEYS = 1_000;
+
+/** A storage command checked and encoded, ready to send. */
+interface PreparedStore {
+  key: Key;
+  wireKey: Key;
+  request: EncodedRequest<boolean>;
+  noreply: boolean;
+}
 
 /** Keys bound for one node: as sent, and as the caller named them (same index). */
 interface NodeBatch {
@@ -96,12 +111,21 @@ export abstract class BaseClient<V> {
   protected readonly keyPrefix: string;
   protected readonly ignoreErrors: boolean;
   protected readonly defaultNoreply: boolean;
+  protected readonly maxValueBytes: number;
 
   constructor(options: CommandOptions<V>) {
-    this.serde = options.serde ?? (defaultSerde as unknown as Serde<V>);
+    checkOptionsObject(options, 'the client');
+    const serde = options.serde ?? (defaultSerde as unknown as Serde<V>);
+    if (typeof serde?.serialize !== 'function' || typeof serde.deserialize !== 'function') {
+      throw new MemcacheIllegalInputError('serde must have serialize and deserialize methods');
+    }
     if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') {
       throw new MemcacheIllegalInputError('keyPrefix must be a string');
     }
+    checkBoolean(options.ignoreErrors, 'ignoreErrors');
+    checkBoolean(options.defaultNoreply, 'defaultNoreply');
+    this.maxValueBytes = resolveMaxValueBytes(options.maxValueBytes);
+    this.serde = sizeLimitedSerde(serde, this.maxValueBytes);
     this.keyPrefix = options.keyPrefix ?? '';
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.defaultNoreply = options.defaultNoreply ?? false;
@@ -198,17 +222,22 @@ export abstract class BaseClient<V> {
     cas: bigint,
     options?: WriteOptions,
   ): Promise<'stored' | 'exists' | 'not_found'> {
+    const noreply = this.#noreply(options, 'cas', false);
     const wireKey = prefixKey(this.keyPrefix, key);
     const { value: bytes, flags } = this.#encode(key, value, options);
-    const noreply = options?.noreply ?? false;
     const request = commands.cas.request(wireKey, bytes, flags, toExptime(options?.ttl), cas, noreply);
     return this.#write(key, wireKey, request, noreply ? 'stored' : undefined, 'not_found');
   }
 
-  /** Stores many values in one pipelined burst; resolves the keys that were not stored. */
+  /**
+   * Stores many values in one pipelined burst; resolves the keys that were not stored. Every
+   * entry is checked and encoded first, so one illegal entry (a bad key, a value over
+   * `maxValueBytes`) rejects the call before anything is sent.
+   */
   async setMany(entries: Entries<V>, options?: WriteOptions): Promise<string[]> {
     const pairs = toPairs(entries);
-    const outcomes = await Promise.allSettled(pairs.map(([key, value]) => this.set(key, value, options)));
+    const prepared = pairs.map(([key, value]) => this.#prepareStore('set', key, value, options));
+    const outcomes = await Promise.allSettled(prepared.map((write) => this.#sendStore(write)));
     const failed: string[] = [];
     let firstError: unknown;
     outcomes.forEach((outcome, index) => {
@@ -226,8 +255,8 @@ export abstract class BaseClient<V> {
 
   /** Removes a key; `true` when it existed. */
   async delete(key: Key, options?: DeleteOptions): Promise<boolean> {
+    const noreply = this.#noreply(options, 'delete', this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
-    const noreply = options?.noreply ?? this.defaultNoreply;
     return this.#write(
       key,
       wireKey,
@@ -239,6 +268,8 @@ export abstract class BaseClient<V> {
 
   /** Removes many keys in one pipelined burst; resolves how many existed. */
   async deleteMany(keys: Iterable<Key>, options?: DeleteOptions): Promise<number> {
+    this.#noreply(options, 'deleteMany', this.defaultNoreply);
+    checkKeyList(keys, 'deleteMany');
     const list = [...keys];
     const outcomes = await Promise.allSettled(list.map((key) => this.delete(key, options)));
     let deleted = 0;
@@ -261,8 +292,8 @@ export abstract class BaseClient<V> {
 
   /** Resets a key's TTL without reading it. */
   async touch(key: Key, ttl: number, options?: DeleteOptions): Promise<boolean> {
+    const noreply = this.#noreply(options, 'touch', this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
-    const noreply = options?.noreply ?? this.defaultNoreply;
     const request = commands.touch.request(wireKey, toExptime(ttl), noreply);
     return this.#write(key, wireKey, request, noreply ? true : undefined, false);
   }
@@ -296,7 +327,7 @@ export abstract class BaseClient<V> {
   metaGet<const O extends MetaGetOptions = Record<never, never>>(
     key: Key,
     options?: O,
-  ): Promise<MetaGetResult<V, O> | undefined> {
+  ): Promise<MetaGetResult<ReadValue<V>, O> | undefined> {
     return this.#meta.get(key, options);
   }
 
@@ -304,7 +335,8 @@ export abstract class BaseClient<V> {
   async metaGetMany<const O extends MetaGetOptions = Record<never, never>>(
     keys: Iterable<Key>,
     options?: O,
-  ): Promise<Map<string, MetaGetResult<V, O>>> {
+  ): Promise<Map<string, MetaGetResult<ReadValue<V>, O>>> {
+    checkKeyList(keys, 'metaGetMany');
     const unique = new Map<string, Key>();
     for (const key of keys) unique.set(keyToString(key), key);
     const results = await Promise.all([...unique.values()].map((key) => this.#meta.get(key, options)));
@@ -407,17 +439,45 @@ export abstract class BaseClient<V> {
     value: V,
     options: WriteOptions | undefined,
   ): Promise<boolean> {
-    let wireKey: Key;
-    let request: EncodedRequest<boolean>;
-    const noreply = options?.noreply ?? this.defaultNoreply;
+    let write: PreparedStore;
     try {
-      wireKey = prefixKey(this.keyPrefix, key);
-      const { value: bytes, flags } = this.#encode(key, value, options);
-      request = commands[command].request(wireKey, bytes, flags, toExptime(options?.ttl), noreply);
+      write = this.#prepareStore(command, key, value, options);
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.#sendStore(write);
+  }
+
+  /** Checks and encodes a storage command; throws illegal input, sends nothing. */
+  #prepareStore(
+    command: 'set' | 'add' | 'replace',
+    key: Key,
+    value: V,
+    options: WriteOptions | undefined,
+  ): PreparedStore {
+    const noreply = this.#noreply(options, command, this.defaultNoreply);
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const { value: bytes, flags } = this.#encode(key, value, options);
+    const request = commands[command].request(wireKey, bytes, flags, toExptime(options?.ttl), noreply);
+    return { key, wireKey, request, noreply };
+  }
+
+  #sendStore({ key, wireKey, request, noreply }: PreparedStore): Promise<boolean> {
     return this.#write(key, wireKey, request, noreply ? true : undefined, false);
+  }
+
+  /** The options' `noreply` (checked: a boolean or absent), else `fallback`. */
+  #noreply(options: WriteOptions | DeleteOptions | undefined, method: string, fallback: boolean): boolean {
+    if (options === undefined) return fallback;
+    checkOptionsObject(options, method);
+    const noreply = options.noreply;
+    if (noreply === undefined) return fallback;
+    if (typeof noreply !== 'boolean') {
+      throw new MemcacheIllegalInputError(
+        `noreply must be a boolean, got ${typeof noreply} ${String(noreply)} (in ${method})`,
+      );
+    }
+    return noreply;
   }
 
   async #concat(
@@ -426,12 +486,13 @@ export abstract class BaseClient<V> {
     data: string | Uint8Array,
     options: WriteOptions | undefined,
   ) {
+    const noreply = this.#noreply(options, command, this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
     let bytes: Uint8Array;
     if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
     else if (data instanceof Uint8Array) bytes = data;
     else throw new MemcacheIllegalInputError(`${command} takes a string or bytes, got ${typeof data}`);
-    const noreply = options?.noreply ?? this.defaultNoreply;
+    checkValueSize(keyToString(key), bytes.byteLength, this.maxValueBytes);
     const request = commands[command].request(
       wireKey,
       bytes,
@@ -510,6 +571,7 @@ export abstract class BaseClient<V> {
   }
 
   #groupByNode(keys: Iterable<Key>): NodeBatch[] {
+    checkKeyList(keys, 'getMany');
     const nodes = this.allNodes();
     if (nodes.length === 1) {
       // One server (Client): no routing, one batch.
@@ -563,6 +625,21 @@ export abstract class BaseClient<V> {
 
 /** What #decode returns for a value that could not be decoded, under ignoreErrors. */
 const MISS: unique symbol = Symbol('miss');
+
+/** A key list: any iterable of keys, but not one key (a string or bytes would iterate as characters). */
+function checkKeyList(keys: unknown, method: string): void {
+  if (
+    typeof keys === 'string' ||
+    keys instanceof Uint8Array ||
+    keys === null ||
+    typeof keys !== 'object' ||
+    typeof (keys as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new MemcacheIllegalInputError(
+      `${method} takes an iterable of keys (an array, a Set...), got ${typeof keys}`,
+    );
+  }
+}
 
 function toDelta(delta: number | bigint): bigint {
   if (typeof delta === 'bigint') return delta;

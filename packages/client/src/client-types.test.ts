@@ -25,6 +25,11 @@ async function typesOnly(): Promise<void> {
   // Ordinary code compiles on a client with no declared value type:
   const user = await client.get('u');
   console.log(user?.name, (await client.get('u')) as User | undefined);
+  console.log((await client.metaGet('u', { value: true }))?.value.name);
+  const typedMeta = await new Client<User>('127.0.0.1:1').metaGet('u', { value: true });
+  const age: number | undefined = typedMeta?.value.age;
+  // @ts-expect-error a Client<User>'s metaGet value is a User
+  console.log(age, typedMeta?.value.nickname);
   // @ts-expect-error a stored value is never undefined
   await client.set('k', undefined);
   const typed = new Client<User>('127.0.0.1:1');

@@ -9,6 +9,13 @@ import type { Serde } from '@mc/serde';
 import { parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
 import type { ClientOptions } from './client.js';
+import {
+  checkBoolean,
+  checkInteger,
+  checkMilliseconds,
+  checkOptionsObject,
+  checkSocketOptions,
+} from './check-options.js';
 import { ConnectionGroup } from './connection-group.js';
 import { ClusterDiscovery, type DiscoveryOptions } from './discovery/cluster-discovery.js';
 import { HashNode } from './hash-node.js';
@@ -68,7 +75,13 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   constructor(servers: readonly ServerAddress[], options?: HashClientOptions<V>);
   constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> & { serde: Serde<V> });
   constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> = {}) {
+    checkOptionsObject(options, 'HashClient');
     super(options);
+    checkSocketOptions(options);
+    checkInteger(options.retryAttempts, 'retryAttempts', 1, 1_000);
+    checkMilliseconds(options.retryTimeout, 'retryTimeout');
+    checkMilliseconds(options.deadTimeout, 'deadTimeout');
+    checkBoolean(options.failover, 'failover');
     if (!Array.isArray(servers))
       throw new MemcacheIllegalInputError('HashClient takes an array of server addresses');
     this.#options = options;

@@ -8,16 +8,17 @@ let server: MemcachedServer;
 let strict: Client;
 let lenient: Client;
 
-/** Python's own pickle of a datetime, stored by pymemcache as a Python service would. */
-function storeDatetimeFromPython(port: number, key: string): void {
-  const script = [
-    'import datetime, sys',
-    'from pymemcache.client.base import Client',
-    'from pymemcache import serde',
-    "c = Client(('127.0.0.1', int(sys.argv[1])), serde=serde.pickle_serde)",
-    'c.set(sys.argv[2], datetime.datetime(2024, 1, 2, 3, 4, 5))',
-  ].join('\n');
-  execFileSync('/usr/bin/python3', ['-c', script, String(port), key]);
+/**
+ * A Python `datetime` as pymemcache's pickle serde stores it: Python's own pickle (made by
+ * python3's standard library, at pymemcache's HIGHEST_PROTOCOL) under flag 1.
+ */
+async function storeDatetimeAsPython(key: string): Promise<void> {
+  const script =
+    'import base64, datetime, pickle, sys\n' +
+    'value = datetime.datetime(2024, 1, 2, 3, 4, 5)\n' +
+    'sys.stdout.write(base64.b64encode(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)).decode())';
+  const pickled = Buffer.from(execFileSync('python3', ['-c', script], { encoding: 'utf8' }), 'base64');
+  await strict.set(key, new Uint8Array(pickled), { flags: 1 });
 }
 
 beforeAll(async () => {
@@ -34,7 +35,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await strict.flushAll();
-  storeDatetimeFromPython(server.port, 'when');
+  await storeDatetimeAsPython('when');
   await strict.set('name', 'ada');
   await strict.set('count', 3);
   // Flag 1 (pickle) over bytes that are no pickle at all.
