@@ -133,6 +133,18 @@ describe('the packed tarballs in a fresh app', () => {
     expect(await node('out/nodenext/exercise.cjs', 'nodenext-cjs')).toBe('ok nodenext-cjs\n');
   });
 
+  it('install the memcli command, and no command named mc (Midnight Commander, MinIO)', async () => {
+    const bin = path.join(app, 'node_modules', '.bin');
+    expect(fs.existsSync(path.join(bin, 'mc'))).toBe(false);
+    const at = ['--server', server.address];
+    await mustRun(path.join(bin, 'memcli'), [...at, 'set', 'consumer:bin', 'from the command line'], {
+      cwd: app,
+    });
+    expect(await mustRun(path.join(bin, 'memcli'), [...at, 'get', 'consumer:bin'], { cwd: app })).toBe(
+      'from the command line\n',
+    );
+  });
+
   it('typecheck and run under TypeScript bundler resolution', async () => {
     await node('node_modules/typescript/bin/tsc', '-p', 'tsconfig.bundler.json');
     expect(await node('out/bundler/exercise.js', 'bundler')).toBe('ok bundler\n');
