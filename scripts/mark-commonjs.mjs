@@ -11,4 +11,15 @@ if (!fs.existsSync(folder)) {
   console.error(`mark-commonjs: ${folder} does not exist; build the CommonJS files first`);
   process.exit(1);
 }
+// `import.meta.url` (kept by TypeScript, a syntax error in CommonJS) becomes this file's URL.
+for (const entry of fs.readdirSync(folder, { recursive: true })) {
+  const file = path.join(folder, String(entry));
+  if (!file.endsWith('.js')) continue;
+  const source = fs.readFileSync(file, 'utf8');
+  if (!source.includes('import.meta.url')) continue;
+  fs.writeFileSync(
+    file,
+    source.replaceAll('import.meta.url', 'require("node:url").pathToFileURL(__filename).href'),
+  );
+}
 fs.writeFileSync(path.join(folder, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);

@@ -1,7 +1,7 @@
 import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, HashClient, MemcacheIllegalInputError } from './index.js';
-import { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './max-value-bytes.js';
+import { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from '@mc/protocol';
 import { MemoryClient } from './testing/index.js';
 
 let server: MemcachedServer;

@@ -1,15 +1,6 @@
-import { MemcacheIllegalInputError } from '@mc/protocol';
+import { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT, MemcacheIllegalInputError } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
 import { checkInteger } from './check-options.js';
-
-/** memcached's hard limit on an item (`-I` cannot go higher): 1 GiB. */
-export const MEMCACHED_ITEM_LIMIT = 1024 * 1024 * 1024;
-
-/**
- * The default `maxValueBytes`: 64 MiB, far above memcached's default item size (1 MiB) and any
- * ordinary `-I`, yet a bound on what one reply can make the client allocate.
- */
-export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
 /** Resolves and checks the `maxValueBytes` option: 1 byte to 1 GiB. */
 export function resolveMaxValueBytes(option: unknown): number {

@@ -5,9 +5,10 @@
 export const MEMCACHED_ITEM_LIMIT = 1024 * 1024 * 1024;
 
 /**
- * The largest value the parser accepts (and an encoder sends) unless told otherwise: the
- * hard limit, so that any server configuration works out of the box. Memory stays bounded
- * anyway, because a data block's buffer grows with the bytes that really arrive rather than
- * with the length a header claims; lower it to refuse big values sooner.
+ * The largest value the parser accepts and the client sends unless told otherwise: 64 MiB,
+ * far above memcached's default item size (1 MiB) and any ordinary `-I`, yet a bound on what
+ * one reply can make a client hold. A data block's buffer also grows with the bytes that
+ * really arrive rather than with the length a header claims. Raise it (up to the hard limit)
+ * for servers started with a larger `-I`.
  */
-export const DEFAULT_MAX_VALUE_BYTES = MEMCACHED_ITEM_LIMIT;
+export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;

@@ -417,7 +417,7 @@ describe('ResponseParser', () => {
     });
 
     it('grows a block as its bytes arrive instead of trusting the announced length', () => {
-      const parser = new ResponseParser();
+      const parser = new ResponseParser({ maxValueBytes: MEMCACHED_ITEM_LIMIT });
       const before = process.memoryUsage().arrayBuffers;
       parser.feed(bytes(`VALUE a 0 ${MEMCACHED_ITEM_LIMIT}\r\nabc`), () => {});
       expect(parser.buffered).toBe(3);

@@ -34,7 +34,7 @@ export interface ResponseParserOptions {
   /**
    * The longest value (`VALUE` or `VA` data block) accepted, in bytes; a header announcing
    * more is a MemcacheProtocolError at once, before anything is allocated. Default
-   * DEFAULT_MAX_VALUE_BYTES (1 GiB); at most MEMCACHED_ITEM_LIMIT (1 GiB), since no
+   * DEFAULT_MAX_VALUE_BYTES (64 MiB); at most MEMCACHED_ITEM_LIMIT (1 GiB), since no
    * memcached sends more.
    */
   maxValueBytes?: number;

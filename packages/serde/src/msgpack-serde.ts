@@ -17,6 +17,10 @@ let packr: Packr | undefined;
  */
 function loadPackr(): Packr {
   if (packr === undefined) {
+    // Compiled for CommonJS, TypeScript reports TS1343 here and the build then rewrites the
+    // meta-property to this file's URL (scripts/mark-commonjs.mjs); an ES build has no error.
+    // biome-ignore lint/suspicious/noTsIgnore: an expect-error would fail the ES build
+    // @ts-ignore TS1343 in the CommonJS build only
     const msgpackr = createRequire(import.meta.url)('msgpackr') as typeof import('msgpackr');
     packr = new msgpackr.Packr({ useRecords: false, moreTypes: true, useBigIntExtension: true });
   }
