@@ -5,7 +5,7 @@ import type { Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
 import { validateUint64 } from '../validate-uint64.js';
 import { defineCommand } from './define-command.js';
-import { CRLF, keyedLine, lineEnding } from './keyed-line.js';
+import { keyedLine, lineEnding } from './keyed-line.js';
 
 const DELETED: StatusMeaning<boolean> = { DELETED: true, NOT_FOUND: false };
 const TOUCHED: StatusMeaning<boolean> = { TOUCHED: true, NOT_FOUND: false };
