@@ -353,6 +353,31 @@ describe('replies that are not what memcached sends', () => {
   });
 });
 
+describe('the returned key', () => {
+  it('is the caller key, checked against the echo of the prefixed, base64 or byte key', async () => {
+    await prefixed.set('echo', 'x');
+    expect(await prefixed.metaGet('echo', { key: true })).toMatchObject({ key: 'echo' });
+    expect(await prefixed.metaGet('echo', { key: true, base64: true })).toMatchObject({ key: 'echo' });
+    const bytes = new TextEncoder().encode('echo');
+    expect((await prefixed.metaGet(bytes, { key: true, value: true }))?.value).toBe('x');
+  });
+
+  it('rejects with MemcacheProtocolError when the echo names another key', async () => {
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        if (line.startsWith('mg ')) socket.write('HD kother\r\n');
+      }),
+    );
+    const strange = new Client(fake.address, { timeout: 1000 });
+    try {
+      await expect(strange.metaGet('mine', { key: true })).rejects.toBeInstanceOf(MemcacheProtocolError);
+    } finally {
+      await strange.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('ignoreErrors', () => {
   it('turns network failures into misses and not-done statuses, but never hides bad input', async () => {
     const fake = await startFakeServer((socket) => socket.destroy());

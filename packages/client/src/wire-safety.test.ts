@@ -1,6 +1,6 @@
 import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from './index.js';
+import { Client, MemcacheIllegalInputError } from './index.js';
 
 // The scenario through the client: bytes checked at the call, changed by the caller
 // before the socket is written, must not reach memcached.
@@ -63,5 +63,21 @@ describe('what is validated is what is sent', () => {
     expect(await stored).toEqual({ status: 'stored' });
     expect(await client.get('victim')).toBe('v');
     expect(await client.get('abcdefghijklmnopq')).toBe('w');
+  });
+
+  it('a noreply that is not a boolean is illegal input, not a silent noreply', async () => {
+    const notBoolean = 'false' as unknown as boolean;
+    await expect(client.set('k', 'v', { noreply: notBoolean })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.delete('k', { noreply: notBoolean })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.metaSet('k', 'v', { invalidate: notBoolean })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(client.metaGet('k', { value: notBoolean })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
   });
 });

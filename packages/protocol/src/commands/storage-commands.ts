@@ -6,7 +6,7 @@ import { validateFlags } from '../validate-flags.js';
 import { validateUint64 } from '../validate-uint64.js';
 import { validateValue } from '../validate-value.js';
 import { defineCommand } from './define-command.js';
-import { CRLF, keyedLine } from './keyed-line.js';
+import { CRLF, keyedLine, lineEnding } from './keyed-line.js';
 
 /** Arguments of set, add, replace, append and prepend. */
 export type StorageArgs = [key: Key, value: Uint8Array, flags: number, exptime: number, noreply: boolean];
@@ -53,7 +53,7 @@ function encodeStorage(
     ' ' +
     value.byteLength +
     (cas === undefined ? '' : ' ' + cas) +
-    (noreply ? ' noreply\r\n' : CRLF);
+    lineEnding(noreply);
   const chunks = keyedLine(verb + ' ', key, tail);
   chunks.push(value, CRLF);
   return chunks;
