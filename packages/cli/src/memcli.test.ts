@@ -145,6 +145,16 @@ describe('memcli against a real memcached', () => {
     expect(json.map((phase: { name: string }) => phase.name)).toEqual(['set', 'get']);
   });
 
+  it('top prints plain frames when its output is not a terminal, and stops after --refreshes', async () => {
+    const run = await memcli([...at, 'top', '--interval', '200', '--refreshes', '2']);
+    expect(run.code).toBe(0);
+    const text = run.stdout.toString();
+    expect(text.match(/^memcli top: 1 server, every 0.2 s/gm)).toHaveLength(2);
+    expect(text).toContain(server.address);
+    expect(text).not.toContain('\x1b');
+    expect((await memcli([...at, 'top', '--interval', '5'])).code).toBe(2);
+  });
+
   it('takes its servers from MEMCACHED_SERVERS when --server is absent', async () => {
     await client.set('env', 'from env');
     const run = await memcli(['get', 'env'], { env: { MEMCACHED_SERVERS: server.address } });
