@@ -9,6 +9,7 @@ import {
   type MemcachedServer,
   startCluster,
   startMemcached,
+  startNutcracker,
 } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -143,6 +144,24 @@ describe('memcli against a real memcached', () => {
     expect((await client.stats()).curr_items).toBe(0);
     const json = JSON.parse((await memcli([...at, '--json', 'bench', '--count', '10'])).stdout.toString());
     expect(json.map((phase: { name: string }) => phase.name)).toEqual(['set', 'get']);
+  });
+
+  it("reads standard input through twemproxy, which refuses stats, up to memcached's default item size", async () => {
+    const proxy = await startNutcracker([server]);
+    try {
+      const via = ['--server', proxy.address];
+      const stored = await memcli([...via, 'set', 'via-proxy', '-'], { input: 'through the proxy' });
+      expect(stored.stderr).toBe('');
+      expect(stored.code).toBe(0);
+      expect(Buffer.from((await client.get('via-proxy')) as Uint8Array).toString()).toBe('through the proxy');
+      const tooLarge = await memcli([...via, 'set', 'via-proxy', '-'], {
+        input: Buffer.alloc(1024 * 1024 + 1),
+      });
+      expect(tooLarge.code).toBe(2);
+      expect(tooLarge.stderr).toContain("memcached's default item size (1048576 bytes)");
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('top prints plain frames when its output is not a terminal, and stops after --refreshes', async () => {
