@@ -174,6 +174,41 @@ describe('memcli against a real memcached', () => {
     expect((await memcli([...at, 'top', '--interval', '5'])).code).toBe(2);
   });
 
+  it('top shows a frozen server as unreachable within about an interval and keeps the others', async () => {
+    const frozen = await startMemcached();
+    frozen.pause();
+    try {
+      const started = Date.now();
+      const run = await memcli([
+        ...at,
+        '--server',
+        frozen.address,
+        'top',
+        '--interval',
+        '300',
+        '--refreshes',
+        '2',
+      ]);
+      expect(run.code).toBe(0);
+      // Each frame waits at most max(interval, 1 s) for a server: two frames, well under 5 s each.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      const frames = run.stdout
+        .toString()
+        .split(/^memcli top: /m)
+        .slice(1);
+      expect(frames).toHaveLength(2);
+      for (const frame of frames) {
+        expect(frame).toMatch(new RegExp(`^${frozen.address}\\s+unreachable: `, 'm'));
+        const alive = frame.split('\n').find((line) => line.startsWith(`${server.address} `));
+        expect(alive).toMatch(/\d/);
+        expect(alive).not.toContain('unreachable');
+      }
+    } finally {
+      frozen.resume();
+      await frozen.stop();
+    }
+  });
+
   it('takes its servers from MEMCACHED_SERVERS when --server is absent', async () => {
     await client.set('env', 'from env');
     const run = await memcli(['get', 'env'], { env: { MEMCACHED_SERVERS: server.address } });
