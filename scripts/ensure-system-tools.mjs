@@ -9,6 +9,7 @@ const DEBIAN_PACKAGES = {
   nutcracker: 'nutcracker',
   openssl: 'openssl',
   python3: 'python3',
+  tmux: 'tmux',
 };
 
 const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];

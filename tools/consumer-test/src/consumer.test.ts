@@ -20,6 +20,7 @@ function versionOf(name: string): string {
 }
 
 let server: MemcachedServer;
+let dir: string;
 let app: string;
 let tarballs: Map<string, string>;
 
@@ -33,7 +34,7 @@ function node(...args: string[]): Promise<string> {
 
 beforeAll(async () => {
   server = await startMemcached();
-  const dir = makeTempDir('mc-consumer-');
+  dir = makeTempDir('mc-consumer-');
   tarballs = await packWorkspace(PUBLISHED, path.join(dir, 'tarballs'));
   app = path.join(dir, 'app');
   fs.mkdirSync(app);
@@ -69,6 +70,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  // The app holds a node_modules of its own: remove it now rather than trust the exit hook.
+  if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every file under a folder, as paths relative to it. */
