@@ -5,37 +5,56 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMemcached } from '@mc/test-utils';
+import { startCluster, startMemcached } from '@mc/test-utils';
 import { bestRound } from './best-round.mjs';
 import { describeError } from './describe-error.mjs';
 import { probeBinary } from './probe-binary.mjs';
+import { ensureSystemTools } from '../../scripts/ensure-system-tools.mjs';
 import {
   mcClient,
   memcacheClient,
   memcacheClientClient,
   memcachedClient,
   memjsClient,
+  nakedSocketClient,
+  pylibmcClient,
+  pymemcacheClient,
+  pythonMemcachedClient,
   rawPipelineClient,
 } from './clients/index.mjs';
+import { compareClients } from './compare-clients.mjs';
+import { comparisonChart } from './comparison-chart.mjs';
 import { evaluateTargets } from './evaluate-targets.mjs';
+import { formatComparison } from './format-comparison.mjs';
+import { formatMemory } from './format-memory.mjs';
 import { formatTable } from './format-table.mjs';
 import { makeKeySpace } from './key-space.mjs';
 import { describeMachine } from './machine.mjs';
 import { measure } from './measure.mjs';
+import { measureMemory } from './measure-memory.mjs';
 import { packageVersion } from './package-version.mjs';
 import { parseOptions, USAGE } from './parse-options.mjs';
+import { pythonHas } from './python-runner.mjs';
 import { WORKLOADS } from './workloads.mjs';
 import { withDeadline } from './with-deadline.mjs';
 
 const CLIENTS = [
   mcClient,
   rawPipelineClient,
+  nakedSocketClient,
   memjsClient,
   memcachedClient,
   memcacheClientClient,
   memcacheClient,
+  pymemcacheClient,
+  pylibmcClient,
+  pythonMemcachedClient,
 ];
-const README = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'README.md');
+// Not a timed workload: memory per idle connection and per request in flight, in child processes.
+const MEMORY = 'memory';
+const BENCH_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const README = path.join(BENCH_FOLDER, 'README.md');
+const CHART = path.join(BENCH_FOLDER, 'results.svg');
 const START_MARK = '<!-- bench-results:start -->';
 const END_MARK = '<!-- bench-results:end -->';
 
@@ -63,9 +82,20 @@ async function prepareEntries(definitions, server) {
     const name = definition.displayName ?? `${definition.packageName} ${version ?? ''}`.trim();
     const entry = { id: definition.id, name, role: definition.role, definition, version };
     try {
+      if (definition.external) {
+        const probe = await definition.external.probe(server);
+        entry.version = probe.version;
+        entry.name = `${definition.displayName} ${probe.version}`;
+        entry.binary = probe.binary;
+        entry.emulatedMulti = false;
+        entries.push(entry);
+        continue;
+      }
       const client = await withDeadline(definition.open(server), OPEN_DEADLINE_MS, `open ${name}`);
       entry.emulatedMulti = client.emulatedMulti;
-      entry.binary = await probeBinary(client, `bench:${definition.id}:binary`);
+      entry.binary = client.unparsed
+        ? 'not checked (parses nothing)'
+        : await probeBinary(client, `bench:${definition.id}:binary`);
       await closeQuietly(client);
       entries.push(entry);
     } catch (error) {
@@ -77,11 +107,40 @@ async function prepareEntries(definitions, server) {
   return entries;
 }
 
-async function runRounds(entries, workloads, server, options) {
+/** Whether a client runs a workload: some workloads are @mc's alone, the floor and Python run only sequential ones. */
+function runs(entry, workload) {
+  if (workload.clients && !workload.clients.includes(entry.id)) return false;
+  return !entry.definition.workloads || entry.definition.workloads.includes(workload.id);
+}
+
+/** One client on one workload: open it the way the workload asks, measure, close. */
+async function runOne(entry, workload, space, servers, options) {
+  const server = servers.main;
+  const nodes = workload.variant?.nodes ? servers.nodes : undefined;
+  const settings = { ...options, serverPid: nodes ? nodes.map((node) => node.pid) : server.pid };
+  const budget = options.warmupMs + options.durationMs + RUN_SLACK_MS;
+  if (entry.definition.external) return entry.definition.external.run(server, workload, settings);
+  let client;
+  try {
+    const variant = { ...workload.variant, servers: nodes };
+    client = await withDeadline(entry.definition.open(server, variant), OPEN_DEADLINE_MS, 'open');
+    // Large values travel as bytes for every client that keeps bytes intact (see
+    // largeValue in key-space.mjs); the others get ASCII strings.
+    client.binarySafe = entry.binary === 'ok';
+    return await withDeadline(measure(client, workload, space, settings), budget, 'run');
+  } finally {
+    if (client) await closeQuietly(client);
+  }
+}
+
+async function runRounds(entries, workloads, servers, options) {
   const active = entries.filter((entry) => !entry.skipped);
   /** @type {Map<string, Map<string, object[]>>} workload id → client id → one result per round */
   const rounds = new Map(
-    workloads.map((workload) => [workload.id, new Map(active.map((entry) => [entry.id, []]))]),
+    workloads.map((workload) => [
+      workload.id,
+      new Map(active.filter((entry) => runs(entry, workload)).map((entry) => [entry.id, []])),
+    ]),
   );
   const spaces = new Map(active.map((entry) => [entry.id, makeKeySpace(entry.id)]));
   for (let round = 0; round < options.rounds; round++) {
@@ -89,61 +148,72 @@ async function runRounds(entries, workloads, server, options) {
     const order = round % 2 === 0 ? active : [...active].reverse();
     for (const workload of workloads) {
       for (const entry of order) {
+        if (!runs(entry, workload)) continue;
         let result;
-        let client;
         try {
-          client = await withDeadline(entry.definition.open(server), OPEN_DEADLINE_MS, 'open');
-          // Large values travel as bytes for every client that keeps bytes intact (see
-          // largeValue in key-space.mjs); the others get ASCII strings.
-          client.binarySafe = entry.binary === 'ok';
-          const settings = { ...options, serverPid: server.pid };
-          const budget = options.warmupMs + options.durationMs + RUN_SLACK_MS;
-          result = await withDeadline(
-            measure(client, workload, spaces.get(entry.id), settings),
-            budget,
-            'run',
-          );
+          result = await runOne(entry, workload, spaces.get(entry.id), servers, options);
         } catch (error) {
           result = { opsPerSecond: 0, problems: 1, problem: `error: ${describeError(error)}` };
-        } finally {
-          if (client) await closeQuietly(client);
         }
         rounds.get(workload.id).get(entry.id).push(result);
         const summary = result.problems
           ? `✗ ${result.problem}`
           : `${Math.round(result.opsPerSecond).toLocaleString('en-US')}/s, ${result.cpuPerOp.toFixed(2)} µs CPU/op`;
         progress(
-          `round ${round + 1}/${options.rounds} ${workload.id.padEnd(9)} ${entry.name.padEnd(26)} ${summary}`,
+          `round ${round + 1}/${options.rounds} ${workload.id.padEnd(18)} ${entry.name.padEnd(26)} ${summary}`,
         );
       }
     }
   }
-  return new Map(
+  const chosen = new Map(
     [...rounds].map(([workloadId, byClient]) => [
       workloadId,
       new Map([...byClient].map(([clientId, results]) => [clientId, bestRound(results)])),
     ]),
   );
+  return { chosen, rounds };
 }
 
-function report(entries, workloads, figuresByWorkload, options, machine) {
+/** Memory per idle connection and per request in flight, each Node client in a child process of its own. */
+async function runMemory(entries, server) {
+  const results = new Map();
+  for (const entry of entries) {
+    if (entry.skipped || entry.definition.external || entry.role === 'floor') continue;
+    try {
+      results.set(entry.id, await measureMemory(entry.id, server));
+    } catch (error) {
+      results.set(entry.id, { error: describeError(error) });
+    }
+    progress(`memory ${entry.name}: ${JSON.stringify(results.get(entry.id))}`);
+  }
+  return results;
+}
+
+function report(entries, workloads, measured, memory, options, machine) {
+  const figuresByWorkload = measured.chosen;
   const active = entries.filter((entry) => !entry.skipped);
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cpu}, ${machine.memory}, ${machine.system}; ` +
       `Node ${machine.node}; ${machine.memcached} (1 thread, loopback); load average ${machine.loadAverage} at the start.`,
     `Best of ${options.rounds} alternating round(s), ${options.durationMs} ms measured after ${options.warmupMs} ms ` +
-      'warm-up per client and workload; p50/p99 are per-request latencies; CPU is the client process only, ' +
-      "server is memcached's CPU per operation.",
+      'warm-up per client and workload; p50/p99 are per-request latencies; CPU is the client process only ' +
+      "(the Python clients' own process), server is memcached's CPU per operation.",
     '',
     `Clients: ${active.map((entry) => entry.name).join(', ')}.`,
   ];
   for (const entry of entries.filter((candidate) => candidate.skipped)) {
     lines.push(`Skipped: ${entry.name}: ${entry.skipped}.`);
   }
+  const mc = active.find((entry) => entry.id === 'mc');
+  if (mc) {
+    const comparison = compareClients('mc', active, workloads, figuresByWorkload, measured.rounds);
+    lines.push('', formatComparison(mc.name, comparison));
+  }
   for (const workload of workloads)
     lines.push('', formatTable(workload, active, figuresByWorkload.get(workload.id)));
+  if (memory.size > 0) lines.push('', formatMemory(active, memory));
 
-  lines.push('', '### Targets (issue 8)', '');
+  lines.push('', '### Targets (issues 16 and 8)', '');
   for (const clientId of ['mc', 'raw']) {
     const entry = active.find((candidate) => candidate.id === clientId);
     if (!entry) {
@@ -165,6 +235,15 @@ function report(entries, workloads, figuresByWorkload, options, machine) {
   return lines.join('\n');
 }
 
+function writeChart(entries, workloads, measured, machine) {
+  const active = entries.filter((entry) => !entry.skipped);
+  if (!active.some((entry) => entry.id === 'mc')) return false;
+  const { rows } = compareClients('mc', active, workloads, measured.chosen, measured.rounds);
+  const subtitle = `${new Date().toISOString().slice(0, 10)}, ${machine.cpu}, Node ${machine.node}, best of ${measured.roundCount} rounds`;
+  fs.writeFileSync(CHART, comparisonChart(rows, subtitle));
+  return true;
+}
+
 function writeReadme(markdown) {
   const text = fs.readFileSync(README, 'utf8');
   const start = text.indexOf(START_MARK);
@@ -179,9 +258,34 @@ function writeReadme(markdown) {
   if (formatted.status !== 0) progress('note: biome could not format README.md; run npm run format');
 }
 
+/**
+ * The seed's Python clients come from Debian (python3-pymemcache, python3-pylibmc,
+ * python3-memcache) for /usr/bin/python3: installed here when missing and possible. Returns
+ * the clients that still cannot run, with the reason.
+ */
+function ensurePythonClients(definitions) {
+  const python = definitions.filter((definition) => definition.python);
+  const missing = () => python.filter((definition) => !pythonHas(definition.python.module));
+  let absent = missing();
+  if (absent.length > 0) {
+    const packages = ['python3', ...absent.map((definition) => definition.python.debian)];
+    progress(
+      `Python clients missing: ${absent.map((definition) => definition.id).join(', ')}; trying apt-get`,
+    );
+    ensureSystemTools({ need: packages, optional: true });
+    absent = missing();
+  }
+  return new Map(
+    absent.map((definition) => [
+      definition.id,
+      `/usr/bin/python3 cannot import ${definition.python.module} (install ${definition.python.debian})`,
+    ]),
+  );
+}
+
 async function main() {
   const options = parseOptions(process.argv.slice(2), {
-    workloads: WORKLOADS.map((workload) => workload.id),
+    workloads: [...WORKLOADS.map((workload) => workload.id), MEMORY],
     clients: CLIENTS.map((client) => client.id),
   });
   if (options.help) {
@@ -190,19 +294,35 @@ async function main() {
   }
   const workloads = WORKLOADS.filter((workload) => options.workloads.includes(workload.id));
   const definitions = CLIENTS.filter((client) => options.clients.includes(client.id));
+  const pythonMissing = ensurePythonClients(definitions);
   const machine = describeMachine();
-  const server = await startMemcached({ threads: 1, memoryMb: 1024, args: ['-I', '2m'] });
+  const serverOptions = { threads: 1, memoryMb: 1024, args: ['-I', '2m'] };
+  const server = await startMemcached(serverOptions);
+  const needsNodes = workloads.some((workload) => workload.variant?.nodes) && options.clients.includes('mc');
+  const nodes = needsNodes ? await startCluster(3, { threads: 1, memoryMb: 256 }) : undefined;
   try {
     progress(`memcached on ${server.address}; ${machine.cpu}; Node ${machine.node}`);
-    const entries = await prepareEntries(definitions, server);
-    const runs = options.rounds * workloads.length * entries.filter((entry) => !entry.skipped).length;
+    const entries = await prepareEntries(
+      definitions.filter((definition) => !pythonMissing.has(definition.id)),
+      server,
+    );
+    for (const [id, why] of pythonMissing) {
+      const definition = definitions.find((candidate) => candidate.id === id);
+      entries.push({ id, name: definition.displayName, role: definition.role, definition, skipped: why });
+    }
+    const active = entries.filter((entry) => !entry.skipped);
+    const count =
+      options.rounds *
+      workloads.reduce((sum, workload) => sum + active.filter((entry) => runs(entry, workload)).length, 0);
     progress(
-      `${runs} runs of ${options.warmupMs} + ${options.durationMs} ms: about ${Math.ceil((runs * (options.warmupMs + options.durationMs + 80)) / 1000)} s`,
+      `${count} runs of ${options.warmupMs} + ${options.durationMs} ms: about ${Math.ceil((count * (options.warmupMs + options.durationMs + 120)) / 1000)} s`,
     );
     const started = Date.now();
-    const figures = await runRounds(entries, workloads, server, options);
+    const measured = await runRounds(entries, workloads, { main: server, nodes }, options);
+    measured.roundCount = options.rounds;
+    const memory = options.workloads.includes(MEMORY) ? await runMemory(entries, server) : new Map();
     progress(`measured in ${Math.round((Date.now() - started) / 1000)} s`);
-    const markdown = report(entries, workloads, figures, options, machine);
+    const markdown = report(entries, workloads, measured, memory, options, machine);
     console.log(`\n${markdown}`);
     if (options.json) {
       const data = {
@@ -217,16 +337,29 @@ async function main() {
           binary,
           emulatedMulti,
         })),
-        results: Object.fromEntries([...figures].map(([id, byClient]) => [id, Object.fromEntries(byClient)])),
+        results: Object.fromEntries(
+          [...measured.chosen].map(([id, byClient]) => [id, Object.fromEntries(byClient)]),
+        ),
+        rounds: Object.fromEntries(
+          [...measured.rounds].map(([id, byClient]) => [id, Object.fromEntries(byClient)]),
+        ),
+        memory: Object.fromEntries(memory),
       };
       fs.writeFileSync(options.json, `${JSON.stringify(data, null, 2)}\n`);
     }
     if (options.readme) {
-      writeReadme(markdown);
-      progress('README.md updated');
+      const charted = writeChart(entries, workloads, measured, machine);
+      const chartLine = charted
+        ? '![@mc/client over the best Node peer, with the floor and the best Python client](results.svg)\n\n'
+        : '';
+      writeReadme(`${chartLine}${markdown}`);
+      progress(
+        charted ? 'README.md and results.svg updated' : 'README.md updated (no chart: @mc was not measured)',
+      );
     }
   } finally {
     await server.stop();
+    if (nodes) await Promise.all(nodes.map((node) => node.stop()));
   }
 }
 
