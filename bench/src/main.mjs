@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: @mc/client and the published memcached clients, side by side, against one
 // memcached started here, in alternating rounds. Markdown goes to stdout, progress to stderr.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -239,7 +238,7 @@ function writeChart(entries, workloads, measured, machine) {
   const active = entries.filter((entry) => !entry.skipped);
   if (!active.some((entry) => entry.id === 'mc')) return false;
   const { rows } = compareClients('mc', active, workloads, measured.chosen, measured.rounds);
-  const subtitle = `${new Date().toISOString().slice(0, 10)}, ${machine.cpu}, Node ${machine.node}, best of ${measured.roundCount} rounds`;
+  const subtitle = `${new Date().toISOString().slice(0, 10)}, ${machine.cpu}, Node ${machine.node}, best of ${measured.roundCount} round(s) each`;
   fs.writeFileSync(CHART, comparisonChart(rows, subtitle));
   return true;
 }
@@ -251,11 +250,6 @@ function writeReadme(markdown) {
   if (start < 0 || end < start) throw new Error(`README.md lacks the ${START_MARK} … ${END_MARK} markers`);
   const updated = `${text.slice(0, start + START_MARK.length)}\n${markdown}\n${text.slice(end)}`;
   fs.writeFileSync(README, updated);
-  // The repository's lint formats markdown too: leave the tables the way biome pads them.
-  const formatted = spawnSync('npx', ['--no-install', 'biome', 'format', '--write', README], {
-    stdio: 'ignore',
-  });
-  if (formatted.status !== 0) progress('note: biome could not format README.md; run npm run format');
 }
 
 /**

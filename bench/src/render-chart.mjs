@@ -50,25 +50,29 @@ export function renderChart({ title, subtitle = '', reference = 1, series, group
     y += GROUP_GAP - BAR_GAP;
   }
   const bottom = y;
+  const height = bottom + (subtitle ? 26 : 10);
   const referenceX = round(x(reference));
-  const legend = series.map((one, index) => {
-    const left = LABEL_WIDTH + index * 140;
-    return (
+  // Legend entries side by side, each as wide as its label (about 7 px a character at 12 px).
+  let left = 10;
+  const legend = series.map((one) => {
+    const entry =
       `<rect x="${left}" y="32" width="12" height="12" fill="${one.color}"/>` +
-      `<text x="${left + 17}" y="42" font-size="12">${escapeXml(one.label)}</text>`
-    );
+      `<text x="${left + 17}" y="42" font-size="12">${escapeXml(one.label)}</text>`;
+    left += 17 + one.label.length * 7 + 18;
+    return entry;
   });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${bottom + 10}" viewBox="0 0 ${WIDTH} ${bottom + 10}" ${FONT}>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ${FONT}>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="10" y="18" font-size="14" font-weight="600">${escapeXml(title)}</text>`,
-    subtitle
-      ? `<text x="${WIDTH - 10}" y="18" font-size="11" text-anchor="end" fill="#555555">${escapeXml(subtitle)}</text>`
-      : '',
     ...legend,
-    ...parts,
+    // The reference line goes under the bars and their labels.
     `<line x1="${referenceX}" y1="${TOP - 6}" x2="${referenceX}" y2="${bottom - GROUP_GAP + 6}" stroke="#444444" stroke-dasharray="3 3"/>`,
     `<text x="${referenceX}" y="${bottom + 4}" font-size="10" text-anchor="middle" fill="#444444">${reference}x</text>`,
+    ...parts,
+    subtitle
+      ? `<text x="10" y="${height - 8}" font-size="10" fill="#555555">${escapeXml(subtitle)}</text>`
+      : '',
     '</svg>',
     '',
   ]

@@ -47,9 +47,11 @@ function describeMismatch(value, key) {
 }
 
 /**
- * The workloads, in the order they run. `concurrency` is the number of requests kept in
- * flight; `units` is what one operation counts for (keys, for a multi-get); `preload` names
- * the keys written (by the client itself, unmeasured) before the run.
+ * The workloads, in the order they run; a variant (another way of opening the same client)
+ * runs right after the workload it is read against, so the two share the machine's mood.
+ * `concurrency` is the number of requests kept in flight; `units` is what one operation counts
+ * for (keys, for a multi-get); `preload` names the keys written (by the client itself,
+ * unmeasured) before the run.
  *
  * @typedef {object} Workload
  * @property {string} id
@@ -75,6 +77,17 @@ export const WORKLOADS = [
     operation: getSmall,
   },
   {
+    id: 'seq-get-traced',
+    title: 'sequential get with a diagnostics_channel subscriber on mc:command:* (1 in flight)',
+    concurrency: 1,
+    units: 1,
+    preload: 'small',
+    operation: getSmall,
+    clients: ['mc'],
+    variant: { tracing: true },
+    compare: 'seq-get',
+  },
+  {
     id: 'seq-multi-get',
     title: `sequential multi-get of ${BATCH_SIZE} keys (100-byte values, 1 call in flight; ops/s counts calls)`,
     concurrency: 1,
@@ -83,12 +96,45 @@ export const WORKLOADS = [
     operation: getBatch,
   },
   {
+    id: 'hash-seq-multi-get',
+    title: `HashClient over 3 servers: sequential multi-get of ${BATCH_SIZE} keys fanned out (1 call in flight; ops/s counts calls)`,
+    concurrency: 1,
+    units: 1,
+    preload: 'small',
+    operation: getBatch,
+    clients: ['mc'],
+    variant: { nodes: 3 },
+    compare: 'seq-multi-get',
+  },
+  {
     id: 'get',
     title: 'concurrent get (100-byte values, 100 in flight)',
     concurrency: 100,
     units: 1,
     preload: 'small',
     operation: getSmall,
+  },
+  {
+    id: 'get-traced',
+    title: 'concurrent get with a diagnostics_channel subscriber on mc:command:* (100 in flight)',
+    concurrency: 100,
+    units: 1,
+    preload: 'small',
+    operation: getSmall,
+    clients: ['mc'],
+    variant: { tracing: true },
+    compare: 'get',
+  },
+  {
+    id: 'get-4conn',
+    title: 'concurrent get over `connections: 4` (100-byte values, 100 in flight)',
+    concurrency: 100,
+    units: 1,
+    preload: 'small',
+    operation: getSmall,
+    clients: ['mc'],
+    variant: { connections: 4 },
+    compare: 'get',
   },
   {
     id: 'set',
@@ -105,6 +151,17 @@ export const WORKLOADS = [
     units: BATCH_SIZE,
     preload: 'small',
     operation: getBatch,
+  },
+  {
+    id: 'hash-multi-get',
+    title: `HashClient over 3 servers: multi-get of ${BATCH_SIZE} keys fanned out (10 calls in flight; ops/s counts keys)`,
+    concurrency: 10,
+    units: BATCH_SIZE,
+    preload: 'small',
+    operation: getBatch,
+    clients: ['mc'],
+    variant: { nodes: 3 },
+    compare: 'multi-get',
   },
   {
     id: 'large-get',
@@ -140,60 +197,5 @@ export const WORKLOADS = [
     preload: 'small',
     operation: (client, counter, space) =>
       counter % 10 === 9 ? setSmall(client, counter, space) : getSmall(client, counter, space),
-  },
-  {
-    id: 'get-4conn',
-    title: 'concurrent get over `connections: 4` (100-byte values, 100 in flight)',
-    concurrency: 100,
-    units: 1,
-    preload: 'small',
-    operation: getSmall,
-    clients: ['mc'],
-    variant: { connections: 4 },
-    compare: 'get',
-  },
-  {
-    id: 'hash-seq-multi-get',
-    title: `HashClient over 3 servers: sequential multi-get of ${BATCH_SIZE} keys fanned out (1 call in flight; ops/s counts calls)`,
-    concurrency: 1,
-    units: 1,
-    preload: 'small',
-    operation: getBatch,
-    clients: ['mc'],
-    variant: { nodes: 3 },
-    compare: 'seq-multi-get',
-  },
-  {
-    id: 'hash-multi-get',
-    title: `HashClient over 3 servers: multi-get of ${BATCH_SIZE} keys fanned out (10 calls in flight; ops/s counts keys)`,
-    concurrency: 10,
-    units: BATCH_SIZE,
-    preload: 'small',
-    operation: getBatch,
-    clients: ['mc'],
-    variant: { nodes: 3 },
-    compare: 'multi-get',
-  },
-  {
-    id: 'seq-get-traced',
-    title: 'sequential get with a diagnostics_channel subscriber on mc:command:* (1 in flight)',
-    concurrency: 1,
-    units: 1,
-    preload: 'small',
-    operation: getSmall,
-    clients: ['mc'],
-    variant: { tracing: true },
-    compare: 'seq-get',
-  },
-  {
-    id: 'get-traced',
-    title: 'concurrent get with a diagnostics_channel subscriber on mc:command:* (100 in flight)',
-    concurrency: 100,
-    units: 1,
-    preload: 'small',
-    operation: getSmall,
-    clients: ['mc'],
-    variant: { tracing: true },
-    compare: 'get',
   },
 ];
