@@ -61,12 +61,21 @@ export function compareClients(clientId, entries, workloads, chosen, rounds) {
       };
     const floorEntry = entries.find((entry) => entry.role === 'floor');
     const floorFigure = floorEntry && figures.get(floorEntry.id);
+    const seed = bestPeer(entries, figures, 'opsPerSecond', 'seed');
+    const peer = bestPeer(entries, figures, 'opsPerSecond', 'peer');
+    // Everyone's throughput over the best peer's, round by round (for the chart).
+    const overPeer = (id) => peer && perRound(roundsOf(id), roundsOf(peer.entry.id), throughput);
     rows.push({
       workload,
       mine,
       floor: ok(floorFigure) ? against({ entry: floorEntry, figure: floorFigure }, timePerCall) : undefined,
-      seed: against(bestPeer(entries, figures, 'opsPerSecond', 'seed'), throughput),
-      peer: against(bestPeer(entries, figures, 'opsPerSecond', 'peer'), throughput),
+      seed: against(seed, throughput),
+      peer: against(peer, throughput),
+      overPeer: peer && {
+        mine: overPeer(clientId),
+        floor: ok(floorFigure) ? overPeer(floorEntry.id) : Number.NaN,
+        seed: seed ? overPeer(seed.entry.id) : Number.NaN,
+      },
     });
   }
   return { rows, variants };

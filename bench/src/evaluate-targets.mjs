@@ -1,6 +1,7 @@
 import { bestPeer } from './best-peer.mjs';
 import { formatNumber } from './format-number.mjs';
 import { formatRatio } from './format-ratio.mjs';
+import { median } from './median.mjs';
 
 /**
  * The goals, in the issues' words. Kinds:
@@ -79,66 +80,91 @@ function wanted(target) {
   }
 }
 
+const ok = (round) => round !== undefined && !(round.problems > 0);
+
+/** The median over rounds of `measure(mine, theirs)`, pairing each round with the same round of the other. */
+function medianOfRounds(mineRounds = [], theirRounds, measure) {
+  const values = [];
+  for (let round = 0; round < mineRounds.length; round++) {
+    const theirs = theirRounds?.[round];
+    if (ok(mineRounds[round]) && (theirRounds === undefined || ok(theirs)))
+      values.push(measure(mineRounds[round], theirs));
+  }
+  return median(values);
+}
+
+// How each kind reads one pair of figures, and which way is better.
+const MEASURES = {
+  floor: { of: (mine, theirs) => theirs.opsPerSecond / mine.opsPerSecond, atMost: true, decimals: 2 },
+  leanest: { of: (mine, theirs) => mine.cpuPerOp / theirs.cpuPerOp, atMost: true, decimals: 3 },
+  peer: { of: (mine, theirs) => mine.opsPerSecond / theirs.opsPerSecond, atMost: false, decimals: 2 },
+  client: { of: (mine, theirs) => mine.opsPerSecond / theirs.opsPerSecond, atMost: false, decimals: 2 },
+};
+
 /**
  * Checks each target for one client (normally @mc, also the raw baseline for reference).
+ * With `roundsByWorkload` (every round of every client), a target is judged on the median of
+ * the round-by-round ratios, which a lucky or an unlucky round cannot move; the ratio of the
+ * chosen rounds is printed beside it.
  *
  * @param {string} clientId
  * @param {Array<{ id: string, name: string, role: string }>} entries
  * @param {Map<string, Map<string, object>>} figuresByWorkload  workload id → client id → chosen round
- * @returns {Array<{ label: string, issue: number, text: string, met: boolean | undefined, ratio?: number }>}
- *   met is undefined when not measured
+ * @param {Map<string, Map<string, object[]>>} [roundsByWorkload]  workload id → client id → every round
+ * @returns {Array<{ label: string, issue: number, text: string, met: boolean | undefined, ratio?: number,
+ *   medianRatio?: number }>} met is undefined when not measured
  */
-export function evaluateTargets(clientId, entries, figuresByWorkload) {
+export function evaluateTargets(clientId, entries, figuresByWorkload, roundsByWorkload) {
   return TARGETS.map((target) => {
     const figures = figuresByWorkload.get(target.workload);
+    const rounds = roundsByWorkload?.get(target.workload);
     const mine = figures?.get(clientId);
     const head = `${target.label} (issue ${target.issue})`;
+    const base = { label: target.label, issue: target.issue };
     if (!mine || mine.failed) {
       const why = !mine ? 'not measured' : `failed: ${mine.problem}`;
-      return {
-        label: target.label,
-        issue: target.issue,
-        met: undefined,
-        text: `${head}: target ${wanted(target)}, ${why}`,
-      };
+      return { ...base, met: undefined, text: `${head}: target ${wanted(target)}, ${why}` };
     }
+    const roundCount = rounds?.get(clientId)?.length ?? 0;
+    const medianNote = (value, decimals, unit = '') =>
+      roundCount > 1 && Number.isFinite(value)
+        ? `, median of ${roundCount} rounds ${unit ? formatNumber(value, decimals) + unit : formatRatio(value, decimals)}`
+        : '';
     if (target.kind === 'cpu') {
-      const met = mine.cpuPerOp <= target.limit;
-      const text = `${head}: ${cpu(mine)} (target ${wanted(target)}): ${met ? 'met' : 'NOT met'}`;
-      return { label: target.label, issue: target.issue, met, text, ratio: mine.cpuPerOp / target.limit };
+      const medianCpu = rounds
+        ? medianOfRounds(rounds.get(clientId), undefined, (round) => round.cpuPerOp)
+        : Number.NaN;
+      const judged = Number.isFinite(medianCpu) ? medianCpu : mine.cpuPerOp;
+      const met = judged <= target.limit;
+      const text = `${head}: ${cpu(mine)}${medianNote(medianCpu, 2, ' µs/op')} (target ${wanted(target)}): ${met ? 'met' : 'NOT met'}`;
+      return {
+        ...base,
+        met,
+        text,
+        ratio: mine.cpuPerOp / target.limit,
+        medianRatio: medianCpu / target.limit,
+      };
     }
     const other = reference(target, entries, figures);
     if (!other) {
       const missing = target.kind === 'floor' ? 'floor' : target.kind === 'client' ? target.against : 'peer';
-      return {
-        label: target.label,
-        issue: target.issue,
-        met: undefined,
-        text: `${head}: target ${wanted(target)}, no ${missing} measured`,
-      };
+      return { ...base, met: undefined, text: `${head}: target ${wanted(target)}, no ${missing} measured` };
     }
-    let ratio;
-    let met;
-    let text;
-    if (target.kind === 'floor') {
-      ratio = other.figure.opsPerSecond / mine.opsPerSecond;
-      met = ratio <= target.factor;
-      text = `${head}: ${rate(mine)} vs ${other.entry.name} ${rate(other.figure)} = ${formatRatio(ratio)} the floor's time per call`;
-    } else if (target.kind === 'leanest') {
-      ratio = mine.cpuPerOp / other.figure.cpuPerOp;
-      met = ratio <= target.factor;
-      text = `${head}: ${cpu(mine)} vs ${other.entry.name} ${cpu(other.figure)} = ${formatRatio(ratio, 3)}`;
-    } else {
-      ratio = mine.opsPerSecond / other.figure.opsPerSecond;
-      met = ratio >= target.factor;
-      text = `${head}: ${rate(mine)} vs ${other.entry.name} ${rate(other.figure)} = ${formatRatio(ratio)}`;
-    }
-    return {
-      label: target.label,
-      issue: target.issue,
-      met,
-      ratio,
-      text: `${text} (target ${wanted(target)}): ${met ? 'met' : 'NOT met'}`,
-    };
+    const measure = MEASURES[target.kind];
+    const ratio = measure.of(mine, other.figure);
+    const medianRatio = rounds
+      ? medianOfRounds(rounds.get(clientId), rounds.get(other.entry.id), measure.of)
+      : Number.NaN;
+    const judged = Number.isFinite(medianRatio) ? medianRatio : ratio;
+    const met = measure.atMost ? judged <= target.factor : judged >= target.factor;
+    const figuresText =
+      target.kind === 'leanest'
+        ? `${cpu(mine)} vs ${other.entry.name} ${cpu(other.figure)}`
+        : `${rate(mine)} vs ${other.entry.name} ${rate(other.figure)}`;
+    const suffix = target.kind === 'floor' ? " the floor's time per call" : '';
+    const text =
+      `${head}: ${figuresText} = ${formatRatio(ratio, measure.decimals)}${suffix}` +
+      `${medianNote(medianRatio, measure.decimals)} (target ${wanted(target)}): ${met ? 'met' : 'NOT met'}`;
+    return { ...base, met, ratio, medianRatio, text };
   });
 }

@@ -2,13 +2,13 @@
 // npm run bench: @mc/client and the published memcached clients, side by side, against one
 // memcached started here, in alternating rounds. Markdown goes to stdout, progress to stderr.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster, startMemcached } from '@mc/test-utils';
 import { bestRound } from './best-round.mjs';
 import { describeError } from './describe-error.mjs';
 import { probeBinary } from './probe-binary.mjs';
-import { ensureSystemTools } from '../../scripts/ensure-system-tools.mjs';
 import {
   mcClient,
   memcacheClient,
@@ -23,6 +23,7 @@ import {
 } from './clients/index.mjs';
 import { compareClients } from './compare-clients.mjs';
 import { comparisonChart } from './comparison-chart.mjs';
+import { ensurePythonClients } from './ensure-python-clients.mjs';
 import { evaluateTargets } from './evaluate-targets.mjs';
 import { formatComparison } from './format-comparison.mjs';
 import { formatMemory } from './format-memory.mjs';
@@ -30,10 +31,10 @@ import { formatTable } from './format-table.mjs';
 import { makeKeySpace } from './key-space.mjs';
 import { describeMachine } from './machine.mjs';
 import { measure } from './measure.mjs';
+import { measureInterleaved } from './measure-interleaved.mjs';
 import { measureMemory } from './measure-memory.mjs';
 import { packageVersion } from './package-version.mjs';
 import { parseOptions, USAGE } from './parse-options.mjs';
-import { pythonHas } from './python-runner.mjs';
 import { WORKLOADS } from './workloads.mjs';
 import { withDeadline } from './with-deadline.mjs';
 
@@ -132,6 +133,33 @@ async function runOne(entry, workload, space, servers, options) {
   }
 }
 
+/**
+ * The in-process clients of a sequential workload, measured by turns (see
+ * measure-interleaved.mjs). Resolves client id → result; a failure fails them all.
+ */
+async function runInterleaved(group, workload, spaces, servers, options) {
+  const server = servers.main;
+  const nodes = workload.variant?.nodes ? servers.nodes : undefined;
+  const settings = { ...options, serverPid: nodes ? nodes.map((node) => node.pid) : server.pid };
+  const budget = group.length * (options.warmupMs + options.durationMs) + RUN_SLACK_MS;
+  const opened = [];
+  try {
+    for (const entry of group) {
+      const variant = { ...workload.variant, servers: nodes };
+      const client = await withDeadline(entry.definition.open(server, variant), OPEN_DEADLINE_MS, 'open');
+      client.binarySafe = entry.binary === 'ok';
+      opened.push({ entry, client, space: spaces.get(entry.id) });
+    }
+    const results = await withDeadline(measureInterleaved(opened, workload, settings), budget, 'run');
+    return new Map(opened.map((run, index) => [run.entry.id, results[index]]));
+  } catch (error) {
+    const result = { opsPerSecond: 0, problems: 1, problem: `error: ${describeError(error)}` };
+    return new Map(group.map((entry) => [entry.id, result]));
+  } finally {
+    for (const run of opened) await closeQuietly(run.client);
+  }
+}
+
 async function runRounds(entries, workloads, servers, options) {
   const active = entries.filter((entry) => !entry.skipped);
   /** @type {Map<string, Map<string, object[]>>} workload id → client id → one result per round */
@@ -146,11 +174,17 @@ async function runRounds(entries, workloads, servers, options) {
     // Alternate the order so no client always runs first (cold) or last (after the others' garbage).
     const order = round % 2 === 0 ? active : [...active].reverse();
     for (const workload of workloads) {
+      // Sequential workloads: the in-process clients by turns, unless told otherwise.
+      const local = order.filter((entry) => runs(entry, workload) && !entry.definition.external);
+      const byTurns =
+        workload.concurrency === 1 && !options.separate && local.length > 1
+          ? await runInterleaved(local, workload, spaces, servers, options)
+          : new Map();
       for (const entry of order) {
         if (!runs(entry, workload)) continue;
-        let result;
+        let result = byTurns.get(entry.id);
         try {
-          result = await runOne(entry, workload, spaces.get(entry.id), servers, options);
+          result ??= await runOne(entry, workload, spaces.get(entry.id), servers, options);
         } catch (error) {
           result = { opsPerSecond: 0, problems: 1, problem: `error: ${describeError(error)}` };
         }
@@ -193,9 +227,10 @@ function report(entries, workloads, measured, memory, options, machine) {
   const active = entries.filter((entry) => !entry.skipped);
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cpu}, ${machine.memory}, ${machine.system}; ` +
-      `Node ${machine.node}; ${machine.memcached} (1 thread, loopback); load average ${machine.loadAverage} at the start.`,
+      `Node ${machine.node}; ${machine.memcached} (1 thread, loopback); load average ${machine.loadAverage} at the start, ${os.loadavg()[0].toFixed(2)} at the end.`,
     `Best of ${options.rounds} alternating round(s), ${options.durationMs} ms measured after ${options.warmupMs} ms ` +
-      'warm-up per client and workload; p50/p99 are per-request latencies; CPU is the client process only ' +
+      `warm-up per client and workload${options.separate ? '' : ' (sequential workloads: the Node clients by turns of 20 ms)'}; ` +
+      'p50/p99 are per-request latencies; CPU is the client process only ' +
       "(the Python clients' own process), server is memcached's CPU per operation.",
     '',
     `Clients: ${active.map((entry) => entry.name).join(', ')}.`,
@@ -212,7 +247,13 @@ function report(entries, workloads, measured, memory, options, machine) {
     lines.push('', formatTable(workload, active, figuresByWorkload.get(workload.id)));
   if (memory.size > 0) lines.push('', formatMemory(active, memory));
 
-  lines.push('', '### Targets (issues 16 and 8)', '');
+  lines.push(
+    '',
+    '### Targets (issues 16 and 8)',
+    '',
+    'With several rounds a target is judged on the median of the round-by-round ratios (printed after the ratio of the best rounds): one lucky or unlucky round cannot decide it.',
+    '',
+  );
   for (const clientId of ['mc', 'raw']) {
     const entry = active.find((candidate) => candidate.id === clientId);
     if (!entry) {
@@ -222,7 +263,7 @@ function report(entries, workloads, measured, memory, options, machine) {
         );
       continue;
     }
-    for (const verdict of evaluateTargets(clientId, active, figuresByWorkload)) {
+    for (const verdict of evaluateTargets(clientId, active, figuresByWorkload, measured.rounds)) {
       const mark = verdict.met === undefined ? '·' : verdict.met ? '✓' : '✗';
       lines.push(`- ${mark} ${entry.name}: ${verdict.text}`);
     }
@@ -238,7 +279,7 @@ function writeChart(entries, workloads, measured, machine) {
   const active = entries.filter((entry) => !entry.skipped);
   if (!active.some((entry) => entry.id === 'mc')) return false;
   const { rows } = compareClients('mc', active, workloads, measured.chosen, measured.rounds);
-  const subtitle = `${new Date().toISOString().slice(0, 10)}, ${machine.cpu}, Node ${machine.node}, best of ${measured.roundCount} round(s) each`;
+  const subtitle = `${new Date().toISOString().slice(0, 10)}, ${machine.cpu}, Node ${machine.node}, median of ${measured.roundCount} round(s)`;
   fs.writeFileSync(CHART, comparisonChart(rows, subtitle));
   return true;
 }
@@ -250,31 +291,6 @@ function writeReadme(markdown) {
   if (start < 0 || end < start) throw new Error(`README.md lacks the ${START_MARK} … ${END_MARK} markers`);
   const updated = `${text.slice(0, start + START_MARK.length)}\n${markdown}\n${text.slice(end)}`;
   fs.writeFileSync(README, updated);
-}
-
-/**
- * The seed's Python clients come from Debian (python3-pymemcache, python3-pylibmc,
- * python3-memcache) for /usr/bin/python3: installed here when missing and possible. Returns
- * the clients that still cannot run, with the reason.
- */
-function ensurePythonClients(definitions) {
-  const python = definitions.filter((definition) => definition.python);
-  const missing = () => python.filter((definition) => !pythonHas(definition.python.module));
-  let absent = missing();
-  if (absent.length > 0) {
-    const packages = ['python3', ...absent.map((definition) => definition.python.debian)];
-    progress(
-      `Python clients missing: ${absent.map((definition) => definition.id).join(', ')}; trying apt-get`,
-    );
-    ensureSystemTools({ need: packages, optional: true });
-    absent = missing();
-  }
-  return new Map(
-    absent.map((definition) => [
-      definition.id,
-      `/usr/bin/python3 cannot import ${definition.python.module} (install ${definition.python.debian})`,
-    ]),
-  );
 }
 
 async function main() {

@@ -10,6 +10,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=get,set] [--clients=mc,
   --rounds      rounds, client order reversed every other round (default 3)
   --duration    measured milliseconds per client and workload (default 800)
   --warmup      unmeasured milliseconds before each measurement (default 200)
+  --separate    run sequential workloads client after client, not the Node clients by turns
   --json        also write the figures to this file
   --readme      put the tables into bench/README.md and the chart into bench/results.svg
 Values may follow the flag after = or a space: --only=seq-get or --only seq-get.`;
@@ -27,6 +28,7 @@ export function parseOptions(argv, known = { workloads: [], clients: [] }) {
     clients: known.clients,
     json: undefined,
     readme: false,
+    separate: false,
     help: false,
   };
   const list = (value, allowed, what) => {
@@ -76,6 +78,9 @@ export function parseOptions(argv, known = { workloads: [], clients: [] }) {
         break;
       case '--readme':
         options.readme = true;
+        break;
+      case '--separate':
+        options.separate = true;
         break;
       case '--help':
       case '-h':
