@@ -134,7 +134,7 @@ async function runOne(entry, workload, space, servers, options) {
 }
 
 /**
- * The in-process clients of a sequential workload, measured by turns (see
+ * The in-process clients of a workload, measured by turns (see
  * measure-interleaved.mjs). Resolves client id → result; a failure fails them all.
  */
 async function runInterleaved(group, workload, spaces, servers, options) {
@@ -170,30 +170,34 @@ async function runRounds(entries, workloads, servers, options) {
     ]),
   );
   const spaces = new Map(active.map((entry) => [entry.id, makeKeySpace(entry.id)]));
-  for (let round = 0; round < options.rounds; round++) {
+  // Round 0 warms up the process, memcached and every client on every workload (short, and
+  // not counted): the first second or so of a fresh process runs several times slower here.
+  for (let round = options.warmupRound ? 0 : 1; round <= options.rounds; round++) {
+    const warming = round === 0;
+    const settings = warming ? { ...options, durationMs: options.warmupMs } : options;
     // Alternate the order so no client always runs first (cold) or last (after the others' garbage).
-    const order = round % 2 === 0 ? active : [...active].reverse();
+    const order = round % 2 === 1 ? active : [...active].reverse();
     for (const workload of workloads) {
-      // Sequential workloads: the in-process clients by turns, unless told otherwise.
+      // The in-process clients by turns, unless told otherwise; the Python ones after them.
       const local = order.filter((entry) => runs(entry, workload) && !entry.definition.external);
       const byTurns =
-        workload.concurrency === 1 && !options.separate && local.length > 1
-          ? await runInterleaved(local, workload, spaces, servers, options)
+        !options.separate && local.length > 1
+          ? await runInterleaved(local, workload, spaces, servers, settings)
           : new Map();
       for (const entry of order) {
         if (!runs(entry, workload)) continue;
         let result = byTurns.get(entry.id);
         try {
-          result ??= await runOne(entry, workload, spaces.get(entry.id), servers, options);
+          result ??= await runOne(entry, workload, spaces.get(entry.id), servers, settings);
         } catch (error) {
           result = { opsPerSecond: 0, problems: 1, problem: `error: ${describeError(error)}` };
         }
-        rounds.get(workload.id).get(entry.id).push(result);
+        if (!warming) rounds.get(workload.id).get(entry.id).push(result);
         const summary = result.problems
           ? `✗ ${result.problem}`
           : `${Math.round(result.opsPerSecond).toLocaleString('en-US')}/s, ${result.cpuPerOp.toFixed(2)} µs CPU/op`;
         progress(
-          `round ${round + 1}/${options.rounds} ${workload.id.padEnd(18)} ${entry.name.padEnd(26)} ${summary}`,
+          `${warming ? 'warm-up' : `round ${round}/${options.rounds}`} ${workload.id.padEnd(18)} ${entry.name.padEnd(26)} ${summary}`,
         );
       }
     }
@@ -229,7 +233,8 @@ function report(entries, workloads, measured, memory, options, machine) {
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cpu}, ${machine.memory}, ${machine.system}; ` +
       `Node ${machine.node}; ${machine.memcached} (1 thread, loopback); load average ${machine.loadAverage} at the start, ${os.loadavg()[0].toFixed(2)} at the end.`,
     `Best of ${options.rounds} alternating round(s), ${options.durationMs} ms measured after ${options.warmupMs} ms ` +
-      `warm-up per client and workload${options.separate ? '' : ' (sequential workloads: the Node clients by turns of 20 ms)'}; ` +
+      `warm-up per client and workload${options.separate ? '' : ', the Node clients by turns (20 ms for one call in flight, 100 ms for more)'}` +
+      `${options.warmupRound ? ', after an uncounted warm-up round' : ''}; ` +
       'p50/p99 are per-request latencies; CPU is the client process only ' +
       "(the Python clients' own process), server is memcached's CPU per operation.",
     '',
@@ -321,11 +326,14 @@ async function main() {
       entries.push({ id, name: definition.displayName, role: definition.role, definition, skipped: why });
     }
     const active = entries.filter((entry) => !entry.skipped);
-    const count =
-      options.rounds *
-      workloads.reduce((sum, workload) => sum + active.filter((entry) => runs(entry, workload)).length, 0);
+    const perRound = workloads.reduce(
+      (sum, workload) => sum + active.filter((entry) => runs(entry, workload)).length,
+      0,
+    );
+    const count = options.rounds * perRound;
+    const warmUpMs = options.warmupRound ? perRound * (2 * options.warmupMs + 120) : 0;
     progress(
-      `${count} runs of ${options.warmupMs} + ${options.durationMs} ms: about ${Math.ceil((count * (options.warmupMs + options.durationMs + 120)) / 1000)} s`,
+      `${count} runs of ${options.warmupMs} + ${options.durationMs} ms: about ${Math.ceil((count * (options.warmupMs + options.durationMs + 120) + warmUpMs) / 1000)} s`,
     );
     const started = Date.now();
     const measured = await runRounds(entries, workloads, { main: server, nodes }, options);

@@ -10,7 +10,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=get,set] [--clients=mc,
   --rounds      rounds, client order reversed every other round (default 3)
   --duration    measured milliseconds per client and workload (default 800)
   --warmup      unmeasured milliseconds before each measurement (default 200)
-  --separate    run sequential workloads client after client, not the Node clients by turns
+  --separate    run the Node clients one after the other, not by turns
+  --no-warmup-round  skip the uncounted first round (short runs of every client and workload)
   --json        also write the figures to this file
   --readme      put the tables into bench/README.md and the chart into bench/results.svg
 Values may follow the flag after = or a space: --only=seq-get or --only seq-get.`;
@@ -29,6 +30,7 @@ export function parseOptions(argv, known = { workloads: [], clients: [] }) {
     json: undefined,
     readme: false,
     separate: false,
+    warmupRound: true,
     help: false,
   };
   const list = (value, allowed, what) => {
@@ -81,6 +83,9 @@ export function parseOptions(argv, known = { workloads: [], clients: [] }) {
         break;
       case '--separate':
         options.separate = true;
+        break;
+      case '--no-warmup-round':
+        options.warmupRound = false;
         break;
       case '--help':
       case '-h':
