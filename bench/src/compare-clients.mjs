@@ -39,15 +39,20 @@ export function compareClients(clientId, entries, workloads, chosen, rounds) {
     if (!ok(mine)) continue;
     const roundsOf = (id) => rounds.get(workload.id)?.get(id);
     if (workload.compare) {
-      const base = chosen.get(workload.compare)?.get(clientId);
+      // Measured by turns with a plain partner (`<id>@base`) when there is one; else read
+      // against the workload it varies.
+      const partner = `${clientId}@base`;
+      const paired = figures.has(partner);
+      const base = paired ? figures.get(partner) : chosen.get(workload.compare)?.get(clientId);
       if (!ok(base)) continue;
+      const baseRounds = paired ? roundsOf(partner) : rounds.get(workload.compare)?.get(clientId);
       variants.push({
         workload,
-        compare: workload.compare,
+        compare: paired ? `${workload.compare} (by turns)` : workload.compare,
         mine,
         base,
         ratio: throughput(mine, base),
-        medianRatio: perRound(roundsOf(clientId), rounds.get(workload.compare)?.get(clientId), throughput),
+        medianRatio: perRound(roundsOf(clientId), baseRounds, throughput),
         cpuDelta: mine.cpuPerOp - base.cpuPerOp,
       });
       continue;

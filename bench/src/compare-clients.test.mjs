@@ -72,6 +72,37 @@ describe('compareClients', () => {
     expect(variants[0].medianRatio).toBe(1);
   });
 
+  it('reads a variant measured by turns against its plain partner', () => {
+    const paired = new Map([
+      [
+        'get-4conn',
+        new Map([
+          ['mc', [run(600_000, 1.5), run(550_000, 1.5), run(100_000, 1.5)]],
+          ['mc@base', [run(500_000, 1.2), run(500_000, 1.2), run(90_000, 1.2)]],
+        ]),
+      ],
+      ...rounds,
+    ]);
+    const pairedChosen = new Map(
+      [...paired].map(([id, byClient]) => [
+        id,
+        new Map([...byClient].map(([client, results]) => [client, best(results)])),
+      ]),
+    );
+    const { variants: found } = compareClients(
+      'mc',
+      entries,
+      [{ id: 'get-4conn', title: '4 connections', compare: 'get' }],
+      pairedChosen,
+      paired,
+    );
+    expect(found[0]).toMatchObject({ compare: 'get (by turns)' });
+    expect(found[0].ratio).toBeCloseTo(1.2, 6);
+    // Rounds: 1.2, 1.1, 1.11 → median 1.11.
+    expect(found[0].medianRatio).toBeCloseTo(100_000 / 90_000, 6);
+    expect(found[0].cpuDelta).toBeCloseTo(0.3, 6);
+  });
+
   it('prints one row per workload and the variants', () => {
     const markdown = formatComparison('@mc/client', { rows, variants });
     expect(markdown).toContain(

@@ -14,7 +14,7 @@ export function formatMemory(entries, memory) {
   const lines = [
     '### memory: bytes per idle connection and per request in flight',
     '',
-    'Each client in a fresh `node --expose-gc` process: 50 clients each with its connection open and idle, then 2,000 gets in flight to a server that reads and never answers; heap after forced GC, external (Buffers), resident set, each divided by the count.',
+    'Each client in a fresh `node --expose-gc` process: 200 clients each with its connection open and idle (after 10 opened and closed), then 2,000 gets in flight to a server that reads and never answers; heap after forced GC, external (Buffers), resident set, each divided by the count.',
     '',
     '| client | idle: heap | idle: external | idle: RSS | in flight: heap | in flight: external | in flight: RSS |',
     '|---|---:|---:|---:|---:|---:|---:|',

@@ -127,37 +127,57 @@ async function runOne(entry, workload, space, servers, options) {
     // Large values travel as bytes for every client that keeps bytes intact (see
     // largeValue in key-space.mjs); the others get ASCII strings.
     client.binarySafe = entry.binary === 'ok';
+    client.beginTurn?.();
     return await withDeadline(measure(client, workload, space, settings), budget, 'run');
   } finally {
+    client?.endTurn?.();
     if (client) await closeQuietly(client);
   }
 }
 
+/** The suffix under which a variant workload keeps the results of its untraced, plain partner. */
+const BASE = '@base';
+
 /**
- * The in-process clients of a workload, measured by turns (see
- * measure-interleaved.mjs). Resolves client id → result; a failure fails them all.
+ * In-process clients measured by turns (see measure-interleaved.mjs), each `{ key, entry,
+ * variant }`: the clients of a workload, or for a variant workload @mc opened plainly and @mc
+ * opened the variant's way, so the two meet the same load. Resolves key → result; a failure
+ * fails them all.
  */
-async function runInterleaved(group, workload, spaces, servers, options) {
+async function runInterleaved(turns, workload, spaces, servers, options) {
   const server = servers.main;
   const nodes = workload.variant?.nodes ? servers.nodes : undefined;
-  const settings = { ...options, serverPid: nodes ? nodes.map((node) => node.pid) : server.pid };
-  const budget = group.length * (options.warmupMs + options.durationMs) + RUN_SLACK_MS;
+  const pids = nodes ? [server.pid, ...nodes.map((node) => node.pid)] : server.pid;
+  const settings = { ...options, serverPid: pids };
+  const budget = turns.length * (options.warmupMs + options.durationMs) + RUN_SLACK_MS;
   const opened = [];
   try {
-    for (const entry of group) {
-      const variant = { ...workload.variant, servers: nodes };
-      const client = await withDeadline(entry.definition.open(server, variant), OPEN_DEADLINE_MS, 'open');
+    for (const { key, entry, variant } of turns) {
+      const how = { ...variant, servers: variant.nodes ? nodes : undefined };
+      const client = await withDeadline(entry.definition.open(server, how), OPEN_DEADLINE_MS, 'open');
       client.binarySafe = entry.binary === 'ok';
-      opened.push({ entry, client, space: spaces.get(entry.id) });
+      opened.push({ key, client, space: spaces.get(entry.id) });
     }
     const results = await withDeadline(measureInterleaved(opened, workload, settings), budget, 'run');
-    return new Map(opened.map((run, index) => [run.entry.id, results[index]]));
+    return new Map(opened.map((run, index) => [run.key, results[index]]));
   } catch (error) {
     const result = { opsPerSecond: 0, problems: 1, problem: `error: ${describeError(error)}` };
-    return new Map(group.map((entry) => [entry.id, result]));
+    return new Map(turns.map(({ key }) => [key, result]));
   } finally {
     for (const run of opened) await closeQuietly(run.client);
   }
+}
+
+/** Who takes turns in one workload: its in-process clients, or @mc plain and @mc the variant's way. */
+function turnsFor(workload, local) {
+  if (workload.variant && workload.compare && local.length === 1) {
+    const [entry] = local;
+    return [
+      { key: `${entry.id}${BASE}`, entry, variant: {} },
+      { key: entry.id, entry, variant: workload.variant },
+    ];
+  }
+  return local.map((entry) => ({ key: entry.id, entry, variant: workload.variant ?? {} }));
 }
 
 async function runRounds(entries, workloads, servers, options) {
@@ -180,10 +200,17 @@ async function runRounds(entries, workloads, servers, options) {
     for (const workload of workloads) {
       // The in-process clients by turns, unless told otherwise; the Python ones after them.
       const local = order.filter((entry) => runs(entry, workload) && !entry.definition.external);
+      const turns = turnsFor(workload, local);
       const byTurns =
-        !options.separate && local.length > 1
-          ? await runInterleaved(local, workload, spaces, servers, settings)
+        !options.separate && turns.length > 1
+          ? await runInterleaved(turns, workload, spaces, servers, settings)
           : new Map();
+      for (const [key, result] of byTurns) {
+        if (!key.endsWith(BASE) || warming) continue;
+        const byClient = rounds.get(workload.id);
+        if (!byClient.has(key)) byClient.set(key, []);
+        byClient.get(key).push(result);
+      }
       for (const entry of order) {
         if (!runs(entry, workload)) continue;
         let result = byTurns.get(entry.id);

@@ -17,6 +17,7 @@ const SAMPLE_ROOM = 1 << 20;
  */
 async function slice(state, workload, milliseconds, serverPid, recording) {
   const { client, space } = state;
+  client.beginTurn?.();
   const cpuStart = process.cpuUsage();
   const serverStart = recording ? serverCpu(serverPid) : undefined;
   const start = performance.now();
@@ -45,10 +46,11 @@ async function slice(state, workload, milliseconds, serverPid, recording) {
     }
   };
   await Promise.all(Array.from({ length: workload.concurrency }, worker));
-  if (!recording) return;
   const elapsed = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
-  const serverEnd = serverCpu(serverPid);
+  const serverEnd = recording ? serverCpu(serverPid) : undefined;
+  client.endTurn?.();
+  if (!recording) return;
   state.elapsed += elapsed;
   state.cpu += cpu.user + cpu.system;
   state.server =
@@ -65,6 +67,8 @@ async function slice(state, workload, milliseconds, serverPid, recording) {
  * clients meet the same load within a fraction of a second of each other, so their ratio holds
  * still where separate runs of a second each could land in a quiet and a busy spell. Each
  * client preloads its keys and warms up alone first; figures are per client, as measure()'s.
+ * A client's optional `beginTurn()` and `endTurn()` run around each of its turns, outside
+ * the measured time (the tracing variant attaches its subscriber there).
  *
  * @param {Array<{ client: object, space: object }>} runs
  * @returns {Promise<Array<{ opsPerSecond: number, p50: number, p99: number, cpuPerOp: number,

@@ -9,7 +9,7 @@ const TRACE_CHANNELS = ['mc:command:start', 'mc:command:end', 'mc:command:error'
  *
  * `variant` opens it the way a workload asks: `connections` sockets, a HashClient over
  * `servers` (for `nodes`), or with a subscriber on the tracing channels (what an APM agent
- * does), which is removed again on close.
+ * does) while it takes its turn.
  */
 export const mcClient = {
   id: 'mc',
@@ -35,34 +35,45 @@ export const mcClient = {
     } else {
       client = new module.Client(`${server.host}:${server.port}`, options);
     }
-    const subscribers = [];
-    if (variant.tracing) {
-      const counts = { start: 0, end: 0, error: 0, milliseconds: 0 };
-      const handlers = {
-        'mc:command:start': () => {
-          counts.start++;
-        },
-        'mc:command:end': (message) => {
-          counts.end++;
-          counts.milliseconds += message.duration ?? 0;
-        },
-        'mc:command:error': () => {
-          counts.error++;
-        },
-      };
-      for (const name of TRACE_CHANNELS) {
-        diagnosticsChannel.subscribe(name, handlers[name]);
-        subscribers.push([name, handlers[name]]);
-      }
-    }
+    // The subscriber is attached for the client's turns only (see measure-interleaved.mjs):
+    // diagnostics channels are process-wide, and the untraced client it is read against takes
+    // its turns in the same process.
+    let subscribed = false;
+    const traced = { messages: 0, milliseconds: 0 };
+    const handlers = {
+      'mc:command:start': () => {
+        traced.messages++;
+      },
+      'mc:command:end': (message) => {
+        traced.messages++;
+        traced.milliseconds += message.duration ?? 0;
+      },
+      'mc:command:error': () => {
+        traced.messages++;
+      },
+    };
+    const beginTurn = () => {
+      if (!variant.tracing || subscribed) return;
+      for (const name of TRACE_CHANNELS) diagnosticsChannel.subscribe(name, handlers[name]);
+      subscribed = true;
+    };
+    const endTurn = () => {
+      if (!subscribed) return;
+      for (const name of TRACE_CHANNELS) diagnosticsChannel.unsubscribe(name, handlers[name]);
+      subscribed = false;
+    };
     return {
       get: (key) => client.get(key),
       set: (key, value) => client.set(key, value),
       getMulti: (keys) => client.getMany(keys),
       pick: pickValue,
       emulatedMulti: false,
+      beginTurn,
+      endTurn,
+      /** Messages the subscriber has seen (for the bench's own test). */
+      tracedMessages: () => traced.messages,
       close: async () => {
-        for (const [name, handler] of subscribers) diagnosticsChannel.unsubscribe(name, handler);
+        endTurn();
         await client.close();
       },
     };
