@@ -353,8 +353,10 @@ async function main() {
       entries.push({ id, name: definition.displayName, role: definition.role, definition, skipped: why });
     }
     const active = entries.filter((entry) => !entry.skipped);
+    // A variant's plain @mc partner is one run more.
     const perRound = workloads.reduce(
-      (sum, workload) => sum + active.filter((entry) => runs(entry, workload)).length,
+      (sum, workload) =>
+        sum + active.filter((entry) => runs(entry, workload)).length + (workload.compare ? 1 : 0),
       0,
     );
     const count = options.rounds * perRound;
