@@ -11,7 +11,10 @@ import { FOREIGN_DOCUMENTS } from './foreign-documents.js';
 import { packWorkspace, repositoryRoot } from './pack-workspace.js';
 import { mustRun } from './run-program.js';
 
-const PUBLISHED = ['protocol', 'transport', 'serde', 'pool', 'client', 'cli'];
+const PUBLISHED = ['protocol', 'transport', 'serde', 'pool', 'client', 'cli', 'keyv', 'session', 'next'];
+// The adapters' frameworks, as an app brings them. Peer dependencies are not installed for
+// them (`--legacy-peer-deps`): @mc/next needs nothing of `next` at run time, only its types.
+const FRAMEWORKS = ['keyv@5.6.0', 'express-session@1.19.0'];
 const fixtures = path.resolve(import.meta.dirname, '../app');
 const rootRequire = createRequire(path.join(repositoryRoot, 'package.json'));
 
@@ -60,7 +63,9 @@ beforeAll(async () => {
       '--no-fund',
       '--prefer-offline',
       '--loglevel=error',
+      '--legacy-peer-deps',
       ...tarballs.values(),
+      ...FRAMEWORKS,
       `typescript@${versionOf('typescript')}`,
       `@types/node@${versionOf('@types/node')}`,
     ],
@@ -128,6 +133,10 @@ describe('the packed tarballs in a fresh app', () => {
 
   it('load with require() (plain CommonJS), and their errors are recognized by the ESM copy', async () => {
     expect(await node('cjs.cjs')).toBe('ok cjs\n');
+  });
+
+  it('adapters load with require() and take a client made by the ESM copy of @mc/client', async () => {
+    expect(await node('adapters.cjs')).toBe('ok adapters\n');
   });
 
   it('typecheck and run under TypeScript NodeNext resolution, as .mts and as .cts', async () => {
