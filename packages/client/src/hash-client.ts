@@ -142,7 +142,6 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   async #everyNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
-    this.flushPending();
     const nodes = this.allNodes();
     const answers = await Promise.all(nodes.map((node) => ask(node)));
     return new Map(nodes.map((node, index) => [node.name, answers[index]!]));

@@ -61,8 +61,12 @@ export class HashNode implements ServerNode {
     return this.#deadUntil !== 0;
   }
 
-  send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
-    return this.#guard(() => this.group.send(request, keyCount));
+  send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {
+    return this.#guard(() => this.group.send(request, keyCount, routeKey));
+  }
+
+  socketOf(wireKey: Key): number {
+    return this.group.socketOf(wireKey);
   }
 
   retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined> {

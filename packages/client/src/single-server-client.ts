@@ -30,19 +30,16 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
 
   /** The server's counters; `stats('settings')`, `stats('items')`, `stats('slabs')` for the others. */
   async stats(...args: string[]): Promise<Stats> {
-    this.flushPending();
     return parseStats(await this.#node.send(commands.stats.request(args)));
   }
 
   /** The server's version, e.g. `1.6.18`. */
   version(): Promise<string> {
-    this.flushPending();
     return this.#node.send(commands.version.request());
   }
 
   /** Invalidates every item, now or after `delay` seconds. */
   async flushAll(delay?: number): Promise<void> {
-    this.flushPending();
     await this.#node.send(commands.flushAll.request(delay, false));
   }
 

@@ -56,7 +56,9 @@ export {
   MemcacheUnexpectedCloseError,
   MemcacheUnknownCommandError,
 } from './errors.js';
+export { nextQuietOpaque } from './quiet-opaque.js';
 export type { MetaReply } from './readers/meta-reader.js';
+export { type QuietMember, type QuietOutcome, QuietRunReader } from './readers/quiet-run-reader.js';
 export type { RetrievedValue } from './readers/retrieval-reader.js';
 export { type ResponseCode, responseCodes } from './response-codes.js';
 export { ResponseParser } from './response-parser.js';

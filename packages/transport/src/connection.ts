@@ -4,16 +4,23 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import {
   type Chunk,
+  commands,
   type EncodedRequest,
   type Frame,
+  type Key,
   MemcacheClientError,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
   MemcacheProtocolError,
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
+  type MetaReply,
+  nextQuietOpaque,
+  type QuietOutcome,
+  QuietRunReader,
   type ReplyReader,
   ResponseParser,
+  type RetrievedValue,
 } from '@mc/protocol';
 import { type AuthOptions, authRequest } from './auth-request.js';
 import { openSocket, type SocketOptions } from './open-socket.js';
@@ -86,6 +93,11 @@ const DEFAULT_TIMEOUT = 5000;
 const DEFAULT_MAX_PENDING = 100_000;
 const DEFAULT_RECONNECT_DELAY = 50;
 const MAX_RECONNECT_DELAY = 1000;
+/** A merged get line holds at most this many keys and bytes, well inside what memcached reads. */
+const MAX_MERGED_KEYS = 100;
+const MAX_MERGED_LINE_BYTES = 8192;
+/** A quiet run holds at most this many requests, so one burst cannot hold the socket for long. */
+const MAX_QUIET_RUN = 256;
 /** After close(), a socket whose buffered bytes cannot leave (peer frozen) is destroyed after this. */
 const CLOSE_GRACE = 1000;
 
@@ -99,6 +111,19 @@ class PendingRequest {
   signal: AbortSignal | undefined = undefined;
   /** Resolved or rejected; a settled request still in flight is abandoned: its reply is read and dropped. */
   settled = false;
+  /** The bytes of the byte chunks when sent; a value that changed size since fails alone. */
+  byteCount = 0;
+  /** The quiet variant of a loud meta request that may run twice (EncodedRequest.quietForm). */
+  quietForm: ((opaque: string) => EncodedRequest<unknown>) | undefined = undefined;
+  /** A one-key get/gets that may share a multi-key line (EncodedRequest.mergeableGet). */
+  mergeableGet: { command: 'get' | 'gets'; key: Key } | undefined = undefined;
+  /** Sent again after an ambiguous quiet run: goes out on its own, where its fate is certain. */
+  alone = false;
+  /**
+   * Set on the one entry in flight that carries several requests (a merged get line, a quiet
+   * run): frames go to its reader, and its resolve/reject hand each member its own result.
+   */
+  members: PendingRequest[] | undefined = undefined;
 
   constructor(
     public chunks: readonly Chunk[] | undefined,
@@ -262,6 +287,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       timeout,
       this.#onAbort,
     );
+    const chunks = request.chunks;
+    for (let index = 0; index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      if (typeof chunk !== 'string') entry.byteCount += chunk.byteLength;
+    }
+    if (request.quietForm !== undefined)
+      entry.quietForm = request.quietForm as (opaque: string) => EncodedRequest<unknown>;
+    if (request.mergeableGet !== undefined) entry.mergeableGet = request.mergeableGet;
     creating = entry;
     const promise = new Promise<T>(
       capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
@@ -552,7 +585,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let outstanding = 0;
     for (let index = 0; index < this.#inflight.length; index++) {
       const entry = this.#inflight.at(index)!;
-      if (!entry.settled && !entry.closesConnection) outstanding++;
+      if (entry.members !== undefined) {
+        for (const member of entry.members) if (!member.settled) outstanding++;
+      } else if (!entry.settled && !entry.closesConnection) outstanding++;
     }
     const what = socketError ? `failed (${socketError.message})` : 'was closed by the server';
     const error = new MemcacheUnexpectedCloseError(
@@ -620,16 +655,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const batch = this.#batch;
     batch.begin(socket);
     while (waiting.length > 0) {
-      const entry = waiting.shift()!;
-      if (entry.settled) continue; // aborted or timed out before it was written
-      const chunks = entry.chunks!;
-      entry.chunks = undefined; // the socket holds the bytes now; let large values go early
-      for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
-      if (entry.reader !== undefined) this.#inflight.push(entry);
-      else this.#succeed(entry, undefined);
-      if (entry.closesConnection) {
-        this.#quitting = true;
-        break;
+      const entry = waiting.peek()!;
+      if (entry.settled) {
+        waiting.shift(); // aborted or timed out before it was written
+        continue;
+      }
+      if (entry.mergeableGet !== undefined) this.#writeGets(batch);
+      else if (entry.quietForm !== undefined || entry.reader?.quiet === true) this.#writeQuietRun(batch);
+      else {
+        waiting.shift();
+        this.#writeOne(entry, batch);
+        if (entry.closesConnection) {
+          this.#quitting = true;
+          break;
+        }
       }
       if (batch.full) batch.emit();
       if (!batch.writable) break;
@@ -637,6 +676,214 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (!batch.end()) this.#blocked = true;
     this.#checkDrained();
   };
+
+  /**
+   * Whether the request's bytes are still those accepted by send(): a value whose buffer was
+   * resized or detached since would put a length on the wire that its bytes do not match,
+   * so that request fails alone and nothing of it is written.
+   */
+  #intact(entry: PendingRequest): boolean {
+    const chunks = entry.chunks!;
+    let bytes = 0;
+    for (let index = 0; index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      if (typeof chunk !== 'string') bytes += chunk.byteLength;
+    }
+    if (bytes === entry.byteCount) return true;
+    this.#fail(
+      entry,
+      new MemcacheIllegalInputError(
+        'a value or key buffer changed size (or was detached) between the call and the write; nothing of this request was sent',
+      ),
+    );
+    return false;
+  }
+
+  /** Writes one request as it is. */
+  #writeOne(entry: PendingRequest, batch: WriteBatch): void {
+    if (!this.#intact(entry)) return;
+    const chunks = entry.chunks!;
+    entry.chunks = undefined; // the socket holds the bytes now; let large values go early
+    for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
+    if (entry.reader !== undefined) this.#inflight.push(entry);
+    else this.#succeed(entry, undefined);
+  }
+
+  /**
+   * Folds the one-key gets at the front of the queue into one `get k1 k2 …` line (a key asked
+   * twice is sent once): memcached answers one multi-key line far faster than many.
+   */
+  #writeGets(batch: WriteBatch): void {
+    const waiting = this.#waiting;
+    const command = waiting.peek()!.mergeableGet!.command;
+    const members: PendingRequest[] = [];
+    const slots: number[] = [];
+    const keys: Key[] = [];
+    const positions = new Map<string, number>();
+    let lineBytes = 0;
+    for (let entry = waiting.peek(); entry !== undefined; entry = waiting.peek()) {
+      if (entry.settled) {
+        waiting.shift();
+        continue;
+      }
+      const merge = entry.mergeableGet;
+      if (merge === undefined || merge.command !== command) break;
+      const id =
+        typeof merge.key === 'string' ? 's' + merge.key : 'b' + Buffer.from(merge.key).toString('latin1');
+      let slot = positions.get(id);
+      if (slot === undefined) {
+        const bytes = (typeof merge.key === 'string' ? merge.key.length : merge.key.byteLength) + 1;
+        if (keys.length >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
+        slot = keys.length;
+        positions.set(id, slot);
+        keys.push(merge.key);
+        lineBytes += bytes;
+      }
+      waiting.shift();
+      members.push(entry);
+      slots.push(slot);
+    }
+    if (members.length === 1) {
+      this.#writeOne(members[0]!, batch);
+      return;
+    }
+    let request: EncodedRequest<RetrievedValue[]>;
+    try {
+      request = commands[command].request(keys);
+    } catch (error) {
+      for (const member of members) this.#fail(member, error);
+      return;
+    }
+    const group = this.#group(members, request);
+    group.resolve = (hits) => {
+      const byKey: Array<RetrievedValue | undefined> = new Array(keys.length);
+      for (const hit of hits as RetrievedValue[]) byKey[hit.index] = hit;
+      members.forEach((member, index) => {
+        if (member.settled) return;
+        const hit = byKey[slots[index]!];
+        this.#succeed(member, hit === undefined ? [] : [{ ...hit, index: 0 }]);
+      });
+    };
+    group.reject = (error) => {
+      for (const member of members) if (!member.settled) this.#fail(member, error);
+    };
+    for (const chunk of request.chunks) batch.add(chunk);
+    this.#inflight.push(group);
+  }
+
+  /**
+   * Writes the meta requests at the front of the queue that may be quiet as one quiet run
+   * closed by `mn`, read by QuietRunReader (see there). Loud requests that offered a quiet
+   * form are made quiet only when at least two ride together; a request the caller made
+   * quiet always goes in a run, even alone, because only the `mn` makes its fate certain.
+   * A request whose fate stays ambiguous goes out again on its own, first in the queue.
+   */
+  #writeQuietRun(batch: WriteBatch): void {
+    const waiting = this.#waiting;
+    const members: PendingRequest[] = [];
+    const opaques = new Set<string | undefined>();
+    let callerQuiet = false;
+    for (
+      let entry = waiting.peek();
+      entry !== undefined && members.length < MAX_QUIET_RUN;
+      entry = waiting.peek()
+    ) {
+      if (entry.settled) {
+        waiting.shift();
+        continue;
+      }
+      const quiet = entry.reader?.quiet === true;
+      if (!quiet && entry.quietForm === undefined) break;
+      if (entry.alone && members.length > 0) break;
+      // Two members with one opaque could not be told apart: the second starts a new run.
+      if (quiet && opaques.has(entry.reader!.opaque)) break;
+      waiting.shift();
+      if (!this.#intact(entry)) continue;
+      members.push(entry);
+      if (quiet) {
+        opaques.add(entry.reader!.opaque);
+        callerQuiet = true;
+      }
+      if (entry.alone) break;
+    }
+    if (members.length === 0) return;
+    if (members.length === 1 && !callerQuiet) {
+      this.#writeOne(members[0]!, batch);
+      return;
+    }
+    const parts: Array<{
+      chunks: readonly Chunk[];
+      member: { reader: ReplyReader<MetaReply>; opaque: string | undefined };
+    }> = [];
+    const running: PendingRequest[] = [];
+    for (const entry of members) {
+      if (entry.reader?.quiet === true) {
+        const reader = entry.reader as ReplyReader<MetaReply>;
+        parts.push({ chunks: entry.chunks!, member: { reader, opaque: reader.opaque } });
+        running.push(entry);
+        continue;
+      }
+      let opaque = nextQuietOpaque();
+      while (opaques.has(opaque)) opaque = nextQuietOpaque();
+      try {
+        const form = entry.quietForm!(opaque) as EncodedRequest<MetaReply>;
+        parts.push({ chunks: form.chunks, member: { reader: form.reader!, opaque } });
+        running.push(entry);
+      } catch (error) {
+        this.#fail(entry, error);
+      }
+    }
+    const request = QuietRunReader.request(parts);
+    const reader = request.reader as QuietRunReader;
+    const group = this.#group(running, request);
+    group.resolve = (outcomes) => this.#settleRun(running, outcomes as QuietOutcome[], undefined);
+    group.reject = (error) => this.#settleRun(running, reader.outcomes, error);
+    for (const chunk of request.chunks) batch.add(chunk);
+    this.#inflight.push(group);
+  }
+
+  /**
+   * Hands each member of a quiet run its outcome. Members whose outcome is unknown (the run
+   * was cut short) get `failure`; ambiguous ones are queued again, in front, to go alone.
+   */
+  #settleRun(
+    members: PendingRequest[],
+    outcomes: ReadonlyArray<QuietOutcome | undefined>,
+    failure: unknown,
+  ): void {
+    const again: PendingRequest[] = [];
+    members.forEach((member, index) => {
+      if (member.settled) return;
+      const outcome = outcomes[index];
+      if (outcome === undefined) this.#fail(member, failure);
+      else if (outcome.kind === 'reply') this.#succeed(member, outcome.reply);
+      else if (outcome.kind === 'error') this.#fail(member, outcome.error);
+      else again.push(member);
+    });
+    for (let index = again.length - 1; index >= 0; index--) {
+      const member = again[index]!;
+      member.alone = true;
+      this.#waiting.unshift(member);
+    }
+    if (again.length > 0 && (this.#state === 'ready' || this.#state === 'closing')) this.#scheduleFlush();
+  }
+
+  /** The entry in flight for several members, read as one request. */
+  #group(members: PendingRequest[], request: EncodedRequest<unknown>): PendingRequest {
+    let deadline = Number.POSITIVE_INFINITY;
+    let timeout = 0;
+    for (const member of members) {
+      if (member.deadline < deadline) {
+        deadline = member.deadline;
+        timeout = member.timeout;
+      }
+      member.chunks =
+        member.quietForm !== undefined || member.reader?.quiet === true ? member.chunks : undefined;
+    }
+    const group = new PendingRequest(undefined, request.reader, false, deadline, timeout, this.#onAbort);
+    group.members = members;
+    return group;
+  }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────
 
@@ -649,15 +896,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     const inflight = this.#inflight;
-    let entry = inflight.peek();
+    const entry = inflight.peek();
     let done: boolean;
     try {
-      // A quiet meta request whose reply was suppressed is complete: the frame is someone else's.
-      while (entry?.reader?.accepts !== undefined && !entry.reader.accepts(frame)) {
-        inflight.shift();
-        this.#complete(entry);
-        entry = inflight.peek();
-      }
       if (entry === undefined) {
         const error =
           frame.kind === 'error'
@@ -731,14 +972,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #succeed(entry: PendingRequest, value: unknown): void {
     entry.settled = true;
-    this.#pending--;
+    if (entry.members === undefined) this.#pending--;
     if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
     entry.resolve(value);
   }
 
   #fail(entry: PendingRequest, error: unknown): void {
     entry.settled = true;
-    this.#pending--;
+    if (entry.members === undefined) this.#pending--;
     if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
     entry.reject(error);
   }
@@ -809,9 +1050,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#unordered) {
       for (let index = 0; index < inflight.length; index++) {
         const entry = inflight.at(index)!;
-        if (!entry.settled && entry.deadline <= now) this.#fail(entry, this.#timeoutError(entry));
-        else if (entry.deadline < next) next = entry.deadline;
+        const members = entry.members ?? [entry];
+        for (const member of members) {
+          // An abandoned request's deadline is over: watching it again would re-arm at once.
+          if (member.settled) continue;
+          if (member.deadline <= now) this.#fail(member, this.#timeoutError(member));
+          else if (member.deadline < next) next = member.deadline;
+        }
       }
+      // The oldest in flight holds back every reply behind it, abandoned or not.
+      const first = inflight.peek();
+      if (first !== undefined && first.deadline > now && first.deadline < next) next = first.deadline;
       for (let index = 0; index < waiting.length; index++) {
         const entry = waiting.at(index)!;
         if (entry.settled) continue;

@@ -2,6 +2,7 @@ import { ascii } from '../ascii.js';
 import { base64Key } from '../base64-key.js';
 import type { CommandDefinition } from '../command-definition.js';
 import { MemcacheIllegalInputError } from '../errors.js';
+import { nextQuietOpaque } from '../quiet-opaque.js';
 import { type MetaReply, MetaReader, QuietMetaReader } from '../readers/meta-reader.js';
 import type { Chunk, Key, MetaCode } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
@@ -74,8 +75,6 @@ function modeFlag<Mode extends string>(modes: Record<Mode, string>, mode: Mode |
   return ' M' + modes[mode];
 }
 
-let nextOpaque = 0;
-
 /**
  * A quiet request's reader can only tell its reply from the next request's by the opaque, so
  * `request()` gives quiet requests without one a short generated token (`.0`, `.1`, ...:
@@ -86,8 +85,7 @@ function withOpaque<Options extends { quiet?: boolean; opaque?: string }>(
 ): Options {
   if (options === undefined || !options.quiet || options.opaque !== undefined)
     return options ?? ({} as Options);
-  nextOpaque = (nextOpaque + 1) % 0x7fffffff;
-  return { ...options, opaque: '.' + nextOpaque.toString(36) };
+  return { ...options, opaque: nextQuietOpaque() };
 }
 
 function metaReader(
