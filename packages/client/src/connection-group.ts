@@ -5,7 +5,7 @@ import {
   MemcacheIllegalInputError,
   type RetrievedValue,
 } from '@mc/protocol';
-import { Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
+import { type CloseOptions, Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
 import { keySlot } from './key-slot.js';
 import type { ServerNode } from './server-node.js';
 import { tracedSend, tracingActive } from './tracing.js';
@@ -82,8 +82,8 @@ export class ConnectionGroup implements ServerNode {
     await this.close();
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.#connections.map((connection) => connection.close()));
+  async close(options?: CloseOptions): Promise<void> {
+    await Promise.all(this.#connections.map((connection) => connection.close(options)));
   }
 }
 

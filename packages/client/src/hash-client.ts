@@ -6,7 +6,7 @@ import {
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
-import { parseAddress, type ServerAddress } from '@mc/transport';
+import { type CloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
 import type { ClientOptions } from './client.js';
 import { ConnectionGroup } from './connection-group.js';
@@ -185,8 +185,9 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     await Promise.all(this.allNodes().map((node) => node.quit()));
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.allNodes().map((node) => node.close()));
+  /** Closes every node's sockets, as Client's close() does (`timeout`, `force`). */
+  async close(options?: CloseOptions): Promise<void> {
+    await Promise.all(this.allNodes().map((node) => node.close(options)));
   }
 }
 

@@ -6,6 +6,7 @@ import {
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
+import type { CloseOptions } from '@mc/transport';
 import type { ConnectionGroup } from './connection-group.js';
 import type { ServerNode } from './server-node.js';
 
@@ -123,7 +124,7 @@ export class HashNode implements ServerNode {
     return this.group.quit();
   }
 
-  close(): Promise<void> {
-    return this.group.close();
+  close(options?: CloseOptions): Promise<void> {
+    return this.group.close(options);
   }
 }

@@ -1,4 +1,5 @@
 import type { EncodedRequest, Key, RetrievedValue } from '@mc/protocol';
+import type { CloseOptions } from '@mc/transport';
 
 /**
  * One memcached server as the clients see it: somewhere to send encoded requests. Client has
@@ -23,5 +24,6 @@ export interface ServerNode {
   retrieve?(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined>;
   /** Says `quit` on every socket, then closes them. */
   quit(): Promise<void>;
-  close(): Promise<void>;
+  /** Closes every socket: gracefully within `options.timeout`, or at once with `force`. */
+  close(options?: CloseOptions): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { commands, type Key, MemcacheIllegalInputError, MemcacheUnexpectedCloseError } from '@mc/protocol';
+import type { CloseOptions } from '@mc/transport';
 import { BaseClient, type CommandOptions } from './base-client.js';
 import type { ServerNode } from './server-node.js';
 import { parseStats, type Stats } from './stats.js';
@@ -68,8 +69,12 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
     return this.#node.quit();
   }
 
-  /** Closes every socket; later commands reject. */
-  close(): Promise<void> {
-    return this.#node.close();
+  /**
+   * Closes every socket; later commands reject. Requests already made still get their replies
+   * within `options.timeout` (default the `timeout` option, or 2000 ms without one);
+   * `{ force: true }` fails them and closes at once.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    return this.#node.close(options);
   }
 }

@@ -50,6 +50,21 @@ export interface ConnectionOptions {
   reconnectDelay?: number;
 }
 
+/** How `close()` ends the connection. */
+export interface CloseOptions {
+  /**
+   * Fail every request still pending and close the socket now (requests in flight reject
+   * with MemcacheUnexpectedCloseError, requests not yet sent with MemcacheConnectionError).
+   */
+  force?: boolean;
+  /**
+   * Milliseconds to wait for the replies of the requests still pending before closing anyway
+   * (they then reject with MemcacheTimeoutError). Default: the connection's `timeout`, or
+   * 2000 ms when it has none (`timeout: 0`), so close() always settles.
+   */
+  timeout?: number;
+}
+
 export interface SendOptions {
   /** This command's deadline in milliseconds, instead of the connection's `timeout`. */
   timeout?: number;
@@ -98,6 +113,8 @@ const MAX_MERGED_KEYS = 100;
 const MAX_MERGED_LINE_BYTES = 8192;
 /** A quiet run holds at most this many requests, so one burst cannot hold the socket for long. */
 const MAX_QUIET_RUN = 256;
+/** How long close() waits for pending replies when the connection has no command timeout. */
+const UNBOUNDED_CLOSE_TIMEOUT = 2000;
 /** After close(), a socket whose buffered bytes cannot leave (peer frozen) is destroyed after this. */
 const CLOSE_GRACE = 1000;
 
@@ -207,6 +224,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Consecutive failures, for the reconnect backoff; reset once a connection is ready. */
   #failures = 0;
 
+  /** Whether the socket keeps the process alive: only while requests are pending. */
+  #referenced = true;
+  #closeTimer: NodeJS.Timeout | undefined;
+
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** Deadlines were pushed in order so far, so the oldest request holds the earliest one. */
@@ -304,7 +325,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       entry.signal = signal;
       signal.addEventListener('abort', entry, { once: true });
     }
-    this.#pending++;
+    if (++this.#pending === 1) this.#updateReference();
     this.#waiting.push(entry);
     if (deadline !== Number.POSITIVE_INFINITY) this.#track(deadline);
     if (this.#state === 'ready') this.#scheduleFlush();
@@ -322,21 +343,53 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /**
    * Ends the connection gracefully: new requests reject at once, requests already accepted
-   * still get their replies (each within its own deadline), then the socket ends.
-   * Resolves once the connection is closed. Use destroy() to stop at once.
+   * still get their replies (within `options.timeout`, see CloseOptions), then the socket
+   * ends. Resolves once the connection is closed; `{ force: true }` closes at once.
    */
-  close(): Promise<void> {
-    if (this.#closed) return this.#closed.promise;
+  close(options: CloseOptions = {}): Promise<void> {
+    const force = options.force === true;
+    const wait =
+      options.timeout === undefined
+        ? this.#timeout === Number.POSITIVE_INFINITY
+          ? UNBOUNDED_CLOSE_TIMEOUT
+          : this.#timeout
+        : duration(options.timeout, UNBOUNDED_CLOSE_TIMEOUT, 'timeout');
+    if (this.#closed) {
+      if (force) this.destroy();
+      return this.#closed.promise;
+    }
     this.#closed = deferred();
     this.#ending = true;
-    if (this.#state === 'closed')
+    if (this.#state === 'closed') {
       this.#closed.resolve(); // destroyed earlier
-    else if (this.#state === 'idle') this.#move('closed');
+      return this.#closed.promise;
+    }
+    if (force) {
+      this.destroy();
+      return this.#closed.promise;
+    }
+    if (this.#state === 'idle') this.#move('closed');
     else if (this.#state === 'ready') {
       this.#move('closing');
       this.#checkDrained();
+    } else if (this.#backoffTimer !== undefined && !this.#hasWaiting()) {
+      // Waiting out a backoff with nothing to send: the reconnect is cancelled.
+      this.#cancelConnect(this.#closedError());
+      this.#move('closed');
     }
     // connecting: the connect flow moves on to closing (then drains) or to closed.
+    if ((this.#state as ConnectionState) !== 'closed' && wait !== Number.POSITIVE_INFINITY) {
+      this.#closeTimer = setTimeout(() => {
+        this.#closeTimer = undefined;
+        this.destroy(
+          new MemcacheTimeoutError(
+            `close() of ${this.name} gave up waiting after ${wait} ms; the request was abandoned`,
+          ),
+        );
+      }, wait);
+      // While requests are pending the socket keeps the process alive, and so this timer.
+      this.#closeTimer.unref();
+    }
     return this.#closed.promise;
   }
 
@@ -347,12 +400,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   destroy(error?: Error): void {
     if (this.#state === 'closed') return;
     this.#ending = true;
-    this.#attempt++;
-    if (this.#backoffTimer) clearTimeout(this.#backoffTimer);
-    this.#backoffTimer = undefined;
     const cause = error ?? new MemcacheConnectionError(`connection to ${this.name} was destroyed`);
-    this.#connectController?.abort(cause);
-    this.#connectController = undefined;
+    this.#cancelConnect(cause);
     this.#detach()?.destroy();
     this.#clearTimer();
     const unsent = error ?? cause;
@@ -363,10 +412,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       );
     for (const entry of this.#inflight.drain()) if (!entry.settled) this.#fail(entry, sent);
     for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, unsent);
-    this.#connecting?.reject(cause);
-    this.#connecting = undefined;
     this.#move('closed');
     this.#announceClose(error);
+  }
+
+  /** Stops a connect attempt or a backoff wait: the attempt stands down, `connect()` rejects. */
+  #cancelConnect(cause: Error): void {
+    this.#attempt++;
+    if (this.#backoffTimer) clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = undefined;
+    this.#connectController?.abort(cause);
+    this.#connectController = undefined;
+    this.#connecting?.reject(cause);
+    this.#connecting = undefined;
   }
 
   // ── state ──────────────────────────────────────────────────────────────────────────────
@@ -379,6 +437,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (next === 'closed') {
       this.#ending = true;
       this.#clearTimer();
+      if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+      this.#closeTimer = undefined;
       this.#closed?.resolve();
     }
   }
@@ -405,6 +465,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#backoffTimer = undefined;
         void this.#open(attempt);
       }, delay);
+      // Requests waiting for the reconnect keep the process alive; a bare connect() does not.
+      if (this.#pending === 0) this.#backoffTimer.unref();
     } else void this.#open(attempt);
   }
 
@@ -420,6 +482,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
               new MemcacheTimeoutError(`connecting to ${this.name} timed out after ${timeout} ms`),
             );
           }, timeout);
+    // The socket being opened keeps the process alive while it matters; this timer never does.
+    timer?.unref();
     try {
       const socket = await openSocket(this.address, this.#socketOptions, controller.signal);
       if (attempt !== this.#attempt) {
@@ -462,7 +526,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         cleanup();
         reject(error);
       };
-      this.#pending++;
+      if (++this.#pending === 1) this.#updateReference();
       this.#inflight.push(entry);
       const socket = this.#socket!;
       for (const chunk of request.chunks) socket.write(chunk);
@@ -531,6 +595,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #attach(socket: net.Socket): void {
     this.#socket = socket;
+    this.#referenced = true;
+    this.#updateReference();
     const parser = new ResponseParser();
     this.#blocked = false;
     this.#quitting = false;
@@ -614,9 +680,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (entry.closesConnection) this.#succeed(entry, undefined);
       else this.#fail(entry, error);
     }
-    if (failure) this.#failures++;
-    // While connecting, the connect flow is waiting on the auth request just rejected: it takes over.
+    // While connecting, the connect flow is waiting on the auth request just rejected: it takes
+    // over, and counts this failure (once).
     if (this.#state === 'connecting') return;
+    if (failure) this.#failures++;
     if (unsentError !== undefined || this.#ending) {
       const reason = unsentError ?? this.#closedError();
       for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, reason);
@@ -972,14 +1039,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #succeed(entry: PendingRequest, value: unknown): void {
     entry.settled = true;
-    if (entry.members === undefined) this.#pending--;
+    if (entry.members === undefined && --this.#pending === 0) this.#updateReference();
     if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
     entry.resolve(value);
   }
 
   #fail(entry: PendingRequest, error: unknown): void {
     entry.settled = true;
-    if (entry.members === undefined) this.#pending--;
+    if (entry.members === undefined && --this.#pending === 0) this.#updateReference();
     if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
     entry.reject(error);
   }
@@ -993,6 +1060,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#fail(entry, entry.signal!.reason);
     this.#checkDrained();
   };
+
+  /**
+   * An idle socket does not keep the process alive (as undici's and http.Agent's idle
+   * sockets do not): a script that never calls close() still exits. A pending request refs
+   * the socket again until it settles.
+   */
+  #updateReference(): void {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    const wanted = this.#pending > 0;
+    if (wanted === this.#referenced) return;
+    this.#referenced = wanted;
+    if (wanted) socket.ref();
+    else socket.unref();
+  }
 
   #checkDrained(): void {
     if (this.#state === 'closing' && this.#pending === 0) this.#finishClose();
