@@ -22,7 +22,7 @@ import {
   ResponseParser,
   type RetrievedValue,
 } from '@mc/protocol';
-import { type AuthOptions, authRequest } from './auth-request.js';
+import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { openSocket, type SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
 import { RingQueue } from './ring-queue.js';
@@ -134,6 +134,8 @@ class PendingRequest {
   quietForm: ((opaque: string) => EncodedRequest<unknown>) | undefined = undefined;
   /** A one-key get/gets that may share a multi-key line (EncodedRequest.mergeableGet). */
   mergeableGet: { command: 'get' | 'gets'; key: Key } | undefined = undefined;
+  /** A connect handshake step whose error reply leaves the stream in step (the auth probe). */
+  keepsStream = false;
   /** Sent again after an ambiguous quiet run: goes out on its own, where its fate is certain. */
   alone = false;
   /**
@@ -491,7 +493,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         return;
       }
       this.#attach(socket);
-      if (this.#auth) await this.#authenticate(this.#auth, controller.signal);
+      if (this.#auth) {
+        // Credentials go only to a server that asks for them: anything else would store them
+        // as an ordinary item that any client can read.
+        if (!(await this.#handshake(authProbe(), controller.signal, true))) {
+          throw new MemcacheConnectionError(
+            `${this.name} did not ask for authentication (it answered 'version' without credentials), so the credentials were not sent; remove the auth option, or start the server with -Y`,
+          );
+        }
+        await this.#handshake(authRequest(this.#auth), controller.signal, false);
+      }
       if (attempt !== this.#attempt) return;
     } catch (error) {
       if (attempt === this.#attempt) this.#connectFailed(error);
@@ -503,10 +514,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#connected();
   }
 
-  /** Sends the auth request ahead of everything else and waits for its verdict. */
-  #authenticate(auth: AuthOptions, signal: AbortSignal): Promise<void> {
-    const request = authRequest(auth);
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * One step of the connect handshake (the auth probe, the credentials): written ahead of
+   * every waiting request, read as any request in flight, and awaited before the next.
+   */
+  #handshake<T>(request: EncodedRequest<T>, signal: AbortSignal, keepsStream: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const entry = new PendingRequest(
         request.chunks,
         request.reader as ReplyReader<unknown>,
@@ -515,12 +528,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         Number.POSITIVE_INFINITY,
         this.#onAbort,
       );
+      entry.keepsStream = keepsStream;
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => signal.removeEventListener('abort', onAbort);
       entry.resolve = (value) => {
         cleanup();
-        resolve(value as undefined);
+        resolve(value as T);
       };
       entry.reject = (error) => {
         cleanup();
@@ -987,7 +1001,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#drop(failure, true, failure);
       return;
     }
-    if (frame.kind === 'error' && frame.reset) {
+    if (frame.kind === 'error' && frame.reset && !entry.keepsStream) {
       // After ERROR / CLIENT_ERROR the server's read position is uncertain: the replies of
       // the requests behind this one cannot be trusted, so the connection starts over.
       inflight.shift();
