@@ -226,6 +226,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Consecutive failures, for the reconnect backoff; reset once a connection is ready. */
   #failures = 0;
 
+  /** Whether the current socket has delivered any byte, for the hint when it goes silent. */
+  #heard = false;
   /** Whether the socket keeps the process alive: only while requests are pending. */
   #referenced = true;
   #closeTimer: NodeJS.Timeout | undefined;
@@ -614,18 +616,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const parser = new ResponseParser();
     this.#blocked = false;
     this.#quitting = false;
+    this.#heard = false;
+    let first = true;
+    let startsLikeTls = false;
     socket.on('data', (chunk: Buffer) => {
       if (this.#socket !== socket) return;
+      this.#heard = true;
+      if (first) {
+        first = false;
+        // A TLS record starts with its content type: 0x15 alert, 0x16 handshake.
+        startsLikeTls = (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03;
+      }
       try {
         parser.feed(chunk, this.#onFrame);
       } catch (error) {
         if (this.#socket !== socket) return;
-        const failure =
-          error instanceof MemcacheProtocolError
-            ? error
-            : new MemcacheProtocolError(`cannot read the reply from ${this.name}: ${String(error)}`, {
-                cause: error,
-              });
+        const message = error instanceof Error ? error.message : String(error);
+        const hint = startsLikeTls
+          ? 'it answered in TLS: set the tls option'
+          : `is ${this.name} a memcached server?`;
+        const failure = new MemcacheProtocolError(
+          `${this.name} sent something that is not memcached's protocol (${message}); ${hint}`,
+          { cause: error },
+        );
         this.#drop(failure, true, failure);
       }
     });
@@ -670,8 +683,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       } else if (!entry.settled && !entry.closesConnection) outstanding++;
     }
     const what = socketError ? `failed (${socketError.message})` : 'was closed by the server';
+    // Hung up on the very first request without a byte in reply: the classic sign of a TLS
+    // server reached in plain text (it reads the command as a broken ClientHello).
+    const hint =
+      outstanding > 0 && !this.#heard && !this.#socketOptions.tls
+        ? `; nothing came back: if ${this.name} speaks TLS (memcached -Z, managed in-transit encryption), set the tls option`
+        : '';
     const error = new MemcacheUnexpectedCloseError(
-      `connection to ${this.name} ${what} with ${outstanding} request${outstanding === 1 ? '' : 's'} outstanding`,
+      `connection to ${this.name} ${what} with ${outstanding} request${outstanding === 1 ? '' : 's'} outstanding${hint}`,
       { cause: socketError },
     );
     const failure = socketError !== undefined || outstanding > 0;
