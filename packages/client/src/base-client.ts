@@ -304,14 +304,6 @@ export abstract class BaseClient<V> {
 
   #metaLayer: MetaCommands<V> | undefined;
 
-  /**
-   * Sends meta requests gathered in this tick before a text command, so commands reach each
-   * server in the order they were made (`metaSet(k)` then `get(k)` reads the new value).
-   */
-  protected flushPending(): void {
-    this.#metaLayer?.flush();
-  }
-
   get #meta(): MetaCommands<V> {
     this.#metaLayer ??= new MetaCommands<V>({
       serde: this.serde,
@@ -411,8 +403,7 @@ export abstract class BaseClient<V> {
 
   /** Sends one request for one key, applying `ignoreErrors` (`fallback`) and noreply results. */
   protected sendFor<T, F>(key: Key, wireKey: Key, request: EncodedRequest<T>, fallback: F): Promise<T | F> {
-    this.flushPending();
-    const answer = this.nodeFor(key, wireKey).send(request, 1);
+    const answer = this.nodeFor(key, wireKey).send(request, 1, wireKey);
     if (!this.ignoreErrors) return answer;
     return answer.catch((error: unknown) => {
       if (isIgnorableError(error)) return fallback;
@@ -515,12 +506,11 @@ export abstract class BaseClient<V> {
     let pending: Promise<RetrievedValue | undefined>;
     try {
       const wireKey = prefixKey(this.keyPrefix, key);
-      this.flushPending();
       const node = this.nodeFor(key, wireKey);
-      // Single-key reads go through the node's batcher (see GetBatcher) when it has one.
+      // Single-key reads may share a multi-key line with their neighbours (ServerNode.retrieve).
       pending = node.retrieve
         ? node.retrieve(command, wireKey)
-        : node.send(commands[command].request([wireKey]), 1).then((hits) => hits[0]);
+        : node.send(commands[command].request([wireKey]), 1, wireKey).then((hits) => hits[0]);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -537,7 +527,6 @@ export abstract class BaseClient<V> {
 
   async #retrieveOne(command: 'gat' | 'gats', key: Key, exptime: number) {
     const wireKey = prefixKey(this.keyPrefix, key);
-    this.flushPending();
     const hits = await this.sendFor(key, wireKey, commands[command].request(exptime, [wireKey]), undefined);
     return hits?.[0];
   }
@@ -548,13 +537,12 @@ export abstract class BaseClient<V> {
     onHit: (userKey: string, hit: RetrievedValue) => void,
   ): Promise<void> {
     const work: Promise<void>[] = [];
-    this.flushPending();
     for (const batch of this.#groupByNode(keys)) {
       const { wireKeys, userKeys } = batch;
       for (const [start, end] of lineRanges(wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {
         const lineKeys = start === 0 && end === wireKeys.length ? wireKeys : wireKeys.slice(start, end);
         work.push(
-          batch.node.send(commands[command].request(lineKeys), lineKeys.length).then(
+          batch.node.send(commands[command].request(lineKeys), lineKeys.length, lineKeys[0]).then(
             (hits) => {
               // The reader already paired each hit with the key it answers (hit.index).
               for (const hit of hits) onHit(userKeys[start + hit.index]!, hit);
@@ -570,31 +558,42 @@ export abstract class BaseClient<V> {
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   }
 
+  /** Groups keys by node, and by socket within a node of several, so each line stays on one socket. */
   #groupByNode(keys: Iterable<Key>): NodeBatch[] {
     checkKeyList(keys, 'getMany');
     const nodes = this.allNodes();
-    if (nodes.length === 1) {
-      // One server (Client): no routing, one batch.
-      const batch: NodeBatch = { node: nodes[0]!, wireKeys: [], userKeys: [] };
+    const only = nodes.length === 1 && nodes[0]!.socketOf === undefined ? nodes[0]! : undefined;
+    if (only !== undefined) {
+      // One server, one socket: no routing, one batch.
+      const batch: NodeBatch = { node: only, wireKeys: [], userKeys: [] };
       for (const key of keys) {
         batch.wireKeys.push(prefixKey(this.keyPrefix, key));
         batch.userKeys.push(keyToString(key));
       }
       return batch.wireKeys.length === 0 ? [] : [batch];
     }
-    const byNode = new Map<ServerNode, NodeBatch>();
+    const byNode = new Map<ServerNode, NodeBatch[]>();
     for (const key of keys) {
       const wireKey = prefixKey(this.keyPrefix, key);
       const node = this.nodeFor(key, wireKey);
-      let batch = byNode.get(node);
+      let batches = byNode.get(node);
+      if (batches === undefined) {
+        batches = [];
+        byNode.set(node, batches);
+      }
+      const socket = node.socketOf?.(wireKey) ?? 0;
+      let batch = batches[socket];
       if (batch === undefined) {
         batch = { node, wireKeys: [], userKeys: [] };
-        byNode.set(node, batch);
+        batches[socket] = batch;
       }
       batch.wireKeys.push(wireKey);
       batch.userKeys.push(keyToString(key));
     }
-    return [...byNode.values()];
+    const batches: NodeBatch[] = [];
+    for (const perSocket of byNode.values())
+      for (const batch of perSocket) if (batch !== undefined) batches.push(batch);
+    return batches;
   }
 
   #encode(key: Key, value: V, options: WriteOptions | undefined): { value: Uint8Array; flags: number } {

@@ -6,7 +6,7 @@ import {
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
-import { parseAddress, type ServerAddress } from '@mc/transport';
+import { type CloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
 import type { ClientOptions } from './client.js';
 import {
@@ -155,8 +155,6 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     if (!node) return;
     this.#nodes.delete(name);
     this.#hasher.removeNode?.(name);
-    // Meta requests gathered this tick may be bound for it: send them before it closes.
-    this.flushPending();
     void node.close();
   }
 
@@ -182,7 +180,6 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   async #everyNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
-    this.flushPending();
     if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
     const nodes = this.allNodes();
     const answers = await Promise.all(nodes.map((node) => ask(node)));
@@ -228,9 +225,10 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     await Promise.all(this.allNodes().map((node) => node.quit()));
   }
 
-  async close(): Promise<void> {
+  /** Closes every node's sockets, as Client's close() does (`timeout`, `force`). */
+  async close(options?: CloseOptions): Promise<void> {
     this.#discovery?.close();
-    await Promise.all(this.allNodes().map((node) => node.close()));
+    await Promise.all(this.allNodes().map((node) => node.close(options)));
   }
 }
 

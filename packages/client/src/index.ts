@@ -62,7 +62,7 @@ export {
   MemcacheUnknownCommandError,
 } from '@mc/protocol';
 export type { Key } from '@mc/protocol';
-export type { ServerAddress } from '@mc/transport';
+export type { CloseOptions, ServerAddress } from '@mc/transport';
 export {
   type CacheValue,
   type CompressedSerdeOptions,
