@@ -63,11 +63,12 @@ export async function instrumentMetrics(
   client: object,
   options: InstrumentMetricsOptions = {},
 ): Promise<MetricsInstrumentation> {
-  const source = (client as Partial<MetricsSource>)[metricsSource];
-  if (source === undefined)
+  const source = client as Partial<MetricsSource>;
+  if (typeof source[metricsSource] !== 'function') {
     throw new TypeError('instrumentMetrics takes a Client, HashClient or RetryingClient');
+  }
   const meter = options.meter ?? (await defaultMeter());
-  const metrics = source();
+  const metrics = (source as MetricsSource)[metricsSource]();
   const duration = meter.createHistogram('db.client.operation.duration', {
     description: 'Duration of memcached client operations.',
     unit: 's',
