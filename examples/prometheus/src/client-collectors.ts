@@ -1,4 +1,8 @@
-import type { MetricsSnapshot } from '@mc/client';
+import type {
+  CommandMetricsSnapshot as CommandSnapshot,
+  MetricsSnapshot,
+  NodeMetricsSnapshot as NodeSnapshot,
+} from '@mc/client';
 import { Counter, Gauge, Histogram, type MetricType, type Registry } from 'prom-client';
 
 /** Anything with `metrics()`: Client, HashClient or RetryingClient. */
@@ -29,11 +33,7 @@ export function registerClientMetrics(
     return snapshot;
   };
 
-  const perCommand = (
-    name: string,
-    help: string,
-    pick: (command: MetricsSnapshot['nodes'][string]['commands'][string]) => number,
-  ) =>
+  const perCommand = (name: string, help: string, pick: (command: CommandSnapshot) => number) =>
     new Counter({
       name: `${prefix}${name}`,
       help,
@@ -48,16 +48,15 @@ export function registerClientMetrics(
         }
       },
     });
-  perCommand('operations_total', 'Requests sent, per server and command.', (command) => command.operations);
-  perCommand('keys_total', 'Keys the requests carried.', (command) => command.keys);
-  perCommand('hits_total', 'Keys found by retrievals.', (command) => command.hits);
-  perCommand('misses_total', 'Keys asked for and not found.', (command) => command.misses);
-  perCommand('sent_bytes_total', 'Bytes of the requests as encoded.', (command) => command.bytesOut);
-  perCommand(
-    'received_value_bytes_total',
-    'Bytes of the values that came back.',
-    (command) => command.valueBytesIn,
-  );
+  const commandCounters: Array<[string, string, (command: CommandSnapshot) => number]> = [
+    ['operations_total', 'Requests sent, per server and command.', (command) => command.operations],
+    ['keys_total', 'Keys the requests carried.', (command) => command.keys],
+    ['hits_total', 'Keys found by retrievals.', (command) => command.hits],
+    ['misses_total', 'Keys asked for and not found.', (command) => command.misses],
+    ['sent_bytes_total', 'Bytes of the requests as encoded.', (command) => command.bytesOut],
+    ['received_value_bytes_total', 'Bytes of the values that came back.', (command) => command.valueBytesIn],
+  ];
+  for (const [name, help, pick] of commandCounters) perCommand(name, help, pick);
 
   new Counter({
     name: `${prefix}errors_total`,
@@ -79,7 +78,7 @@ export function registerClientMetrics(
     kind: 'counter' | 'gauge',
     name: string,
     help: string,
-    pick: (node: MetricsSnapshot['nodes'][string]) => number,
+    pick: (node: NodeSnapshot) => number,
   ) => {
     const configuration = {
       name: `${prefix}${name}`,
@@ -105,28 +104,21 @@ export function registerClientMetrics(
       });
     }
   };
-  perNode('gauge', 'pending_requests', 'Requests made and not yet answered.', (node) => node.pending);
-  perNode('gauge', 'connections', 'Sockets connected now.', (node) => node.connections.open);
-  perNode(
-    'counter',
-    'connections_opened_total',
-    'Sockets that connected.',
-    (node) => node.connections.opened,
-  );
-  perNode('counter', 'connections_closed_total', 'Sockets that closed.', (node) => node.connections.closed);
-  perNode(
-    'counter',
-    'connection_failures_total',
-    'Connection attempts that failed.',
-    (node) => node.connections.failed,
-  );
-  perNode('gauge', 'server_dead', '1 while HashClient holds the server dead.', (node) => (node.dead ? 1 : 0));
-  perNode(
-    'counter',
-    'server_marked_dead_total',
-    'Times the server was marked dead.',
-    (node) => node.markedDead,
-  );
+  const nodeMetrics: Array<['counter' | 'gauge', string, string, (node: NodeSnapshot) => number]> = [
+    ['gauge', 'pending_requests', 'Requests made and not yet answered.', (node) => node.pending],
+    ['gauge', 'connections', 'Sockets connected now.', (node) => node.connections.open],
+    ['counter', 'connections_opened_total', 'Sockets that connected.', (node) => node.connections.opened],
+    ['counter', 'connections_closed_total', 'Sockets that closed.', (node) => node.connections.closed],
+    [
+      'counter',
+      'connection_failures_total',
+      'Connection attempts that failed.',
+      (node) => node.connections.failed,
+    ],
+    ['gauge', 'server_dead', '1 while HashClient holds the server dead.', (node) => (node.dead ? 1 : 0)],
+    ['counter', 'server_marked_dead_total', 'Times the server was marked dead.', (node) => node.markedDead],
+  ];
+  for (const [kind, name, help, pick] of nodeMetrics) perNode(kind, name, help, pick);
 
   new Counter({
     name: `${prefix}write_failures_total`,
