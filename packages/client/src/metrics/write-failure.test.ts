@@ -145,6 +145,32 @@ describe('write failures', () => {
     expect(failures).toEqual([]);
   });
 
+  it('a throwing listener becomes a warning; the caller still gets the write error', async () => {
+    const frozen = await startFakeServer();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const client = track(
+        new Client(frozen.address, {
+          timeout: 100,
+          onWriteFailure: () => {
+            throw new Error('listener bug');
+          },
+        }),
+      );
+      await expect(client.delete('k')).rejects.toBeInstanceOf(MemcacheTimeoutError);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.message)).toEqual([
+        'onWriteFailure threw: Error: listener bug',
+      ]);
+      await client.close({ force: true });
+    } finally {
+      process.off('warning', onWarning);
+      await frozen.close();
+    }
+  });
+
   it('refuses an onWriteFailure that is not a function', () => {
     expect(() => new Client(server.address, { onWriteFailure: 'no' as never })).toThrow(/onWriteFailure/);
   });

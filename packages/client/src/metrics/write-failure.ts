@@ -73,10 +73,9 @@ export class WriteFailureReporter {
       try {
         this.#listener(failure);
       } catch (listenerError) {
-        // A throwing listener must not turn a reported write into a different error.
-        queueMicrotask(() => {
-          throw listenerError;
-        });
+        // A throwing listener must neither replace the write's own error nor, in the middle of
+        // an outage, crash the process: it becomes a process warning.
+        process.emitWarning(`onWriteFailure threw: ${String(listenerError)}`, 'MemcacheWarning');
       }
     }
     if (writeFailureChannel.hasSubscribers) writeFailureChannel.publish(failure);
