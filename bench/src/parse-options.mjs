@@ -4,7 +4,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=get,set] [--clients=mc,
   --quick       short runs (300 ms), one round: checks that everything works
   --only        workloads: seq-get, seq-multi-get, get, set, multi-get, large-get, large-set,
                 mix, get-4conn, hash-seq-multi-get, hash-multi-get, seq-get-traced,
-                get-traced, memory (idle connection and request in flight)
+                get-traced, seq-get-metrics, get-metrics, memory (idle connection and
+                request in flight)
   --clients     mc, raw, floor, memjs, memcached, memcache-client, memcache, pymemcache,
                 pylibmc, python-memcached
   --rounds      rounds, client order reversed every other round (default 3)

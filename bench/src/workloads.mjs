@@ -60,8 +60,9 @@ function describeMismatch(value, key) {
  * @property {number} units
  * @property {'small' | 'large'} preload
  * @property {string[]} [clients]  only these clients run it (the others have no such option)
- * @property {{ connections?: number, nodes?: number, tracing?: boolean }} [variant]  how the
- *   client is opened: several connections, a HashClient over several servers, a tracing subscriber
+ * @property {{ connections?: number, nodes?: number, tracing?: boolean, metrics?: boolean }} [variant]  how the
+ *   client is opened: several connections, a HashClient over several servers, a tracing subscriber,
+ *   metrics collected
  * @property {string} [compare]  the workload this variant is read against (same client)
  * @property {(client: object, counter: number, space: object) => Promise<string | undefined>} operation
  *   resolves undefined when the answer was right, else what was wrong
@@ -85,6 +86,17 @@ export const WORKLOADS = [
     operation: getSmall,
     clients: ['mc'],
     variant: { tracing: true },
+    compare: 'seq-get',
+  },
+  {
+    id: 'seq-get-metrics',
+    title: 'sequential get with `metrics: true` (every command counted and timed; 1 in flight)',
+    concurrency: 1,
+    units: 1,
+    preload: 'small',
+    operation: getSmall,
+    clients: ['mc'],
+    variant: { metrics: true },
     compare: 'seq-get',
   },
   {
@@ -123,6 +135,17 @@ export const WORKLOADS = [
     operation: getSmall,
     clients: ['mc'],
     variant: { tracing: true },
+    compare: 'get',
+  },
+  {
+    id: 'get-metrics',
+    title: 'concurrent get with `metrics: true` (100 in flight)',
+    concurrency: 100,
+    units: 1,
+    preload: 'small',
+    operation: getSmall,
+    clients: ['mc'],
+    variant: { metrics: true },
     compare: 'get',
   },
   {

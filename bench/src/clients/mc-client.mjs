@@ -8,8 +8,8 @@ const TRACE_CHANNELS = ['mc:command:start', 'mc:command:end', 'mc:command:error'
  * Client yet) the bench runs the other clients and says why @mc is missing.
  *
  * `variant` opens it the way a workload asks: `connections` sockets, a HashClient over
- * `servers` (for `nodes`), or with a subscriber on the tracing channels (what an APM agent
- * does) while it takes its turn.
+ * `servers` (for `nodes`), with a subscriber on the tracing channels (what an APM agent
+ * does) while it takes its turn, or with `metrics: true` (every command counted and timed).
  */
 export const mcClient = {
   id: 'mc',
@@ -24,6 +24,7 @@ export const mcClient = {
     }
     if (typeof module.Client !== 'function') throw new Error('not built yet (dist does not export Client)');
     const options = variant.connections ? { connections: variant.connections } : {};
+    if (variant.metrics) options.metrics = true;
     let client;
     if (variant.nodes) {
       if (!variant.servers || variant.servers.length !== variant.nodes)
@@ -72,6 +73,8 @@ export const mcClient = {
       endTurn,
       /** Messages the subscriber has seen (for the bench's own test). */
       tracedMessages: () => traced.messages,
+      /** The client's metrics snapshot (for the bench's own test). */
+      metrics: () => client.metrics?.(),
       close: async () => {
         endTurn();
         await client.close();

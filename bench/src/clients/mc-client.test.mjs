@@ -24,6 +24,14 @@ describe('mc adapter', () => {
     await client.close();
   });
 
+  it('opens the metrics variant with collection on from the first command', async () => {
+    const client = await mcClient.open(server, { metrics: true });
+    await client.get('bench:metrics:a');
+    const node = Object.values(client.metrics().nodes)[0];
+    expect(node.commands.get.operations).toBe(1);
+    await client.close();
+  });
+
   it('opens a HashClient over the servers it is given, and refuses the wrong count', async () => {
     const others = [await startMemcached({ threads: 1 }), await startMemcached({ threads: 1 })];
     try {

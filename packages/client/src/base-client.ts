@@ -14,6 +14,10 @@ import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
 import { checkValueSize, resolveMaxValueBytes, sizeLimitedSerde } from './max-value-bytes.js';
 import { MetaCommands } from './meta-commands.js';
+import { ClientMetrics } from './metrics/client-metrics.js';
+import type { MetricsSnapshot } from './metrics/metrics-snapshot.js';
+import { metricsSource } from './metrics/metrics-source.js';
+import { type WriteFailure, WriteFailureReporter } from './metrics/write-failure.js';
 import type {
   MetaArithmeticOptions,
   MetaArithmeticResult,
@@ -80,6 +84,16 @@ export interface CommandOptions<V> {
    * item limit). A longer value is refused with MemcacheIllegalInputError before it is sent.
    */
   maxValueBytes?: number;
+  /**
+   * Collect `metrics()` from the first command (default: from the first `metrics()` call;
+   * until then the client records nothing).
+   */
+  metrics?: boolean;
+  /**
+   * Told of each write that failed (error, timeout, dead node), with its key, also under
+   * `ignoreErrors`, so the application can invalidate or replay it (see WriteFailure).
+   */
+  onWriteFailure?: (failure: WriteFailure) => void;
 }
 
 // memcached accepts long `get`/`gets` lines (its line buffer grows), but a huge key list is still cut
@@ -112,6 +126,8 @@ export abstract class BaseClient<V> {
   protected readonly ignoreErrors: boolean;
   protected readonly defaultNoreply: boolean;
   protected readonly maxValueBytes: number;
+  protected readonly clientMetrics = new ClientMetrics();
+  protected readonly writeFailures: WriteFailureReporter;
 
   constructor(options: CommandOptions<V>) {
     checkOptionsObject(options, 'the client');
@@ -129,6 +145,24 @@ export abstract class BaseClient<V> {
     this.keyPrefix = options.keyPrefix ?? '';
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.defaultNoreply = options.defaultNoreply ?? false;
+    checkBoolean(options.metrics, 'metrics');
+    if (options.metrics === true) this.clientMetrics.enable([]);
+    this.writeFailures = new WriteFailureReporter(options.onWriteFailure, this.clientMetrics);
+  }
+
+  /**
+   * A snapshot of the client's own counters, per server and per command (see the README's
+   * "Metrics"): a plain object, ready for JSON. The first call switches collection on unless
+   * the `metrics` option already did, so it then reports from that moment.
+   */
+  metrics(): MetricsSnapshot {
+    return this.clientMetrics.snapshot(this.allNodes());
+  }
+
+  /** The live counters, for instrumentMetrics; switches collection on. */
+  [metricsSource](): ClientMetrics {
+    this.clientMetrics.enable(this.allNodes());
+    return this.clientMetrics;
   }
 
   /** The node that owns `key` (the caller's key, before the prefix). */
@@ -304,14 +338,6 @@ export abstract class BaseClient<V> {
 
   #metaLayer: MetaCommands<V> | undefined;
 
-  /**
-   * Sends meta requests gathered in this tick before a text command, so commands reach each
-   * server in the order they were made (`metaSet(k)` then `get(k)` reads the new value).
-   */
-  protected flushPending(): void {
-    this.#metaLayer?.flush();
-  }
-
   get #meta(): MetaCommands<V> {
     this.#metaLayer ??= new MetaCommands<V>({
       serde: this.serde,
@@ -319,6 +345,10 @@ export abstract class BaseClient<V> {
       ignoreErrors: this.ignoreErrors,
       nodeFor: (key, wireKey) => this.nodeFor(key, wireKey),
       allNodes: () => this.allNodes(),
+      failed: (key, server, build, error) => {
+        if (!this.writeFailures.active || error instanceof MemcacheIllegalInputError) return;
+        this.writeFailures.report(key, build(undefined).command ?? '', server, error);
+      },
     });
     return this.#metaLayer;
   }
@@ -411,8 +441,9 @@ export abstract class BaseClient<V> {
 
   /** Sends one request for one key, applying `ignoreErrors` (`fallback`) and noreply results. */
   protected sendFor<T, F>(key: Key, wireKey: Key, request: EncodedRequest<T>, fallback: F): Promise<T | F> {
-    this.flushPending();
-    const answer = this.nodeFor(key, wireKey).send(request, 1);
+    const node = this.nodeFor(key, wireKey);
+    let answer = node.send(request, 1, wireKey);
+    if (this.writeFailures.active) answer = this.writeFailures.watch(answer, key, request.command, node.name);
     if (!this.ignoreErrors) return answer;
     return answer.catch((error: unknown) => {
       if (isIgnorableError(error)) return fallback;
@@ -515,12 +546,11 @@ export abstract class BaseClient<V> {
     let pending: Promise<RetrievedValue | undefined>;
     try {
       const wireKey = prefixKey(this.keyPrefix, key);
-      this.flushPending();
       const node = this.nodeFor(key, wireKey);
-      // Single-key reads go through the node's batcher (see GetBatcher) when it has one.
+      // Single-key reads may share a multi-key line with their neighbours (ServerNode.retrieve).
       pending = node.retrieve
         ? node.retrieve(command, wireKey)
-        : node.send(commands[command].request([wireKey]), 1).then((hits) => hits[0]);
+        : node.send(commands[command].request([wireKey]), 1, wireKey).then((hits) => hits[0]);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -537,7 +567,6 @@ export abstract class BaseClient<V> {
 
   async #retrieveOne(command: 'gat' | 'gats', key: Key, exptime: number) {
     const wireKey = prefixKey(this.keyPrefix, key);
-    this.flushPending();
     const hits = await this.sendFor(key, wireKey, commands[command].request(exptime, [wireKey]), undefined);
     return hits?.[0];
   }
@@ -548,13 +577,12 @@ export abstract class BaseClient<V> {
     onHit: (userKey: string, hit: RetrievedValue) => void,
   ): Promise<void> {
     const work: Promise<void>[] = [];
-    this.flushPending();
     for (const batch of this.#groupByNode(keys)) {
       const { wireKeys, userKeys } = batch;
       for (const [start, end] of lineRanges(wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {
         const lineKeys = start === 0 && end === wireKeys.length ? wireKeys : wireKeys.slice(start, end);
         work.push(
-          batch.node.send(commands[command].request(lineKeys), lineKeys.length).then(
+          batch.node.send(commands[command].request(lineKeys), lineKeys.length, lineKeys[0]).then(
             (hits) => {
               // The reader already paired each hit with the key it answers (hit.index).
               for (const hit of hits) onHit(userKeys[start + hit.index]!, hit);
@@ -570,31 +598,42 @@ export abstract class BaseClient<V> {
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   }
 
+  /** Groups keys by node, and by socket within a node of several, so each line stays on one socket. */
   #groupByNode(keys: Iterable<Key>): NodeBatch[] {
     checkKeyList(keys, 'getMany');
     const nodes = this.allNodes();
-    if (nodes.length === 1) {
-      // One server (Client): no routing, one batch.
-      const batch: NodeBatch = { node: nodes[0]!, wireKeys: [], userKeys: [] };
+    const only = nodes.length === 1 && nodes[0]!.socketOf === undefined ? nodes[0]! : undefined;
+    if (only !== undefined) {
+      // One server, one socket: no routing, one batch.
+      const batch: NodeBatch = { node: only, wireKeys: [], userKeys: [] };
       for (const key of keys) {
         batch.wireKeys.push(prefixKey(this.keyPrefix, key));
         batch.userKeys.push(keyToString(key));
       }
       return batch.wireKeys.length === 0 ? [] : [batch];
     }
-    const byNode = new Map<ServerNode, NodeBatch>();
+    const byNode = new Map<ServerNode, NodeBatch[]>();
     for (const key of keys) {
       const wireKey = prefixKey(this.keyPrefix, key);
       const node = this.nodeFor(key, wireKey);
-      let batch = byNode.get(node);
+      let batches = byNode.get(node);
+      if (batches === undefined) {
+        batches = [];
+        byNode.set(node, batches);
+      }
+      const socket = node.socketOf?.(wireKey) ?? 0;
+      let batch = batches[socket];
       if (batch === undefined) {
         batch = { node, wireKeys: [], userKeys: [] };
-        byNode.set(node, batch);
+        batches[socket] = batch;
       }
       batch.wireKeys.push(wireKey);
       batch.userKeys.push(keyToString(key));
     }
-    return [...byNode.values()];
+    const batches: NodeBatch[] = [];
+    for (const perSocket of byNode.values())
+      for (const batch of perSocket) if (batch !== undefined) batches.push(batch);
+    return batches;
   }
 
   #encode(key: Key, value: V, options: WriteOptions | undefined): { value: Uint8Array; flags: number } {

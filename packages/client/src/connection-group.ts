@@ -5,28 +5,30 @@ import {
   MemcacheIllegalInputError,
   type RetrievedValue,
 } from '@mc/protocol';
-import { Pool } from '@mc/pool';
-import { Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
-import { GetBatcher } from './get-batcher.js';
+import { type CloseOptions, Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
+import { keySlot } from './key-slot.js';
+import { measuredSend } from './metrics/measured-send.js';
+import type { NodeMetrics } from './metrics/node-metrics.js';
 import type { ServerNode } from './server-node.js';
 import { tracedSend, tracingActive } from './tracing.js';
 
-// Requests one pipelined socket may carry at once before the group prefers another socket
-// or, when every socket is that busy, makes callers wait in the pool's FIFO queue.
-const REQUESTS_PER_SOCKET = 10_000;
-
 /**
  * The sockets to one server. With `connections: 1` (the default) every request shares one
- * pipelined socket, the fastest arrangement for small values. With `connections: n` a
- * @mc/pool Pool lends the least-busy socket, opening up to n lazily, so large values or a
- * multi-threaded server can use several sockets at once.
+ * pipelined socket, the fastest arrangement for small values. With `connections: n` each key
+ * is routed to one of n sockets by a stable hash of the key, so large values or a
+ * multi-threaded server can use several sockets at once while every command for one key
+ * still travels in call order (a set then a get of one key reads what was set).
+ *
+ * Ordering and batching live in each Connection's queue: one-key gets made in the same tick
+ * leave as one multi-key line, replayable meta requests as one quiet run.
+ *
+ *   set(a) get(b) get(c) metaSet(a) ─► socket keySlot(key) ─► "set a …" "get b c" "ms a …"
  */
 export class ConnectionGroup implements ServerNode {
   readonly name: string;
-  readonly #single: Connection | undefined;
-  readonly #pool: Pool<Connection> | undefined;
-  readonly #gets = new GetBatcher('get', (request, keyCount) => this.#sendNow(request, keyCount));
-  readonly #getsWithCas = new GetBatcher('gets', (request, keyCount) => this.#sendNow(request, keyCount));
+  readonly #connections: Connection[];
+  /** Set once the client's metrics are on (ClientMetrics); until then sends are not measured. */
+  metrics: NodeMetrics | undefined;
 
   constructor(address: ServerAddress, options: ConnectionOptions & { connections?: number } = {}) {
     const { connections = 1, ...connectionOptions } = options;
@@ -35,75 +37,61 @@ export class ConnectionGroup implements ServerNode {
         `connections must be a whole number of at least 1, got ${connections}`,
       );
     }
-    const first = new Connection(address, connectionOptions);
-    this.name = first.name;
-    if (connections === 1) {
-      this.#single = first;
-    } else {
-      let spare: Connection | undefined = first;
-      this.#pool = new Pool<Connection>(
-        {
-          create: () => {
-            const connection = spare ?? new Connection(address, connectionOptions);
-            spare = undefined;
-            return connection;
-          },
-          destroy: (connection) => connection.close(),
-          validate: (connection) => connection.state !== 'closed',
-        },
-        // Connection objects are cheap and connect lazily, so all n exist from the start.
-        { max: connections, min: connections, maxSharing: REQUESTS_PER_SOCKET },
-      );
-    }
+    // Connection objects are cheap and connect lazily, so all n exist from the start.
+    this.#connections = Array.from({ length: connections }, () => new Connection(address, connectionOptions));
+    this.name = this.#connections[0]!.name;
   }
 
-  /** The sockets opened so far, for tests and for tracing. */
+  /** The group's sockets, for tests and for tracing. */
   get connections(): readonly Connection[] {
-    return this.#single ? [this.#single] : [...this.#pool!.resources()];
+    return this.#connections;
+  }
+
+  socketOf(wireKey: Key): number {
+    return keySlot(wireKey, this.#connections.length);
   }
 
   retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined> {
-    return (command === 'get' ? this.#gets : this.#getsWithCas).add(wireKey);
+    const request = commands[command].request([wireKey]);
+    request.mergeableGet = { command, key: wireKey };
+    return this.send(request, 1, wireKey).then(firstHit);
   }
 
-  send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
-    // Gathered reads go out first, so commands reach the server in the order they were made.
-    if (this.#gets.pending) this.#gets.flush();
-    if (this.#getsWithCas.pending) this.#getsWithCas.flush();
-    return this.#sendNow(request, keyCount);
+  send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {
+    const connections = this.#connections;
+    if (routeKey === undefined && connections.length > 1 && request.command === 'mn') {
+      // A keyless mn is a barrier: it answers once every socket has answered what came before
+      // (each socket gets its own mn, since a reader reads one reply).
+      const noop = () => commands.metaNoop.request() as unknown as EncodedRequest<T>;
+      return Promise.all(connections.map((connection) => this.#sendOn(connection, noop(), keyCount))).then(
+        (replies) => replies[0]!,
+      );
+    }
+    const connection =
+      routeKey === undefined ? connections[0]! : connections[keySlot(routeKey, connections.length)]!;
+    return this.#sendOn(connection, request, keyCount);
   }
 
-  #sendNow<T>(request: EncodedRequest<T>, keyCount: number): Promise<T> {
-    if (tracingActive()) return tracedSend(this.name, request, keyCount, (traced) => this.#send(traced));
-    return this.#send(request);
-  }
-
-  #send<T>(request: EncodedRequest<T>): Promise<T> {
-    if (this.#single) return this.#single.send(request);
-    const pool = this.#pool!;
-    const connection = pool.tryAcquire();
-    if (connection) return this.#sendOn(pool, connection, request);
-    return pool.acquire().then((acquired) => this.#sendOn(pool, acquired, request));
-  }
-
-  #sendOn<T>(pool: Pool<Connection>, connection: Connection, request: EncodedRequest<T>): Promise<T> {
-    return connection.send(request).finally(() => pool.release(connection));
+  #sendOn<T>(connection: Connection, request: EncodedRequest<T>, keyCount: number): Promise<T> {
+    if (this.metrics !== undefined) return measuredSend(this.metrics, connection, request, keyCount);
+    if (tracingActive()) return tracedSend(this.name, request, keyCount, (traced) => connection.send(traced));
+    return connection.send(request);
   }
 
   async quit(): Promise<void> {
     await Promise.all(
-      this.connections.map(async (connection) => {
+      this.#connections.map(async (connection) => {
         if (connection.state === 'ready') await connection.send(commands.quit.request()).catch(() => {});
       }),
     );
     await this.close();
   }
 
-  async close(): Promise<void> {
-    // Reads gathered this tick were accepted: send them, so they get replies before the end.
-    if (this.#gets.pending) this.#gets.flush();
-    if (this.#getsWithCas.pending) this.#getsWithCas.flush();
-    if (this.#single) return this.#single.close();
-    await this.#pool!.close();
+  async close(options?: CloseOptions): Promise<void> {
+    await Promise.all(this.#connections.map((connection) => connection.close(options)));
   }
+}
+
+function firstHit(hits: RetrievedValue[]): RetrievedValue | undefined {
+  return hits[0];
 }

@@ -6,7 +6,7 @@ import {
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
-import { parseAddress, type ServerAddress } from '@mc/transport';
+import { type CloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
 import type { ClientOptions } from './client.js';
 import {
@@ -134,6 +134,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
       ignoreErrors: _i,
       defaultNoreply: _d,
       discovery: _discovery,
+      metrics: _metrics,
+      onWriteFailure: _onWriteFailure,
       ...transport
     } = this.#options;
     const node = new HashNode(new ConnectionGroup(address, transport), {
@@ -146,6 +148,7 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     this.#hasher.addNode?.(name, resolved);
     this.#nodes.set(name, node);
     this.#weights.set(name, resolved);
+    this.clientMetrics.adopt(node);
   }
 
   /** Removes a server at run time and closes its sockets; its keys move to the others. */
@@ -155,12 +158,11 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     if (!node) return;
     this.#nodes.delete(name);
     this.#hasher.removeNode?.(name);
-    // Meta requests gathered this tick may be bound for it: send them before it closes.
-    this.flushPending();
     void node.close();
   }
 
   #onStateChange(node: HashNode, alive: boolean): void {
+    this.clientMetrics.stateChanged(node.name, alive);
     if (!this.#options.failover || this.#nodes.get(node.name) !== node) return;
     // Under failover a dead node leaves the hash ring, so its keys land on the next node; it
     // probes itself every deadTimeout and rejoins, with its weight, once a probe succeeds.
@@ -182,7 +184,6 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   async #everyNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
-    this.flushPending();
     if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
     const nodes = this.allNodes();
     const answers = await Promise.all(nodes.map((node) => ask(node)));
@@ -228,9 +229,10 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     await Promise.all(this.allNodes().map((node) => node.quit()));
   }
 
-  async close(): Promise<void> {
+  /** Closes every node's sockets, as Client's close() does (`timeout`, `force`). */
+  async close(options?: CloseOptions): Promise<void> {
     this.#discovery?.close();
-    await Promise.all(this.allNodes().map((node) => node.close()));
+    await Promise.all(this.allNodes().map((node) => node.close(options)));
   }
 }
 

@@ -7,6 +7,7 @@ import {
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
+import type { CloseOptions } from '@mc/transport';
 import type { ConnectionGroup } from './connection-group.js';
 import type { ServerNode } from './server-node.js';
 
@@ -72,8 +73,12 @@ export class HashNode implements ServerNode {
     return this.#deadUntil !== 0;
   }
 
-  send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
-    return this.#guard(() => this.group.send(request, keyCount));
+  send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {
+    return this.#guard(() => this.group.send(request, keyCount, routeKey));
+  }
+
+  socketOf(wireKey: Key): number {
+    return this.group.socketOf(wireKey);
   }
 
   retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined> {
@@ -154,9 +159,9 @@ export class HashNode implements ServerNode {
     return this.group.quit();
   }
 
-  close(): Promise<void> {
+  close(options?: CloseOptions): Promise<void> {
     this.#stopProbing();
-    return this.group.close();
+    return this.group.close(options);
   }
 
   #stopProbing(): void {

@@ -5,6 +5,7 @@ import {
   Client,
   HashClient,
   MemcacheClientError,
+  MemcacheError,
   MemcacheServerError,
   MemcacheUnexpectedCloseError,
 } from './index.js';
@@ -82,7 +83,7 @@ describe('quiet pipelines', () => {
     expect(results.every((result) => result.status === 'stored')).toBe(true);
     const sent = lines(recorder.sentText()).filter((line) => line.startsWith('ms ') || line === 'mn');
     expect(sent).toHaveLength(21);
-    expect(sent.slice(0, 20).every((line) => / Ob\w+ q$/.test(line))).toBe(true);
+    expect(sent.slice(0, 20).every((line) => / O\.\w+ q$/.test(line))).toBe(true);
     expect(sent.at(-1)).toBe('mn');
     expect(lines(recorder.receivedText())).toEqual(['MN']);
     expect(await client.get('key:7')).toBe('value 7');
@@ -149,7 +150,7 @@ describe('quiet pipelines', () => {
     expect(lines(recorder.sentText()).filter((line) => line.startsWith('ms '))).toHaveLength(2);
   });
 
-  it('loud requests (cas, add, delete, arithmetic, vivify) ride in the batch with their own replies', async () => {
+  it('loud requests (cas, add, delete, arithmetic, vivify) keep their place and their own replies', async () => {
     await client.set('counter', '5');
     const [set, add, deleted, counted, vivified, noop] = await Promise.all([
       client.metaSet('plain', 'p'),
@@ -166,7 +167,8 @@ describe('quiet pipelines', () => {
     expect(vivified).toMatchObject({ won: true });
     expect(noop).toEqual({ status: 'stored' });
     const sent = lines(recorder.sentText()).filter((line) => /^(m[sgdan]) /.test(line) || line === 'mn');
-    expect(sent.map((line) => line.split(' ')[0])).toEqual(['ms', 'mn', 'ms', 'md', 'ma', 'mg', 'ms', 'mn']);
+    // Each plain ms is alone between loud requests, so it goes loud too: no mn is needed.
+    expect(sent.map((line) => line.split(' ')[0])).toEqual(['ms', 'ms', 'md', 'ma', 'mg', 'ms']);
   });
 });
 
@@ -194,7 +196,7 @@ describe('a batch that fails as a whole', () => {
     }
   });
 
-  it('a CLIENT_ERROR in a batch rejects its request and resets the connection', async () => {
+  it('a CLIENT_ERROR rejects its request and resets the connection', async () => {
     const fake = await startFakeServer((socket) =>
       onLines(socket, (line) => {
         if (line.startsWith('mg ')) socket.write('CLIENT_ERROR bad command line format\r\n');
@@ -204,9 +206,9 @@ describe('a batch that fails as a whole', () => {
     try {
       const outcomes = await Promise.allSettled([broken.metaGet('a'), broken.metaGet('b', { vivify: 5 })]);
       expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
-      for (const outcome of outcomes) {
-        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(MemcacheClientError);
-      }
+      expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(MemcacheClientError);
+      // The request behind it was in flight on the connection that was reset.
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(MemcacheError);
     } finally {
       await broken.close();
       await fake.close();

@@ -1,4 +1,5 @@
 import type { EncodedRequest, Key, RetrievedValue } from '@mc/protocol';
+import type { CloseOptions } from '@mc/transport';
 
 /**
  * One memcached server as the clients see it: somewhere to send encoded requests. Client has
@@ -8,15 +9,21 @@ import type { EncodedRequest, Key, RetrievedValue } from '@mc/protocol';
 export interface ServerNode {
   /** The server's name: `host:port`, `[v6]:port` or the socket path. */
   readonly name: string;
-  /** `keyCount` only informs tracing (`mc:command:*` messages). */
-  send<T>(request: EncodedRequest<T>, keyCount?: number): Promise<T>;
   /**
-   * Reads one key; concurrent calls in the same tick may share one multi-key request, so a
-   * burst of single-key reads costs the server one command instead of many. Optional: without
-   * it a read is a one-key `send`.
+   * `keyCount` only informs tracing (`mc:command:*` messages). `routeKey`, the key as sent,
+   * picks the socket among several (`connections`), so one key's commands keep their order.
+   */
+  send<T>(request: EncodedRequest<T>, keyCount?: number, routeKey?: Key): Promise<T>;
+  /** Which socket carries `wireKey`, when there are several; keys of one multi-key line share it. */
+  socketOf?(wireKey: Key): number;
+  /**
+   * Reads one key; concurrent calls in the same tick may share one multi-key line, so a burst
+   * of single-key reads costs the server one command instead of many. Optional: without it a
+   * read is a one-key `send`.
    */
   retrieve?(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined>;
   /** Says `quit` on every socket, then closes them. */
   quit(): Promise<void>;
-  close(): Promise<void>;
+  /** Closes every socket: gracefully within `options.timeout`, or at once with `force`. */
+  close(options?: CloseOptions): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { commands, type Key, MemcacheIllegalInputError, MemcacheUnexpectedCloseError } from '@mc/protocol';
+import type { CloseOptions } from '@mc/transport';
 import { BaseClient, type CommandOptions } from './base-client.js';
 import type { ServerNode } from './server-node.js';
 import { parseStats, type Stats } from './stats.js';
@@ -13,6 +14,7 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
   constructor(options: CommandOptions<V>, node: ServerNode) {
     super(options);
     this.#node = node;
+    this.clientMetrics.adopt(node);
   }
 
   /** The server's name: `host:port`, `[v6]:port` or the socket path (`memory` for MemoryClient). */
@@ -30,19 +32,16 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
 
   /** The server's counters; `stats('settings')`, `stats('items')`, `stats('slabs')` for the others. */
   async stats(...args: string[]): Promise<Stats> {
-    this.flushPending();
     return parseStats(await this.#node.send(commands.stats.request(args)));
   }
 
   /** The server's version, e.g. `1.6.18`. */
   version(): Promise<string> {
-    this.flushPending();
     return this.#node.send(commands.version.request());
   }
 
   /** Invalidates every item, now or after `delay` seconds. */
   async flushAll(delay?: number): Promise<void> {
-    this.flushPending();
     await this.#node.send(commands.flushAll.request(delay, false));
   }
 
@@ -71,8 +70,12 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
     return this.#node.quit();
   }
 
-  /** Closes every socket; later commands reject. */
-  close(): Promise<void> {
-    return this.#node.close();
+  /**
+   * Closes every socket; later commands reject. Requests already made still get their replies
+   * within `options.timeout` (default the `timeout` option, or 2000 ms without one);
+   * `{ force: true }` fails them and closes at once.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    return this.#node.close(options);
   }
 }

@@ -1,6 +1,6 @@
 import { MemcacheConnectionError, MemcacheTimeoutError } from '@mc/protocol';
 import { type FifoNode, FifoQueue } from './fifo-queue.js';
-import type { AcquireOptions, PoolFactory, PoolStats } from './types.js';
+import type { AcquireOptions, PoolCloseOptions, PoolFactory, PoolStats } from './types.js';
 
 /** The pool's record of one live resource. */
 export interface PoolEntry<T> {
@@ -145,14 +145,20 @@ export abstract class PoolBase<T> {
     return this.#whenFinished();
   }
 
-  /** Rejects every queued acquire and destroys every resource now, borrowed or not. */
-  close(): Promise<void> {
+  /**
+   * Rejects every queued acquire and destroys every resource now, borrowed or not. Resolves
+   * once all is destroyed, or at once with `{ force: true }`.
+   */
+  close(options: PoolCloseOptions = {}): Promise<void> {
     if (this.#state !== 'closed') {
       this.#state = 'closed';
       this.#rejectWaiters();
       for (const entry of [...this.entries]) this.retire(entry);
     }
-    return this.#whenFinished();
+    const finished = this.#whenFinished();
+    if (options.force !== true) return finished;
+    finished.catch(() => {});
+    return Promise.resolve();
   }
 
   get stats(): PoolStats {

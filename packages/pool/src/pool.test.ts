@@ -300,6 +300,22 @@ describe('Pool', () => {
     expect(fake.destroyed).toHaveLength(1);
   });
 
+  it('close with force resolves without waiting for slow destruction', async () => {
+    let finish: (() => void) | undefined;
+    const pool = makePool({
+      create: async () => ({ id: 1, healthy: true }),
+      destroy: () => new Promise<void>((resolve) => (finish = resolve)),
+    });
+    await pool.acquire();
+    let closed = false;
+    const graceful = pool.close().then(() => (closed = true));
+    await sleep(20);
+    expect(closed).toBe(false);
+    await pool.close({ force: true });
+    finish!();
+    await graceful;
+  });
+
   it('close rejects every waiter at once and destroys borrowed resources too', async () => {
     const fake = fakeFactory();
     const pool = makePool(fake.factory, { max: 1 });

@@ -1,5 +1,5 @@
 import { type PoolEntry, PoolBase } from './pool-base.js';
-import type { PoolFactory, PoolOptions } from './types.js';
+import type { PoolCloseOptions, PoolFactory, PoolOptions } from './types.js';
 
 function count(name: string, value: number | undefined, fallback: number, least: number): number {
   if (value === undefined) return fallback;
@@ -114,9 +114,9 @@ export class Pool<T> extends PoolBase<T> {
     this.#warm();
   }
 
-  override close(): Promise<void> {
+  override close(options?: PoolCloseOptions): Promise<void> {
     this.#stopReaper();
-    return super.close();
+    return super.close(options);
   }
 
   override drain(): Promise<void> {

@@ -33,6 +33,15 @@ export interface PoolOptions {
   maxSharing?: number;
 }
 
+/** How `close()` ends the pool. */
+export interface PoolCloseOptions {
+  /**
+   * Resolve at once instead of waiting for the factory to finish destroying the resources
+   * (their destruction still runs; its failures are dropped), for a process that must stop now.
+   */
+  force?: boolean;
+}
+
 export interface AcquireOptions {
   /** Aborting takes the acquire out of the queue; it rejects with the signal's reason. */
   signal?: AbortSignal;

@@ -5,7 +5,7 @@ import { MemcacheError, MemcacheIllegalInputError, MemcacheProtocolError } from 
 import type { MetaReply } from './readers/meta-reader.js';
 import type { RetrievedValue } from './readers/retrieval-reader.js';
 import { ResponseParser } from './response-parser.js';
-import { splitAt } from './test-support/replay.js';
+import { passesTo, splitAt } from './test-support/replay.js';
 import type { Chunk, EncodedRequest, Frame, Key } from './types.js';
 
 // Fuzzing the parser together with the readers, the way the transport drives them, and the
@@ -223,7 +223,8 @@ type Outcome = { value: unknown } | { error: unknown } | { pending: true };
 
 /**
  * Feeds `pieces` through a parser and gives each frame to the oldest request awaiting one,
- * as @mc/transport's Connection does: quiet readers are asked `accepts` first; a parser or
+ * as a simple pipelined transport would: a quiet reader takes a frame only when it could be its
+ * own (passesTo, see test-support/replay.ts); a parser or
  * reader error, a reply that does not fit its request, a frame nobody asked for, or an
  * error frame that resets the stream drops the connection, failing everything still waiting.
  */
@@ -246,7 +247,7 @@ function dispatch(exchanges: readonly Exchange[], pieces: readonly Uint8Array[])
   const onFrame = (frame: Frame) => {
     if (dropped !== undefined) return;
     let entry = waiting[head];
-    while (entry?.reader.accepts !== undefined && !entry.reader.accepts(frame)) {
+    while (entry?.reader.quiet === true && !passesTo(entry.reader, frame)) {
       settle(entry);
       entry = waiting[++head];
     }
@@ -324,7 +325,7 @@ function misattributed(exchange: Exchange, outcome: Outcome, whole: boolean): st
     return undefined;
   }
   const reply = value as MetaReply | undefined;
-  if (exchange.request.reader?.accepts === undefined || reply?.value === undefined) return undefined;
+  if (exchange.request.reader?.quiet !== true || reply?.value === undefined) return undefined;
   const opaque = opaqueOf(exchange.request);
   if (reply.flags.get('O') !== opaque)
     return `quiet request ${opaque} got the reply of ${reply.flags.get('O')}`;

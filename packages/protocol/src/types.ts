@@ -81,12 +81,13 @@ export interface ReplyReader<T> {
   /** Consumes the next frame of this reply; returns true once the reply is complete. */
   push(frame: Frame): boolean;
   /**
-   * Present only on readers of quiet meta requests (flag `q`), whose reply may be suppressed.
-   * Before pushing a frame to such a reader, ask `accepts(frame)`: false means the server
-   * sent nothing for this request (its nominal reply was hidden), so settle it with
-   * `result()` right away and offer the frame to the next request.
+   * True on the reader of a quiet meta request (flag `q`), whose nominal reply the server
+   * leaves out. Such a request is never read on its own: the transport sends it in a run of
+   * quiet requests closed by `mn`, read by QuietRunReader, which matches replies by `opaque`.
    */
-  accepts?(frame: Frame): boolean;
+  readonly quiet?: boolean;
+  /** The opaque a quiet request's replies echo. */
+  readonly opaque?: string | undefined;
   /** The decoded reply; throws the server's typed error when the reply was an error. */
   result(): T;
 }
@@ -106,4 +107,16 @@ export interface EncodedRequest<T> {
    * failure), so settle it with `undefined` rather than MemcacheUnexpectedCloseError.
    */
   closesConnection?: boolean;
+  /**
+   * Offered by a loud meta request that may run twice (a plain `ms`, an `mg` without
+   * vivify or recache): the same request with `q` and the given opaque. A transport folds
+   * adjacent such requests into one quiet run closed by `mn` (see QuietRunReader), and sends
+   * one again on its own when an error line among the run cannot be attributed.
+   */
+  quietForm?: (opaque: string) => EncodedRequest<T>;
+  /**
+   * Marks a one-key `get`/`gets`: a transport may fold adjacent ones into one multi-key line
+   * and hand each request its own hit (a one-element or empty list, `index` 0).
+   */
+  mergeableGet?: { command: 'get' | 'gets'; key: Key };
 }

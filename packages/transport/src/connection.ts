@@ -4,18 +4,25 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import {
   type Chunk,
+  commands,
   type EncodedRequest,
   type Frame,
+  type Key,
   MemcacheClientError,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
   MemcacheProtocolError,
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
+  type MetaReply,
+  nextQuietOpaque,
+  type QuietOutcome,
+  QuietRunReader,
   type ReplyReader,
   ResponseParser,
+  type RetrievedValue,
 } from '@mc/protocol';
-import { type AuthOptions, authRequest } from './auth-request.js';
+import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { openSocket, type SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
 import { RingQueue } from './ring-queue.js';
@@ -41,6 +48,21 @@ export interface ConnectionOptions {
   maxPending?: number;
   /** Milliseconds before reconnecting after a failure (default 50), doubling per failure up to 1 s. */
   reconnectDelay?: number;
+}
+
+/** How `close()` ends the connection. */
+export interface CloseOptions {
+  /**
+   * Fail every request still pending and close the socket now (requests in flight reject
+   * with MemcacheUnexpectedCloseError, requests not yet sent with MemcacheConnectionError).
+   */
+  force?: boolean;
+  /**
+   * Milliseconds to wait for the replies of the requests still pending before closing anyway
+   * (they then reject with MemcacheTimeoutError). Default: the connection's `timeout`, or
+   * 2000 ms when it has none (`timeout: 0`), so close() always settles.
+   */
+  timeout?: number;
 }
 
 export interface SendOptions {
@@ -86,6 +108,13 @@ const DEFAULT_TIMEOUT = 5000;
 const DEFAULT_MAX_PENDING = 100_000;
 const DEFAULT_RECONNECT_DELAY = 50;
 const MAX_RECONNECT_DELAY = 1000;
+/** A merged get line holds at most this many keys and bytes, well inside what memcached reads. */
+const MAX_MERGED_KEYS = 100;
+const MAX_MERGED_LINE_BYTES = 8192;
+/** A quiet run holds at most this many requests, so one burst cannot hold the socket for long. */
+const MAX_QUIET_RUN = 256;
+/** How long close() waits for pending replies when the connection has no command timeout. */
+const UNBOUNDED_CLOSE_TIMEOUT = 2000;
 /** After close(), a socket whose buffered bytes cannot leave (peer frozen) is destroyed after this. */
 const CLOSE_GRACE = 1000;
 
@@ -99,6 +128,21 @@ class PendingRequest {
   signal: AbortSignal | undefined = undefined;
   /** Resolved or rejected; a settled request still in flight is abandoned: its reply is read and dropped. */
   settled = false;
+  /** The bytes of the byte chunks when sent; a value that changed size since fails alone. */
+  byteCount = 0;
+  /** The quiet variant of a loud meta request that may run twice (EncodedRequest.quietForm). */
+  quietForm: ((opaque: string) => EncodedRequest<unknown>) | undefined = undefined;
+  /** A one-key get/gets that may share a multi-key line (EncodedRequest.mergeableGet). */
+  mergeableGet: { command: 'get' | 'gets'; key: Key } | undefined = undefined;
+  /** A connect handshake step whose error reply leaves the stream in step (the auth probe). */
+  keepsStream = false;
+  /** Sent again after an ambiguous quiet run: goes out on its own, where its fate is certain. */
+  alone = false;
+  /**
+   * Set on the one entry in flight that carries several requests (a merged get line, a quiet
+   * run): frames go to its reader, and its resolve/reject hand each member its own result.
+   */
+  members: PendingRequest[] | undefined = undefined;
 
   constructor(
     public chunks: readonly Chunk[] | undefined,
@@ -182,6 +226,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Consecutive failures, for the reconnect backoff; reset once a connection is ready. */
   #failures = 0;
 
+  /** Whether the current socket has delivered any byte, for the hint when it goes silent. */
+  #heard = false;
+  /** Whether the socket keeps the process alive: only while requests are pending. */
+  #referenced = true;
+  #closeTimer: NodeJS.Timeout | undefined;
+
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** Deadlines were pushed in order so far, so the oldest request holds the earliest one. */
@@ -262,6 +312,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       timeout,
       this.#onAbort,
     );
+    const chunks = request.chunks;
+    for (let index = 0; index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      if (typeof chunk !== 'string') entry.byteCount += chunk.byteLength;
+    }
+    if (request.quietForm !== undefined)
+      entry.quietForm = request.quietForm as (opaque: string) => EncodedRequest<unknown>;
+    if (request.mergeableGet !== undefined) entry.mergeableGet = request.mergeableGet;
     creating = entry;
     const promise = new Promise<T>(
       capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
@@ -271,7 +329,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       entry.signal = signal;
       signal.addEventListener('abort', entry, { once: true });
     }
-    this.#pending++;
+    if (++this.#pending === 1) this.#updateReference();
     this.#waiting.push(entry);
     if (deadline !== Number.POSITIVE_INFINITY) this.#track(deadline);
     if (this.#state === 'ready') this.#scheduleFlush();
@@ -289,21 +347,53 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /**
    * Ends the connection gracefully: new requests reject at once, requests already accepted
-   * still get their replies (each within its own deadline), then the socket ends.
-   * Resolves once the connection is closed. Use destroy() to stop at once.
+   * still get their replies (within `options.timeout`, see CloseOptions), then the socket
+   * ends. Resolves once the connection is closed; `{ force: true }` closes at once.
    */
-  close(): Promise<void> {
-    if (this.#closed) return this.#closed.promise;
+  close(options: CloseOptions = {}): Promise<void> {
+    const force = options.force === true;
+    const wait =
+      options.timeout === undefined
+        ? this.#timeout === Number.POSITIVE_INFINITY
+          ? UNBOUNDED_CLOSE_TIMEOUT
+          : this.#timeout
+        : duration(options.timeout, UNBOUNDED_CLOSE_TIMEOUT, 'timeout');
+    if (this.#closed) {
+      if (force) this.destroy();
+      return this.#closed.promise;
+    }
     this.#closed = deferred();
     this.#ending = true;
-    if (this.#state === 'closed')
+    if (this.#state === 'closed') {
       this.#closed.resolve(); // destroyed earlier
-    else if (this.#state === 'idle') this.#move('closed');
+      return this.#closed.promise;
+    }
+    if (force) {
+      this.destroy();
+      return this.#closed.promise;
+    }
+    if (this.#state === 'idle') this.#move('closed');
     else if (this.#state === 'ready') {
       this.#move('closing');
       this.#checkDrained();
+    } else if (this.#backoffTimer !== undefined && !this.#hasWaiting()) {
+      // Waiting out a backoff with nothing to send: the reconnect is cancelled.
+      this.#cancelConnect(this.#closedError());
+      this.#move('closed');
     }
     // connecting: the connect flow moves on to closing (then drains) or to closed.
+    if ((this.#state as ConnectionState) !== 'closed' && wait !== Number.POSITIVE_INFINITY) {
+      this.#closeTimer = setTimeout(() => {
+        this.#closeTimer = undefined;
+        this.destroy(
+          new MemcacheTimeoutError(
+            `close() of ${this.name} gave up waiting after ${wait} ms; the request was abandoned`,
+          ),
+        );
+      }, wait);
+      // While requests are pending the socket keeps the process alive, and so this timer.
+      this.#closeTimer.unref();
+    }
     return this.#closed.promise;
   }
 
@@ -314,12 +404,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   destroy(error?: Error): void {
     if (this.#state === 'closed') return;
     this.#ending = true;
-    this.#attempt++;
-    if (this.#backoffTimer) clearTimeout(this.#backoffTimer);
-    this.#backoffTimer = undefined;
     const cause = error ?? new MemcacheConnectionError(`connection to ${this.name} was destroyed`);
-    this.#connectController?.abort(cause);
-    this.#connectController = undefined;
+    this.#cancelConnect(cause);
     this.#detach()?.destroy();
     this.#clearTimer();
     const unsent = error ?? cause;
@@ -330,10 +416,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       );
     for (const entry of this.#inflight.drain()) if (!entry.settled) this.#fail(entry, sent);
     for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, unsent);
-    this.#connecting?.reject(cause);
-    this.#connecting = undefined;
     this.#move('closed');
     this.#announceClose(error);
+  }
+
+  /** Stops a connect attempt or a backoff wait: the attempt stands down, `connect()` rejects. */
+  #cancelConnect(cause: Error): void {
+    this.#attempt++;
+    if (this.#backoffTimer) clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = undefined;
+    this.#connectController?.abort(cause);
+    this.#connectController = undefined;
+    this.#connecting?.reject(cause);
+    this.#connecting = undefined;
   }
 
   // ── state ──────────────────────────────────────────────────────────────────────────────
@@ -346,6 +441,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (next === 'closed') {
       this.#ending = true;
       this.#clearTimer();
+      if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+      this.#closeTimer = undefined;
       this.#closed?.resolve();
     }
   }
@@ -372,6 +469,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#backoffTimer = undefined;
         void this.#open(attempt);
       }, delay);
+      // Requests waiting for the reconnect keep the process alive; a bare connect() does not.
+      if (this.#pending === 0) this.#backoffTimer.unref();
     } else void this.#open(attempt);
   }
 
@@ -387,6 +486,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
               new MemcacheTimeoutError(`connecting to ${this.name} timed out after ${timeout} ms`),
             );
           }, timeout);
+    // The socket being opened keeps the process alive while it matters; this timer never does.
+    timer?.unref();
     try {
       const socket = await openSocket(this.address, this.#socketOptions, controller.signal);
       if (attempt !== this.#attempt) {
@@ -394,7 +495,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         return;
       }
       this.#attach(socket);
-      if (this.#auth) await this.#authenticate(this.#auth, controller.signal);
+      if (this.#auth) {
+        // Credentials go only to a server that asks for them: anything else would store them
+        // as an ordinary item that any client can read.
+        if (!(await this.#handshake(authProbe(), controller.signal, true))) {
+          throw new MemcacheConnectionError(
+            `${this.name} did not ask for authentication (it answered 'version' without credentials), so the credentials were not sent; remove the auth option, or start the server with -Y`,
+          );
+        }
+        await this.#handshake(authRequest(this.#auth), controller.signal, false);
+      }
       if (attempt !== this.#attempt) return;
     } catch (error) {
       if (attempt === this.#attempt) this.#connectFailed(error);
@@ -406,10 +516,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#connected();
   }
 
-  /** Sends the auth request ahead of everything else and waits for its verdict. */
-  #authenticate(auth: AuthOptions, signal: AbortSignal): Promise<void> {
-    const request = authRequest(auth);
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * One step of the connect handshake (the auth probe, the credentials): written ahead of
+   * every waiting request, read as any request in flight, and awaited before the next.
+   */
+  #handshake<T>(request: EncodedRequest<T>, signal: AbortSignal, keepsStream: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const entry = new PendingRequest(
         request.chunks,
         request.reader as ReplyReader<unknown>,
@@ -418,18 +530,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         Number.POSITIVE_INFINITY,
         this.#onAbort,
       );
+      entry.keepsStream = keepsStream;
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => signal.removeEventListener('abort', onAbort);
       entry.resolve = (value) => {
         cleanup();
-        resolve(value as undefined);
+        resolve(value as T);
       };
       entry.reject = (error) => {
         cleanup();
         reject(error);
       };
-      this.#pending++;
+      if (++this.#pending === 1) this.#updateReference();
       this.#inflight.push(entry);
       const socket = this.#socket!;
       for (const chunk of request.chunks) socket.write(chunk);
@@ -498,21 +611,34 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #attach(socket: net.Socket): void {
     this.#socket = socket;
+    this.#referenced = true;
+    this.#updateReference();
     const parser = new ResponseParser();
     this.#blocked = false;
     this.#quitting = false;
+    this.#heard = false;
+    let first = true;
+    let startsLikeTls = false;
     socket.on('data', (chunk: Buffer) => {
       if (this.#socket !== socket) return;
+      this.#heard = true;
+      if (first) {
+        first = false;
+        // A TLS record starts with its content type: 0x15 alert, 0x16 handshake.
+        startsLikeTls = (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03;
+      }
       try {
         parser.feed(chunk, this.#onFrame);
       } catch (error) {
         if (this.#socket !== socket) return;
-        const failure =
-          error instanceof MemcacheProtocolError
-            ? error
-            : new MemcacheProtocolError(`cannot read the reply from ${this.name}: ${String(error)}`, {
-                cause: error,
-              });
+        const message = error instanceof Error ? error.message : String(error);
+        const hint = startsLikeTls
+          ? 'it answered in TLS: set the tls option'
+          : `is ${this.name} a memcached server?`;
+        const failure = new MemcacheProtocolError(
+          `${this.name} sent something that is not memcached's protocol (${message}); ${hint}`,
+          { cause: error },
+        );
         this.#drop(failure, true, failure);
       }
     });
@@ -552,11 +678,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let outstanding = 0;
     for (let index = 0; index < this.#inflight.length; index++) {
       const entry = this.#inflight.at(index)!;
-      if (!entry.settled && !entry.closesConnection) outstanding++;
+      if (entry.members !== undefined) {
+        for (const member of entry.members) if (!member.settled) outstanding++;
+      } else if (!entry.settled && !entry.closesConnection) outstanding++;
     }
     const what = socketError ? `failed (${socketError.message})` : 'was closed by the server';
+    // Hung up on the very first request without a byte in reply: the classic sign of a TLS
+    // server reached in plain text (it reads the command as a broken ClientHello).
+    const hint =
+      outstanding > 0 && !this.#heard && !this.#socketOptions.tls
+        ? `; nothing came back: if ${this.name} speaks TLS (memcached -Z, managed in-transit encryption), set the tls option`
+        : '';
     const error = new MemcacheUnexpectedCloseError(
-      `connection to ${this.name} ${what} with ${outstanding} request${outstanding === 1 ? '' : 's'} outstanding`,
+      `connection to ${this.name} ${what} with ${outstanding} request${outstanding === 1 ? '' : 's'} outstanding${hint}`,
       { cause: socketError },
     );
     const failure = socketError !== undefined || outstanding > 0;
@@ -579,9 +713,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (entry.closesConnection) this.#succeed(entry, undefined);
       else this.#fail(entry, error);
     }
-    if (failure) this.#failures++;
-    // While connecting, the connect flow is waiting on the auth request just rejected: it takes over.
+    // While connecting, the connect flow is waiting on the auth request just rejected: it takes
+    // over, and counts this failure (once).
     if (this.#state === 'connecting') return;
+    if (failure) this.#failures++;
     if (unsentError !== undefined || this.#ending) {
       const reason = unsentError ?? this.#closedError();
       for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, reason);
@@ -620,16 +755,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const batch = this.#batch;
     batch.begin(socket);
     while (waiting.length > 0) {
-      const entry = waiting.shift()!;
-      if (entry.settled) continue; // aborted or timed out before it was written
-      const chunks = entry.chunks!;
-      entry.chunks = undefined; // the socket holds the bytes now; let large values go early
-      for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
-      if (entry.reader !== undefined) this.#inflight.push(entry);
-      else this.#succeed(entry, undefined);
-      if (entry.closesConnection) {
-        this.#quitting = true;
-        break;
+      const entry = waiting.peek()!;
+      if (entry.settled) {
+        waiting.shift(); // aborted or timed out before it was written
+        continue;
+      }
+      if (entry.mergeableGet !== undefined) this.#writeGets(batch);
+      else if (entry.quietForm !== undefined || entry.reader?.quiet === true) this.#writeQuietRun(batch);
+      else {
+        waiting.shift();
+        this.#writeOne(entry, batch);
+        if (entry.closesConnection) {
+          this.#quitting = true;
+          break;
+        }
       }
       if (batch.full) batch.emit();
       if (!batch.writable) break;
@@ -637,6 +776,214 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (!batch.end()) this.#blocked = true;
     this.#checkDrained();
   };
+
+  /**
+   * Whether the request's bytes are still those accepted by send(): a value whose buffer was
+   * resized or detached since would put a length on the wire that its bytes do not match,
+   * so that request fails alone and nothing of it is written.
+   */
+  #intact(entry: PendingRequest): boolean {
+    const chunks = entry.chunks!;
+    let bytes = 0;
+    for (let index = 0; index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      if (typeof chunk !== 'string') bytes += chunk.byteLength;
+    }
+    if (bytes === entry.byteCount) return true;
+    this.#fail(
+      entry,
+      new MemcacheIllegalInputError(
+        'a value or key buffer changed size (or was detached) between the call and the write; nothing of this request was sent',
+      ),
+    );
+    return false;
+  }
+
+  /** Writes one request as it is. */
+  #writeOne(entry: PendingRequest, batch: WriteBatch): void {
+    if (!this.#intact(entry)) return;
+    const chunks = entry.chunks!;
+    entry.chunks = undefined; // the socket holds the bytes now; let large values go early
+    for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
+    if (entry.reader !== undefined) this.#inflight.push(entry);
+    else this.#succeed(entry, undefined);
+  }
+
+  /**
+   * Folds the one-key gets at the front of the queue into one `get k1 k2 …` line (a key asked
+   * twice is sent once): memcached answers one multi-key line far faster than many.
+   */
+  #writeGets(batch: WriteBatch): void {
+    const waiting = this.#waiting;
+    const command = waiting.peek()!.mergeableGet!.command;
+    const members: PendingRequest[] = [];
+    const slots: number[] = [];
+    const keys: Key[] = [];
+    const positions = new Map<string, number>();
+    let lineBytes = 0;
+    for (let entry = waiting.peek(); entry !== undefined; entry = waiting.peek()) {
+      if (entry.settled) {
+        waiting.shift();
+        continue;
+      }
+      const merge = entry.mergeableGet;
+      if (merge === undefined || merge.command !== command) break;
+      const id =
+        typeof merge.key === 'string' ? 's' + merge.key : 'b' + Buffer.from(merge.key).toString('latin1');
+      let slot = positions.get(id);
+      if (slot === undefined) {
+        const bytes = (typeof merge.key === 'string' ? merge.key.length : merge.key.byteLength) + 1;
+        if (keys.length >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
+        slot = keys.length;
+        positions.set(id, slot);
+        keys.push(merge.key);
+        lineBytes += bytes;
+      }
+      waiting.shift();
+      members.push(entry);
+      slots.push(slot);
+    }
+    if (members.length === 1) {
+      this.#writeOne(members[0]!, batch);
+      return;
+    }
+    let request: EncodedRequest<RetrievedValue[]>;
+    try {
+      request = commands[command].request(keys);
+    } catch (error) {
+      for (const member of members) this.#fail(member, error);
+      return;
+    }
+    const group = this.#group(members, request);
+    group.resolve = (hits) => {
+      const byKey: Array<RetrievedValue | undefined> = new Array(keys.length);
+      for (const hit of hits as RetrievedValue[]) byKey[hit.index] = hit;
+      members.forEach((member, index) => {
+        if (member.settled) return;
+        const hit = byKey[slots[index]!];
+        this.#succeed(member, hit === undefined ? [] : [{ ...hit, index: 0 }]);
+      });
+    };
+    group.reject = (error) => {
+      for (const member of members) if (!member.settled) this.#fail(member, error);
+    };
+    for (const chunk of request.chunks) batch.add(chunk);
+    this.#inflight.push(group);
+  }
+
+  /**
+   * Writes the meta requests at the front of the queue that may be quiet as one quiet run
+   * closed by `mn`, read by QuietRunReader (see there). Loud requests that offered a quiet
+   * form are made quiet only when at least two ride together; a request the caller made
+   * quiet always goes in a run, even alone, because only the `mn` makes its fate certain.
+   * A request whose fate stays ambiguous goes out again on its own, first in the queue.
+   */
+  #writeQuietRun(batch: WriteBatch): void {
+    const waiting = this.#waiting;
+    const members: PendingRequest[] = [];
+    const opaques = new Set<string | undefined>();
+    let callerQuiet = false;
+    for (
+      let entry = waiting.peek();
+      entry !== undefined && members.length < MAX_QUIET_RUN;
+      entry = waiting.peek()
+    ) {
+      if (entry.settled) {
+        waiting.shift();
+        continue;
+      }
+      const quiet = entry.reader?.quiet === true;
+      if (!quiet && entry.quietForm === undefined) break;
+      if (entry.alone && members.length > 0) break;
+      // Two members with one opaque could not be told apart: the second starts a new run.
+      if (quiet && opaques.has(entry.reader!.opaque)) break;
+      waiting.shift();
+      if (!this.#intact(entry)) continue;
+      members.push(entry);
+      if (quiet) {
+        opaques.add(entry.reader!.opaque);
+        callerQuiet = true;
+      }
+      if (entry.alone) break;
+    }
+    if (members.length === 0) return;
+    if (members.length === 1 && !callerQuiet) {
+      this.#writeOne(members[0]!, batch);
+      return;
+    }
+    const parts: Array<{
+      chunks: readonly Chunk[];
+      member: { reader: ReplyReader<MetaReply>; opaque: string | undefined };
+    }> = [];
+    const running: PendingRequest[] = [];
+    for (const entry of members) {
+      if (entry.reader?.quiet === true) {
+        const reader = entry.reader as ReplyReader<MetaReply>;
+        parts.push({ chunks: entry.chunks!, member: { reader, opaque: reader.opaque } });
+        running.push(entry);
+        continue;
+      }
+      let opaque = nextQuietOpaque();
+      while (opaques.has(opaque)) opaque = nextQuietOpaque();
+      try {
+        const form = entry.quietForm!(opaque) as EncodedRequest<MetaReply>;
+        parts.push({ chunks: form.chunks, member: { reader: form.reader!, opaque } });
+        running.push(entry);
+      } catch (error) {
+        this.#fail(entry, error);
+      }
+    }
+    const request = QuietRunReader.request(parts);
+    const reader = request.reader as QuietRunReader;
+    const group = this.#group(running, request);
+    group.resolve = (outcomes) => this.#settleRun(running, outcomes as QuietOutcome[], undefined);
+    group.reject = (error) => this.#settleRun(running, reader.outcomes, error);
+    for (const chunk of request.chunks) batch.add(chunk);
+    this.#inflight.push(group);
+  }
+
+  /**
+   * Hands each member of a quiet run its outcome. Members whose outcome is unknown (the run
+   * was cut short) get `failure`; ambiguous ones are queued again, in front, to go alone.
+   */
+  #settleRun(
+    members: PendingRequest[],
+    outcomes: ReadonlyArray<QuietOutcome | undefined>,
+    failure: unknown,
+  ): void {
+    const again: PendingRequest[] = [];
+    members.forEach((member, index) => {
+      if (member.settled) return;
+      const outcome = outcomes[index];
+      if (outcome === undefined) this.#fail(member, failure);
+      else if (outcome.kind === 'reply') this.#succeed(member, outcome.reply);
+      else if (outcome.kind === 'error') this.#fail(member, outcome.error);
+      else again.push(member);
+    });
+    for (let index = again.length - 1; index >= 0; index--) {
+      const member = again[index]!;
+      member.alone = true;
+      this.#waiting.unshift(member);
+    }
+    if (again.length > 0 && (this.#state === 'ready' || this.#state === 'closing')) this.#scheduleFlush();
+  }
+
+  /** The entry in flight for several members, read as one request. */
+  #group(members: PendingRequest[], request: EncodedRequest<unknown>): PendingRequest {
+    let deadline = Number.POSITIVE_INFINITY;
+    let timeout = 0;
+    for (const member of members) {
+      if (member.deadline < deadline) {
+        deadline = member.deadline;
+        timeout = member.timeout;
+      }
+      member.chunks =
+        member.quietForm !== undefined || member.reader?.quiet === true ? member.chunks : undefined;
+    }
+    const group = new PendingRequest(undefined, request.reader, false, deadline, timeout, this.#onAbort);
+    group.members = members;
+    return group;
+  }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────
 
@@ -649,15 +996,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     const inflight = this.#inflight;
-    let entry = inflight.peek();
+    const entry = inflight.peek();
     let done: boolean;
     try {
-      // A quiet meta request whose reply was suppressed is complete: the frame is someone else's.
-      while (entry?.reader?.accepts !== undefined && !entry.reader.accepts(frame)) {
-        inflight.shift();
-        this.#complete(entry);
-        entry = inflight.peek();
-      }
       if (entry === undefined) {
         const error =
           frame.kind === 'error'
@@ -679,7 +1020,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#drop(failure, true, failure);
       return;
     }
-    if (frame.kind === 'error' && frame.reset) {
+    if (frame.kind === 'error' && frame.reset && !entry.keepsStream) {
       // After ERROR / CLIENT_ERROR the server's read position is uncertain: the replies of
       // the requests behind this one cannot be trusted, so the connection starts over.
       inflight.shift();
@@ -731,14 +1072,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #succeed(entry: PendingRequest, value: unknown): void {
     entry.settled = true;
-    this.#pending--;
+    if (entry.members === undefined && --this.#pending === 0) this.#updateReference();
     if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
     entry.resolve(value);
   }
 
   #fail(entry: PendingRequest, error: unknown): void {
     entry.settled = true;
-    this.#pending--;
+    if (entry.members === undefined && --this.#pending === 0) this.#updateReference();
     if (entry.signal !== undefined) entry.signal.removeEventListener('abort', entry);
     entry.reject(error);
   }
@@ -752,6 +1093,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#fail(entry, entry.signal!.reason);
     this.#checkDrained();
   };
+
+  /**
+   * An idle socket does not keep the process alive (as undici's and http.Agent's idle
+   * sockets do not): a script that never calls close() still exits. A pending request refs
+   * the socket again until it settles.
+   */
+  #updateReference(): void {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    const wanted = this.#pending > 0;
+    if (wanted === this.#referenced) return;
+    this.#referenced = wanted;
+    if (wanted) socket.ref();
+    else socket.unref();
+  }
 
   #checkDrained(): void {
     if (this.#state === 'closing' && this.#pending === 0) this.#finishClose();
@@ -809,9 +1165,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#unordered) {
       for (let index = 0; index < inflight.length; index++) {
         const entry = inflight.at(index)!;
-        if (!entry.settled && entry.deadline <= now) this.#fail(entry, this.#timeoutError(entry));
-        else if (entry.deadline < next) next = entry.deadline;
+        const members = entry.members ?? [entry];
+        for (const member of members) {
+          // An abandoned request's deadline is over: watching it again would re-arm at once.
+          if (member.settled) continue;
+          if (member.deadline <= now) this.#fail(member, this.#timeoutError(member));
+          else if (member.deadline < next) next = member.deadline;
+        }
       }
+      // The oldest in flight holds back every reply behind it, abandoned or not.
+      const first = inflight.peek();
+      if (first !== undefined && first.deadline > now && first.deadline < next) next = first.deadline;
       for (let index = 0; index < waiting.length; index++) {
         const entry = waiting.at(index)!;
         if (entry.settled) continue;

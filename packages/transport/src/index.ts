@@ -1,6 +1,7 @@
 export { type ConnectionTraceMessage, connectionChannels } from './connection-channels.js';
 export type { AuthOptions } from './auth-request.js';
 export {
+  type CloseOptions,
   Connection,
   type ConnectionEvents,
   type ConnectionOptions,

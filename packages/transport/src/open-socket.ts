@@ -92,6 +92,21 @@ async function systemLookup(host: string): Promise<string[]> {
   return results.map((result) => result.address);
 }
 
+/**
+ * A server that does not speak TLS answers the ClientHello with plain text (OpenSSL reads it
+ * as a wrong version or a bad record) or hangs up: say what that most likely means.
+ */
+function notTlsHint(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  const plain =
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+    code === 'ECONNRESET' ||
+    /wrong version number|packet length too long|unknown protocol|disconnected before secure/i.test(message);
+  return plain ? '; the server does not seem to speak TLS: remove the tls option, or check the port' : '';
+}
+
 /** Wraps a connected socket in TLS and waits for the handshake. */
 function secure(
   socket: net.Socket,
@@ -112,7 +127,7 @@ function secure(
     socket.destroy();
     if (signal.aborted) throw signal.reason;
     throw new MemcacheConnectionError(
-      `TLS handshake with ${address.name} failed: ${(error as Error).message}`,
+      `TLS handshake with ${address.name} failed: ${(error as Error).message}${notTlsHint(error)}`,
       {
         cause: error,
       },

@@ -22,6 +22,22 @@ describe('RingQueue', () => {
     expect(queue.length).toBe(0);
   });
 
+  it('puts elements back in front, across wrap-arounds and growth', () => {
+    const queue = new RingQueue<number>(2);
+    const expected: number[] = [];
+    for (let index = 0; index < 50; index++) {
+      if (index % 3 === 0) {
+        queue.unshift(index);
+        expected.unshift(index);
+      } else {
+        queue.push(index);
+        expected.push(index);
+      }
+      if (index % 7 === 0) expect(queue.shift()).toBe(expected.shift());
+    }
+    expect(queue.drain()).toEqual(expected);
+  });
+
   it('answers undefined when empty and indexes from the oldest', () => {
     const queue = new RingQueue<string>();
     expect(queue.peek()).toBeUndefined();

@@ -34,6 +34,14 @@ export class RingQueue<T> {
     this.#length++;
   }
 
+  /** Puts an element back in front of the oldest (a request sent again goes out first). */
+  unshift(item: T): void {
+    if (this.#length > this.#mask) this.#grow();
+    this.#head = (this.#head - 1) & this.#mask;
+    this.#items[this.#head] = item;
+    this.#length++;
+  }
+
   /** The oldest element, left in place. */
   peek(): T | undefined {
     return this.#length === 0 ? undefined : this.#items[this.#head];

@@ -13,4 +13,5 @@ export { findProgram, requireProgram } from './find-program.js';
 export { freePort, waitForListening } from './free-port.js';
 export { type MemcachedOptions, type MemcachedServer, startCluster, startMemcached } from './memcached.js';
 export { type NutcrackerProxy, startNutcracker } from './nutcracker.js';
+export { runScript, type ScriptRun } from './run-script.js';
 export { makeTempDir } from './temp-dir.js';

@@ -130,6 +130,8 @@ describe('authentication failures', () => {
   it('an auth reply that is garbage, or never comes, fails typed within the connect deadline', async () => {
     const garbled = await startFakeServer((socket) =>
       onLines(socket, (line) => {
+        // It asks for credentials as memcached -Y does, then answers them with garbage.
+        if (line === 'version') socket.write('CLIENT_ERROR unauthenticated\r\n');
         if (line.startsWith('set auth')) socket.write('WHAT IS THIS\r\n');
       }),
     );

@@ -42,7 +42,7 @@ export class MemoryNode implements ServerNode {
       done = reader.push(frame);
     }
     // A quiet meta request whose nominal reply was left out settles as that reply.
-    if (!done && reader.accepts === undefined) {
+    if (!done && reader.quiet !== true) {
       throw new MemcacheProtocolError(`memory store answered ${request.command} incompletely`);
     }
     return reader.result();

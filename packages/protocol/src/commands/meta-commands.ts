@@ -1,6 +1,7 @@
 import { ascii } from '../ascii.js';
 import { base64Key } from '../base64-key.js';
 import type { CommandDefinition } from '../command-definition.js';
+import { nextQuietOpaque } from '../quiet-opaque.js';
 import { type MetaReply, MetaReader, QuietMetaReader } from '../readers/meta-reader.js';
 import type { Chunk, Key, MetaCode } from '../types.js';
 import { validateValue } from '../validate-value.js';
@@ -51,7 +52,6 @@ function metaLine<Table extends MetaTable>(
   return keyedLine(verb + ' ', key, tail);
 }
 
-let nextOpaque = 0;
 
 /**
  * A quiet request's reader can only tell its reply from the next request's by the opaque, so
@@ -63,8 +63,7 @@ function withOpaque<Options extends { quiet?: boolean; opaque?: string }>(
 ): Options {
   if (options === undefined || !options.quiet || options.opaque !== undefined)
     return options ?? ({} as Options);
-  nextOpaque = (nextOpaque + 1) % 0x7fffffff;
-  return { ...options, opaque: '.' + nextOpaque.toString(36) };
+  return { ...options, opaque: nextQuietOpaque() };
 }
 
 function metaReader(

@@ -35,37 +35,26 @@ export class MetaReader extends SingleFrameReader<MetaReply> {
 
 /**
  * Reads the reply of a quiet meta request (flag `q`), which the server leaves out when it
- * would be the nominal one (`EN` for mg, `HD` for ms, md, ma). The transport asks
- * `accepts(frame)` before pushing; a frame that is not this request's means its reply was
- * suppressed, and `result()` then answers the nominal code.
+ * would be the nominal one (`EN` for mg, `HD` for ms, md, ma). It is never given frames on
+ * its own: the transport sends quiet requests in a run closed by `mn` and QuietRunReader
+ * decides, by opaque, which frame is whose; `result()` without a frame is the nominal reply.
  *
  *   sent:      mg a q Oa   mg b q Ob   mn
  *   received:  VA 1 Oa ... ─────────── MN
- *              └ a's reply  (b: EN hidden, MN is not b's → b settles as EN)
- *
- * A frame is this request's when its code fits the command, is not the suppressed nominal
- * code, and it carries this request's opaque: memcached echoes `O` on every meta reply, and
- * `request()` adds an opaque when the caller gave none. A reply without an opaque belongs
- * to a later request that sent none (`mg b v` after `mg a q v` whose miss was hidden), so
- * it is not taken. (A reader built without an opaque takes any fitting frame.)
+ *              └ a's reply  (b: EN hidden, MN passes b over → b settles as EN)
  */
 export class QuietMetaReader extends MetaReader {
-  readonly #codes: ReadonlySet<MetaCode>;
+  /** Marks the reader of a quiet request (see ReplyReader.quiet). */
+  readonly quiet = true;
+  /** The opaque this request's replies echo (`request()` adds one when the caller gave none). */
+  readonly opaque: string | undefined;
   readonly #nominal: MetaCode;
-  readonly #opaque: string | undefined;
   #pushed = false;
 
   constructor(command: string, codes: ReadonlySet<MetaCode>, nominal: MetaCode, opaque: string | undefined) {
     super(command, codes);
-    this.#codes = codes;
     this.#nominal = nominal;
-    this.#opaque = opaque;
-  }
-
-  accepts(frame: Frame): boolean {
-    if (frame.kind === 'error') return true;
-    if (frame.kind !== 'meta' || frame.code === this.#nominal || !this.#codes.has(frame.code)) return false;
-    return this.#opaque === undefined || frame.flags.get('O') === this.#opaque;
+    this.opaque = opaque;
   }
 
   override push(frame: Frame): boolean {

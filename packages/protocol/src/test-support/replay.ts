@@ -1,12 +1,23 @@
 import { ResponseParser } from '../response-parser.js';
-import type { EncodedRequest, Frame } from '../types.js';
+import type { EncodedRequest, Frame, ReplyReader } from '../types.js';
+
+/**
+ * Whether a frame may be a quiet request's own: an error line, or a meta reply echoing its
+ * opaque. A model for these tests only: error lines among several quiet requests are
+ * ambiguous, which the transport resolves with QuietRunReader.
+ */
+export function passesTo(reader: ReplyReader<unknown>, frame: Frame): boolean {
+  if (frame.kind === 'error') return true;
+  return frame.kind === 'meta' && frame.flags.get('O') === reader.opaque;
+}
 
 /** What one request of a replayed exchange settled with. */
 export type Outcome = { value: unknown } | { error: Error } | { noReply: true } | { pending: true };
 
 /**
  * Feeds `pieces` through a fresh parser and hands the frames to the requests' readers the
- * way a transport does: oldest request first, quiet readers asked `accepts` first, and the
+ * way a simple transport would: oldest request first, a quiet reader passed over when the
+ * frame cannot be its own (passesTo), and the
  * stream abandoned after a frame that says the position is lost.
  */
 export function replay(
@@ -32,7 +43,7 @@ export function replay(
     for (;;) {
       const head = waiting[0];
       if (head === undefined) throw new Error(`a frame nobody asked for: ${frame.kind}`);
-      if (head.reader!.accepts !== undefined && !head.reader!.accepts(frame)) {
+      if (head.reader!.quiet === true && !passesTo(head.reader!, frame)) {
         settle(waiting.shift()!);
         continue;
       }
@@ -44,7 +55,7 @@ export function replay(
   const parser = new ResponseParser();
   for (const piece of pieces) parser.feed(piece, onFrame);
   // Quiet requests still waiting had their replies suppressed.
-  while (waiting.length > 0 && waiting[0]!.reader!.accepts !== undefined) settle(waiting.shift()!);
+  while (waiting.length > 0 && waiting[0]!.reader!.quiet === true) settle(waiting.shift()!);
   return outcomes;
 }
 

@@ -1,0 +1,83 @@
+import { commands, MemcacheConnectionError, MemcacheIllegalInputError } from '@mc/protocol';
+import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from './connection.js';
+
+const alice = { username: 'alice', password: 's3cret' };
+
+let plain: MemcachedServer;
+let guarded: MemcachedServer;
+
+beforeAll(async () => {
+  [plain, guarded] = await Promise.all([startMemcached(), startMemcached({ auth: alice })]);
+});
+
+afterAll(async () => {
+  await Promise.all([plain?.stop(), guarded?.stop()]);
+});
+
+describe('credentials only go to a server that asks for them', () => {
+  it('a server without -Y gets no credentials, and the connection fails clearly', async () => {
+    for (const format of ['memcached', 'memcachier'] as const) {
+      const connection = new Connection(plain.address, { auth: { ...alice, format } });
+      const failure = await connection.send(commands.version.request()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(MemcacheConnectionError);
+      expect((failure as Error).message).toMatch(/did not ask for authentication/);
+      expect((failure as Error).message).toContain(plain.address);
+      connection.destroy();
+    }
+    // Nothing was stored under any key the credentials could have used.
+    const reader = new Connection(plain.address);
+    expect(await reader.send(commands.get.request(['auth', 'alice', 'x']))).toEqual([]);
+    const stats = await reader.send(commands.stats.request([]));
+    expect(stats.get('curr_items')).toBe('0');
+    await reader.close();
+  });
+
+  it('a -Y server is asked first, then given the credentials (memcached format)', async () => {
+    const connection = new Connection(guarded.address, { auth: { ...alice, format: 'memcached' } });
+    expect(await connection.send(commands.version.request())).toMatch(/^\d/);
+    await connection.close();
+    const wrong = new Connection(guarded.address, { auth: { username: 'alice', password: 'nope' } });
+    await expect(wrong.send(commands.version.request())).rejects.toBeInstanceOf(MemcacheConnectionError);
+    wrong.destroy();
+  });
+
+  it('speaks MemCachier: set <username> 0 0 <password length>, the password as data', async () => {
+    const received: string[] = [];
+    const fake = await startFakeServer((socket) => {
+      let authenticated = false;
+      let expectingPassword = false;
+      onLines(socket, (line) => {
+        received.push(line);
+        if (expectingPassword) {
+          expectingPassword = false;
+          authenticated = line === 's3cret';
+          socket.write(authenticated ? 'STORED\r\n' : 'CLIENT_ERROR authentication failure\r\n');
+        } else if (line === 'set alice 0 0 6') expectingPassword = true;
+        else if (!authenticated) socket.write('CLIENT_ERROR unauthenticated\r\n');
+        else if (line === 'version') socket.write('VERSION 1.6.21\r\n');
+      });
+    });
+    try {
+      const connection = new Connection(fake.address, { auth: { ...alice, format: 'memcachier' } });
+      expect(await connection.send(commands.version.request())).toBe('1.6.21');
+      expect(received).toEqual(['version', 'set alice 0 0 6', 's3cret', 'version']);
+      await connection.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('checks the credentials for the chosen format before connecting', () => {
+    expect(
+      () => new Connection(plain.address, { auth: { username: 'a b', password: 'x', format: 'memcachier' } }),
+    ).toThrow(MemcacheIllegalInputError);
+    expect(
+      () =>
+        new Connection(plain.address, {
+          auth: { ...alice, format: 'sasl' as unknown as 'memcached' },
+        }),
+    ).toThrow(MemcacheIllegalInputError);
+  });
+});

@@ -1,0 +1,166 @@
+import { pathToFileURL } from 'node:url';
+import {
+  commands,
+  MemcacheConnectionError,
+  MemcacheTimeoutError,
+  MemcacheUnexpectedCloseError,
+} from '@mc/protocol';
+import { closedPort, type MemcachedServer, runScript, startFakeServer, startMemcached } from '@mc/test-utils';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Connection } from './connection.js';
+
+// The child processes load the built package, as an application would.
+const transport = pathToFileURL(new URL('../dist/index.js', import.meta.url).pathname).href;
+const protocol = import.meta.resolve('@mc/protocol');
+
+let server: MemcachedServer;
+
+beforeAll(async () => {
+  server = await startMemcached();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('process lifetime', () => {
+  it('a script that never closes its connection exits once nothing is pending', async () => {
+    const run = await runScript(`
+      import { Connection } from '${transport}';
+      import { commands } from '${protocol}';
+      const connection = new Connection('${server.address}');
+      await connection.send(commands.set.request('exit:k', Buffer.from('v'), 0, 0, false));
+      const [hit] = await connection.send(commands.get.request(['exit:k']));
+      console.log(Buffer.from(hit.value).toString());
+    `);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('v');
+    expect(run.code).toBe(0);
+  });
+
+  it('a request in flight keeps the process alive until its reply', async () => {
+    const slow = await startFakeServer((socket) => {
+      socket.once('data', () => setTimeout(() => socket.write('VERSION 9.9.9\r\n'), 400));
+    });
+    try {
+      const run = await runScript(`
+        import { Connection } from '${transport}';
+        import { commands } from '${protocol}';
+        const connection = new Connection('${slow.address}');
+        connection.send(commands.version.request()).then((version) => console.log(version));
+      `);
+      expect(run.stdout.trim()).toBe('9.9.9');
+      expect(run.code).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('close()', () => {
+  it('settles within a bound against a frozen server even with timeout: 0', async () => {
+    const frozen = await startFakeServer();
+    try {
+      const connection = new Connection(frozen.address, { timeout: 0 });
+      const request = connection.send(commands.version.request());
+      await connection.connect();
+      const started = performance.now();
+      await connection.close();
+      expect(performance.now() - started).toBeLessThan(4000);
+      await expect(request).rejects.toBeInstanceOf(MemcacheTimeoutError);
+    } finally {
+      await frozen.close();
+    }
+  });
+
+  it('waits at most its own timeout, and not at all with force', async () => {
+    const frozen = await startFakeServer();
+    try {
+      const bounded = new Connection(frozen.address, { timeout: 60_000 });
+      const first = bounded.send(commands.version.request());
+      await bounded.connect();
+      let started = performance.now();
+      await bounded.close({ timeout: 100 });
+      expect(performance.now() - started).toBeLessThan(2000);
+      await expect(first).rejects.toBeInstanceOf(MemcacheTimeoutError);
+
+      const forced = new Connection(frozen.address, { timeout: 60_000 });
+      const sent = forced.send(commands.version.request());
+      await forced.connect();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const unsent = forced.send(commands.version.request());
+      started = performance.now();
+      await forced.close({ force: true });
+      expect(performance.now() - started).toBeLessThan(500);
+      await expect(sent).rejects.toBeInstanceOf(MemcacheUnexpectedCloseError);
+      await expect(unsent).rejects.toBeInstanceOf(MemcacheConnectionError);
+      expect(forced.state).toBe('closed');
+    } finally {
+      await frozen.close();
+    }
+  });
+
+  it('cancels a reconnect that is waiting out its backoff', async () => {
+    const refused = await closedPort();
+    const connection = new Connection(refused.address, { reconnectDelay: 3000 });
+    await expect(connection.connect()).rejects.toBeInstanceOf(MemcacheConnectionError);
+    const again = connection.connect();
+    again.catch(() => {});
+    const started = performance.now();
+    await connection.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(connection.state).toBe('closed');
+    await expect(again).rejects.toBeInstanceOf(MemcacheConnectionError);
+  });
+});
+
+describe('small defects', () => {
+  it('a socket lost during authentication counts one failure for the backoff', async () => {
+    const arrivals: number[] = [];
+    const fake = await startFakeServer((socket) => {
+      arrivals.push(performance.now());
+      socket.once('data', () => socket.destroy());
+    });
+    try {
+      const connection = new Connection(fake.address, {
+        auth: { username: 'user', password: 'secret' },
+        reconnectDelay: 600,
+      });
+      await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
+        MemcacheConnectionError,
+      );
+      const failed = performance.now();
+      await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
+        MemcacheConnectionError,
+      );
+      // One failure waits reconnectDelay (600 ms) before the next attempt; two would wait 1000.
+      expect(arrivals).toHaveLength(2);
+      expect(arrivals[1]! - failed).toBeLessThan(900);
+      connection.destroy();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('an abandoned request behind a slow one does not make the deadline timer spin', async () => {
+    const frozen = await startFakeServer();
+    const connection = new Connection(frozen.address, { timeout: 3000 });
+    try {
+      await connection.connect();
+      const slow = connection.send(commands.version.request());
+      slow.catch(() => {});
+      const quick = connection.send(commands.version.request(), { timeout: 30 });
+      const later = connection.send(commands.version.request(), { timeout: 60 });
+      await expect(quick).rejects.toBeInstanceOf(MemcacheTimeoutError);
+      await expect(later).rejects.toBeInstanceOf(MemcacheTimeoutError);
+      const spy = vi.spyOn(globalThis, 'setTimeout');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const armed = spy.mock.calls.length;
+      spy.mockRestore();
+      expect(armed).toBeLessThan(5);
+    } finally {
+      connection.destroy();
+      await frozen.close();
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import { commands, type EncodedRequest, MemcacheIllegalInputError, type MetaReply } from '@mc/protocol';
+import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from './connection.js';
+import { bytes, text } from './test-support/requests.js';
+
+let server: MemcachedServer;
+
+beforeAll(async () => {
+  server = await startMemcached({ args: ['-I', '1m'] });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A one-key get the transport may fold with its neighbours. */
+function mergeable(command: 'get' | 'gets', key: string) {
+  return { ...commands[command].request([key]), mergeableGet: { command, key } };
+}
+
+/** A plain `ms` the transport may make quiet when others ride along. */
+function quietable(key: string, value: Uint8Array): EncodedRequest<MetaReply> {
+  return {
+    ...commands.metaSet.request(key, value),
+    quietForm: (opaque) => commands.metaSet.request(key, value, { quiet: true, opaque }),
+  };
+}
+
+describe('the ordered queue of a connection', () => {
+  it('folds adjacent one-key gets into one line and hands each caller its own hit', async () => {
+    const lines: string[] = [];
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        lines.push(line);
+        if (line === 'get a b c') socket.write('VALUE a 0 1\r\n1\r\nVALUE c 0 1\r\n3\r\nEND\r\n');
+        else if (line.startsWith('set ')) socket.write('STORED\r\n');
+        else if (line === 'get a') socket.write('VALUE a 0 1\r\n9\r\nEND\r\n');
+      }),
+    );
+    try {
+      const connection = new Connection(fake.address);
+      await connection.connect();
+      const replies = Promise.all([
+        connection.send(mergeable('get', 'a')),
+        connection.send(mergeable('get', 'b')),
+        connection.send(mergeable('get', 'a')),
+        connection.send(mergeable('get', 'c')),
+        connection.send(commands.set.request('a', bytes('9'), 0, 0, false)),
+        connection.send(mergeable('get', 'a')),
+      ]);
+      const [a, b, again, c, stored, after] = await replies;
+      expect(text(a[0]?.value)).toBe('1');
+      expect(a[0]?.index).toBe(0);
+      expect(b).toEqual([]);
+      expect(text(again[0]?.value)).toBe('1');
+      expect(text(c[0]?.value)).toBe('3');
+      expect(stored).toBe(true);
+      expect(text(after[0]?.value)).toBe('9');
+      // The set stays between the gets: call order is wire order.
+      expect(lines.filter((line) => line !== '9')).toEqual(['get a b c', 'set a 0 0 1', 'get a']);
+      await connection.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('makes adjacent replayable meta requests one quiet run and keeps mn a barrier', async () => {
+    const connection = new Connection(server.address);
+    const tooLarge = new Uint8Array(2 * 1024 * 1024);
+    const results = await Promise.allSettled([
+      connection.send(quietable('run:a', bytes('A'))),
+      connection.send(quietable('run:b', tooLarge)),
+      connection.send(quietable('run:c', bytes('C'))),
+      connection.send(commands.metaNoop.request()),
+      connection.send(commands.metaGet.request('run:c', { value: true })),
+    ]);
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((results[0] as PromiseFulfilledResult<MetaReply>).value.code).toBe('HD');
+    expect((results[3] as PromiseFulfilledResult<MetaReply>).value.code).toBe('MN');
+    expect(text((results[4] as PromiseFulfilledResult<MetaReply>).value.value)).toBe('C');
+    await connection.close();
+  });
+
+  it('sends a lone replayable meta request loud, without mn', async () => {
+    const lines: string[] = [];
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        lines.push(line);
+        if (line.startsWith('ms ')) socket.write('HD\r\n');
+      }),
+    );
+    try {
+      const connection = new Connection(fake.address);
+      expect((await connection.send(quietable('k', bytes('v')))).code).toBe('HD');
+      expect(lines).toEqual(['ms k 1', 'v']);
+      await connection.close();
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('what is validated is what is sent', () => {
+  it('fails only the request whose value buffer was detached before the write', async () => {
+    const connection = new Connection(server.address);
+    await connection.connect();
+    const value = new Uint8Array(new ArrayBuffer(8));
+    value.set(bytes('detached'));
+    const doomed = connection.send(commands.set.request('detach:a', value, 0, 0, false));
+    const fine = connection.send(commands.set.request('detach:b', bytes('fine'), 0, 0, false));
+    structuredClone(value.buffer, { transfer: [value.buffer] }); // detaches it
+    await expect(doomed).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(fine).resolves.toBe(true);
+    expect(await connection.send(commands.get.request(['detach:a']))).toEqual([]);
+    await connection.close();
+  });
+
+  it('fails only the request whose value grew between the call and the write', async () => {
+    const connection = new Connection(server.address);
+    await connection.connect();
+    // A resizable ArrayBuffer (ES2024), typed by hand for the ES2022 library.
+    const Resizable = ArrayBuffer as unknown as new (
+      length: number,
+      options: { maxByteLength: number },
+    ) => ArrayBuffer & { resize(length: number): void };
+    const buffer = new Resizable(3, { maxByteLength: 64 });
+    const value = new Uint8Array(buffer); // length-tracking: grows with the buffer
+    value.set(bytes('abc'));
+    await connection.send(commands.set.request('grow:victim', bytes('alive'), 0, 0, false));
+    const doomed = connection.send(commands.set.request('grow:a', value, 0, 0, false));
+    buffer.resize(30);
+    value.set(bytes('\r\ndelete grow:victim\r\n'), 3);
+    await expect(doomed).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    const [victim] = await connection.send(commands.get.request(['grow:victim']));
+    expect(text(victim?.value)).toBe('alive');
+    await connection.close();
+  });
+});
