@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import {
   Client,
   compressedSerde,
@@ -380,6 +381,20 @@ export const checks = [
       const client = context.open(new Client(context.config.closed, { connectTimeout: 3000 }));
       const get = () => client.get(context.key('refused'));
       await expect.rejectsWithin(get, MemcacheConnectionError, { latest: 2500 }, 'a closed port');
+    },
+  },
+  {
+    name: 'require() of the CommonJS build',
+    async run(context) {
+      /** @type {typeof import('@mc/client')} */
+      const commonjs = createRequire(import.meta.url)('@mc/client');
+      expect.equal(commonjs.Client === Client, false, 'a second copy of the classes');
+      const client = context.open(new commonjs.Client(context.config.server));
+      const key = context.key('commonjs');
+      expect.equal(await client.set(key, 'from require'), true, 'set');
+      expect.equal(await client.get(key), 'from require', 'get');
+      // instanceof holds across the two copies, so code importing either catches the other's errors.
+      await expect.rejects(client.get('bad key'), MemcacheIllegalInputError, 'an error of the other copy');
     },
   },
   {

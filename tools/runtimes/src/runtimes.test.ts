@@ -21,6 +21,9 @@ const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const conformanceScript = path.join(packageDir, 'src', 'conformance.js');
 const idleScript = path.join(packageDir, 'src', 'idle-exit.js');
 const RUNTIMES: RuntimeName[] = ['node', 'bun', 'deno'];
+// Deno lets `import` read node_modules unasked, but require() reads files like any other code:
+// the CommonJS check needs read access to the workspace packages' real folders.
+const commonjsReads = [path.resolve(packageDir, '../../packages')];
 
 const servers: MemcachedServer[] = [];
 let silent: FakeServer;
@@ -71,7 +74,7 @@ function outcomes(stdout: string): Record<string, string> {
 
 function run(runtime: RuntimeName, script: string, args: string[], limit: number): Promise<RunResult> {
   const { command, args: runtimeArgs } = runtimeCommand(runtime, script, {
-    reads: [config.tls.ca],
+    reads: [config.tls.ca, ...commonjsReads],
     sockets: [config.socket],
   });
   return runToEnd(command, [...runtimeArgs, ...args], { cwd: packageDir, limit });
