@@ -17,13 +17,13 @@ export interface RunResult {
 export function runToEnd(
   command: string,
   args: string[],
-  options: { cwd: string; limit: number },
+  options: { cwd: string; limit: number; env?: Record<string, string> },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
