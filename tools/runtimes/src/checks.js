@@ -25,6 +25,8 @@ import { sharedValues } from './shared-values.js';
  * @property {string[]} cluster several memcached nodes, for HashClient
  * @property {string} socket a memcached on a UNIX socket
  * @property {{ address: string, ca: string }} tls a memcached with TLS (`-Z`) and the CA file that signed it
+ * @property {{ address: string, cert: string, key: string }} mutualTls a TLS memcached that demands a
+ *   client certificate (signed by the same CA), and the files of one
  * @property {string} silent a fake server that accepts connections and never answers
  * @property {string} closed a port nobody listens on
  * @property {string} shared the key prefix of the values in shared-values.js that Node.js wrote
@@ -360,6 +362,22 @@ export const checks = [
       expect.equal(/** @type {Uint8Array} */ (await client.get(key)), TRICKY_BYTES, 'get over TLS');
       const stranger = context.open(new Client(address, { tls: true, connectTimeout: 3000 }));
       await expect.rejects(stranger.get(key), MemcacheConnectionError, 'a server signed by an unknown CA');
+    },
+  },
+  {
+    name: 'TLS with a client certificate',
+    async run(context) {
+      const { address, cert, key } = context.config.mutualTls;
+      const ca = fs.readFileSync(context.config.tls.ca, 'utf8');
+      const tls = { ca, cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') };
+      const client = context.open(new Client(address, { tls }));
+      const item = context.key('mutual');
+      expect.equal(await client.set(item, 'certified'), true, 'set with a client certificate');
+      expect.equal(await client.get(item), 'certified', 'get with a client certificate');
+      // TLS 1.3 refuses a missing certificate after the handshake: the alert must become this
+      // request's MemcacheConnectionError, never an uncaught exception.
+      const anonymous = context.open(new Client(address, { tls: { ca }, timeout: 3000 }));
+      await expect.rejects(anonymous.get(item), MemcacheConnectionError, 'without a client certificate');
     },
   },
   {
