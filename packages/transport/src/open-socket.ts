@@ -121,7 +121,11 @@ function secure(
 }
 
 /** Errors of sockets that openSocket handed over, emitted before their new owner listened. */
-const parkedErrors = new WeakMap<net.Socket, { error: Error | undefined; listener: (error: Error) => void }>();
+interface ParkedErrors {
+  error: Error | undefined;
+  listener: (error: Error) => void;
+}
+const parkedErrors = new WeakMap<net.Socket, ParkedErrors>();
 
 /**
  * Holds a ready socket's errors until `adoptSocket`: between `resolve` and the owner's
@@ -130,7 +134,7 @@ const parkedErrors = new WeakMap<net.Socket, { error: Error | undefined; listene
  * the handshake) would be an uncaught exception, and the owner would see only the close.
  */
 function park(socket: net.Socket): void {
-  const parked = { error: undefined as Error | undefined, listener: (error: Error) => (parked.error ??= error) };
+  const parked: ParkedErrors = { error: undefined, listener: (error) => (parked.error ??= error) };
   parkedErrors.set(socket, parked);
   socket.on('error', parked.listener);
 }
