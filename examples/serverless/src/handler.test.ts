@@ -13,11 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The child process runs the built invocation (`npm test` builds first).
 const INVOKE_ONCE = fileURLToPath(new URL('../dist/invoke-once.js', import.meta.url));
 
-// Idle sockets that let the process exit are @mc/transport's work (unref while nothing is in
-// flight). Turn this on once that has landed: the test below then proves the handler's
-// process exits after one invocation without close().
-const IDLE_SOCKETS_UNREF = false;
-
 let server: MemcachedServer;
 let silent: FakeServer;
 let probe: Client;
@@ -109,7 +104,7 @@ describe('the serverless handler', () => {
     expect(run.exited).toBe(true);
   });
 
-  it.skipIf(!IDLE_SOCKETS_UNREF)('a process that ran one invocation exits without close()', async () => {
+  it('a process that ran one invocation exits without close()', async () => {
     const run = await invokeInChild({ MEMCACHED_SERVERS: server.address }, 5_000);
     expect(JSON.parse(JSON.parse(run.output.trim()).body).greeting).toBe('Hello, child!');
     expect(run.exited).toBe(true);
