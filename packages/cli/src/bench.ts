@@ -16,7 +16,7 @@ const CONCURRENCY = 50;
  * is deleted afterwards.
  */
 export async function bench(client: CliClient, count: number, size: number): Promise<BenchPhase[]> {
-  const run = `mc-bench:${process.pid}:${Date.now()}:`;
+  const run = `memcli-bench:${process.pid}:${Date.now()}:`;
   const keys = Array.from({ length: count }, (_, index) => run + index);
   const value = 'x'.repeat(size);
   const phases: BenchPhase[] = [];

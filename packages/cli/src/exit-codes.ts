@@ -1,5 +1,5 @@
 /**
- * What `mc` exits with, so scripts can tell a miss from a broken server without parsing text:
+ * What `memcli` exits with, so scripts can tell a miss from a broken server without parsing text:
  *
  *   0 ok   1 miss / not found / not stored   2 usage   3 connection or timeout   4 server error
  */
@@ -11,5 +11,5 @@ export const exitCodes = {
   server: 4,
 } as const;
 
-/** One of `mc`'s exit codes. */
+/** One of `memcli`'s exit codes. */
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

@@ -1,6 +1,6 @@
 /**
- * A value as `mc get` prints it: bytes as they are (so `mc get k > file` round-trips what
- * `mc set k - < file` stored), text with a newline, anything else as JSON. With `--json`,
+ * A value as `memcli get` prints it: bytes as they are (so `memcli get k > file` round-trips what
+ * `memcli set k - < file` stored), text with a newline, anything else as JSON. With `--json`,
  * every value is JSON and bytes become `{"base64": "..."}`.
  */
 export function formatValue(value: unknown, json: boolean): Uint8Array | string {

@@ -1,14 +1,18 @@
 import { HashClient, type Stats } from '@mc/client';
 import { bench } from './bench.js';
+import { connectionHint } from './connection-hint.js';
 import { type ExitCode, exitCodes } from './exit-codes.js';
 import { exitCodeFor } from './exit-code-for.js';
 import { formatValue, toJson } from './format-value.js';
+import { itemSizeLimit } from './item-size-limit.js';
 import { type CliClient, openClient } from './open-client.js';
 import { type CommandLine, parseCommandLine } from './parse-command-line.js';
+import { readInput } from './read-input.js';
+import { tlsOptions } from './tls-options.js';
 import { usage } from './usage.js';
 import { UsageError } from './usage-error.js';
 
-/** Where `mc` reads and writes: the process's streams in bin.ts, buffers in tests. */
+/** Where `memcli` reads and writes: the process's streams in bin.ts, buffers in tests. */
 export interface CliIo {
   stdout: { write(chunk: string | Uint8Array): unknown };
   stderr: { write(chunk: string | Uint8Array): unknown };
@@ -33,7 +37,7 @@ const commands: Record<string, Command> = {
   async get(client, line, io) {
     const value = await client.get(line.args[0]!);
     if (value === undefined) {
-      io.stderr.write(`mc: ${line.args[0]} not found\n`);
+      io.stderr.write(`memcli: ${line.args[0]} not found\n`);
       return exitCodes.miss;
     }
     io.stdout.write(formatValue(value, line.json));
@@ -42,7 +46,7 @@ const commands: Record<string, Command> = {
 
   async set(client, line, io) {
     const [key, text] = line.args as [string, string];
-    let value: unknown = text === '-' ? await readAll(io.stdin) : text;
+    let value: unknown = text === '-' ? await readInput(io.stdin, await itemSizeLimit(client)) : text;
     if (line.json) {
       try {
         value = JSON.parse(
@@ -54,7 +58,7 @@ const commands: Record<string, Command> = {
     }
     const stored = await client.set(key, value as never, line.ttl === undefined ? {} : { ttl: line.ttl });
     if (!stored) {
-      io.stderr.write(`mc: ${key} not stored\n`);
+      io.stderr.write(`memcli: ${key} not stored\n`);
       return exitCodes.miss;
     }
     return exitCodes.ok;
@@ -62,7 +66,7 @@ const commands: Record<string, Command> = {
 
   async delete(client, line, io) {
     if (await client.delete(line.args[0]!)) return exitCodes.ok;
-    io.stderr.write(`mc: ${line.args[0]} not found\n`);
+    io.stderr.write(`memcli: ${line.args[0]} not found\n`);
     return exitCodes.miss;
   },
 
@@ -103,7 +107,7 @@ const commands: Record<string, Command> = {
 };
 
 /**
- * Runs `mc` with these arguments and resolves its exit code; it never throws and never
+ * Runs `memcli` with these arguments and resolves its exit code; it never throws and never
  * exits the process, so tests and other programs can call it directly.
  */
 export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -128,14 +132,18 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
   }
   let client: CliClient;
   try {
-    client = openClient(line.servers, { prefix: line.prefix, timeout: line.timeout });
+    const tls = line.tls === undefined ? undefined : tlsOptions(line.tls);
+    client = openClient(line.servers, { prefix: line.prefix, timeout: line.timeout, tls });
   } catch (error) {
     return fail(error, io);
   }
   try {
     return await command(client, line, io);
   } catch (error) {
-    return fail(error, io);
+    const hint = connectionHint(error, line.tls !== undefined);
+    const code = fail(error, io);
+    if (hint !== undefined) io.stderr.write(`memcli: ${hint}\n`);
+    return code;
   } finally {
     await client.close().catch(() => {});
   }
@@ -144,22 +152,15 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
 function fail(error: unknown, io: CliIo): ExitCode {
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`mc: ${message}\n`);
+  io.stderr.write(`memcli: ${message}\n`);
   if (code === exitCodes.usage && error instanceof UsageError)
-    io.stderr.write('Run "mc --help" for usage.\n');
+    io.stderr.write('Run "memcli --help" for usage.\n');
   return code;
 }
 
 function describeArity([least, most]: [number, number]): string {
   if (least === most) return `${least} argument${least === 1 ? '' : 's'}`;
   return `${least} to ${most} arguments`;
-}
-
-async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }
 
 function formatStats(stats: Stats): string {

@@ -13,6 +13,17 @@ export interface CommandLine {
   size: number;
   json: boolean;
   help: boolean;
+  /** TLS as asked on the command line (any `--tls-*` option implies `--tls`); files unread. */
+  tls: TlsChoice | undefined;
+}
+
+/** The `--tls*` options: file paths as given, read later by tlsOptions(). */
+export interface TlsChoice {
+  ca: string | undefined;
+  cert: string | undefined;
+  key: string | undefined;
+  servername: string | undefined;
+  insecure: boolean;
 }
 
 const DEFAULT_SERVER = '127.0.0.1:11211';
@@ -52,7 +63,23 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
     size: wholeNumber(values.size, 'size', 0) ?? 100,
     json: values.json ?? false,
     help: values.help ?? false,
+    tls: tlsChoice(values),
   };
+}
+
+function tlsChoice(values: ReturnType<typeof parse>['values']): TlsChoice | undefined {
+  const choice: TlsChoice = {
+    ca: values['tls-ca'],
+    cert: values['tls-cert'],
+    key: values['tls-key'],
+    servername: values['tls-servername'],
+    insecure: values['tls-insecure'] ?? false,
+  };
+  const asked = Object.values(choice).some((value) => value !== undefined && value !== false);
+  if (!asked && !values.tls) return undefined;
+  if ((choice.cert === undefined) !== (choice.key === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together: a client certificate needs its key');
+  return choice;
 }
 
 function parse(argv: string[]) {
@@ -69,6 +96,12 @@ function parse(argv: string[]) {
       size: { type: 'string' },
       json: { type: 'boolean', short: 'j' },
       help: { type: 'boolean', short: 'h' },
+      tls: { type: 'boolean' },
+      'tls-ca': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-servername': { type: 'string' },
+      'tls-insecure': { type: 'boolean' },
     },
   });
 }

@@ -1,4 +1,4 @@
-/** A mistake on the command line: `mc` prints it with a hint and exits 2. */
+/** A mistake on the command line: `memcli` prints it with a hint and exits 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

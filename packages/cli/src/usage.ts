@@ -1,14 +1,15 @@
-/** The text of `mc --help`. */
-export const usage = `mc: a small command line for memcached
+/** The text of `memcli --help`. */
+export const usage = `memcli: a small command line for memcached
 
 Usage:
-  mc get <key>                       print the value (exit 1 on a miss)
-  mc set <key> <value> [--ttl N]     store a value; "-" reads it from stdin as bytes
-  mc delete <key>                    delete a key (exit 1 if it was not there)
-  mc stats [group]                   print the server's stats (group: settings, items, slabs)
-  mc flush [delay]                   invalidate every item, now or after <delay> seconds
-  mc version                         print the server's version
-  mc bench [--count N] [--size B]    measure set and get operations per second
+  memcli get <key>                      print the value (exit 1 on a miss)
+  memcli set <key> <value> [--ttl N]    store a value; "-" reads it from stdin as bytes,
+                                        up to the server's item size (item_size_max)
+  memcli delete <key>                   delete a key (exit 1 if it was not there)
+  memcli stats [group]                  print the server's stats (group: settings, items, slabs)
+  memcli flush [delay]                  invalidate every item, now or after <delay> seconds
+  memcli version                        print the server's version
+  memcli bench [--count N] [--size B]   measure set and get operations per second
 
 Options:
   -s, --server <host:port>   a server; repeat it to spread keys over several (HashClient).
@@ -17,6 +18,12 @@ Options:
   -t, --timeout <ms>         connect and command deadline in milliseconds (default 5000)
       --ttl <seconds>        with set: expire after this many seconds (default: never)
   -j, --json                 values and output as JSON
+      --tls                  connect with TLS (memcached -Z); implied by every --tls-* option
+      --tls-ca <file>        PEM file of the CA that signed the server's certificate
+      --tls-cert <file>      client certificate (PEM), with --tls-key, for servers that ask
+      --tls-key <file>       the client certificate's private key (PEM)
+      --tls-servername <n>   check the certificate against this name instead of the host
+      --tls-insecure         do not check the server's certificate (test servers only)
   -h, --help                 show this help
 
 Exit codes:

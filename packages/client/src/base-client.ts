@@ -2,16 +2,17 @@ import {
   commands,
   type EncodedRequest,
   type Key,
-  MemcacheDeserializeError,
-  MemcacheError,
   MemcacheIllegalInputError,
   type RetrievedValue,
 } from '@mc/protocol';
 import { defaultSerde, type Serde } from '@mc/serde';
+import { checkBoolean, checkOptionsObject } from './check-options.js';
+import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
+import { checkValueSize, resolveMaxValueBytes, sizeLimitedSerde } from './max-value-bytes.js';
 import { MetaCommands } from './meta-commands.js';
 import type {
   MetaArithmeticOptions,
@@ -24,11 +25,25 @@ import type {
   MetaSetResult,
 } from './meta-options.js';
 import type { ServerNode } from './server-node.js';
+import { publishAbsorbedError } from './tracing.js';
 
 /** The value type a serde produces. */
 export type ValueOf<S> = S extends Serde<infer V> ? V : never;
 /** What `defaultSerde` stores and returns. */
 export type DefaultValue = ValueOf<typeof defaultSerde>;
+
+/**
+ * What a read resolves to when neither the client (`new Client<User>()`, a typed serde) nor
+ * the call (`get<User>(key)`) names a value type. Writes of such a client are still checked
+ * against what the serde stores; reads are left open on purpose, so everyday code such as
+ * `(await client.get('u'))?.name` or `(await client.get('u')) as User` compiles, the way
+ * `JSON.parse` and other caches' untyped reads do. Name a type to get checked reads.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the documented untyped read; every typed path avoids it
+export type UntypedValue = any;
+
+/** The type reads default to: the client's value type, or UntypedValue for an untyped client. */
+export type ReadValue<V> = [V] extends [DefaultValue] ? ([DefaultValue] extends [V] ? UntypedValue : V) : V;
 
 /** Options of every write. */
 export interface WriteOptions {
@@ -60,12 +75,25 @@ export interface CommandOptions<V> {
   keyPrefix?: string;
   ignoreErrors?: boolean;
   defaultNoreply?: boolean;
+  /**
+   * The largest value, in bytes, sent or accepted (default 64 MiB, at most memcached's 1 GiB
+   * item limit). A longer value is refused with MemcacheIllegalInputError before it is sent.
+   */
+  maxValueBytes?: number;
 }
 
-// memcached accepts long `get`/`gets` lines (PROTOCOL.md), but a huge key list is still cut
+// memcached accepts long `get`/`gets` lines (its line buffer grows), but a huge key list is still cut
 // into several lines, pipelined together, so one call cannot monopolise a socket's buffers.
 const GET_LINE_BYTES = 16_384;
 const GET_LINE_KEYS = 1_000;
+
+/** A storage command checked and encoded, ready to send. */
+interface PreparedStore {
+  key: Key;
+  wireKey: Key;
+  request: EncodedRequest<boolean>;
+  noreply: boolean;
+}
 
 /** Keys bound for one node: as sent, and as the caller named them (same index). */
 interface NodeBatch {
@@ -83,12 +111,21 @@ export abstract class BaseClient<V> {
   protected readonly keyPrefix: string;
   protected readonly ignoreErrors: boolean;
   protected readonly defaultNoreply: boolean;
+  protected readonly maxValueBytes: number;
 
   constructor(options: CommandOptions<V>) {
-    this.serde = options.serde ?? (defaultSerde as unknown as Serde<V>);
+    checkOptionsObject(options, 'the client');
+    const serde = options.serde ?? (defaultSerde as unknown as Serde<V>);
+    if (typeof serde?.serialize !== 'function' || typeof serde.deserialize !== 'function') {
+      throw new MemcacheIllegalInputError('serde must have serialize and deserialize methods');
+    }
     if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') {
       throw new MemcacheIllegalInputError('keyPrefix must be a string');
     }
+    checkBoolean(options.ignoreErrors, 'ignoreErrors');
+    checkBoolean(options.defaultNoreply, 'defaultNoreply');
+    this.maxValueBytes = resolveMaxValueBytes(options.maxValueBytes);
+    this.serde = sizeLimitedSerde(serde, this.maxValueBytes);
     this.keyPrefix = options.keyPrefix ?? '';
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.defaultNoreply = options.defaultNoreply ?? false;
@@ -102,41 +139,51 @@ export abstract class BaseClient<V> {
   // ---- retrieval -------------------------------------------------------------------------
 
   /** Reads one value; `undefined` on a miss. */
-  get(key: Key): Promise<V | undefined> {
-    return this.#readOne('get', key, (hit) => this.#decode(key, hit));
+  get<T extends V = ReadValue<V>>(key: Key): Promise<T | undefined> {
+    return this.#readOne('get', key, (hit) => {
+      const value = this.#decode(key, hit, 'get');
+      return value === MISS ? undefined : (value as T);
+    });
   }
 
   /** Reads one value with its cas token, for a later `cas()`. */
-  gets(key: Key): Promise<CasValue<V> | undefined> {
-    return this.#readOne('gets', key, (hit) => ({ value: this.#decode(key, hit), cas: hit.cas ?? 0n }));
+  gets<T extends V = ReadValue<V>>(key: Key): Promise<CasValue<T> | undefined> {
+    return this.#readOne('gets', key, (hit) => {
+      const value = this.#decode(key, hit, 'gets');
+      return value === MISS ? undefined : { value: value as T, cas: hit.cas ?? 0n };
+    });
   }
 
   /** Reads one value and resets its TTL in the same round trip. */
-  async gat(key: Key, ttl: number): Promise<V | undefined> {
+  async gat<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<T | undefined> {
     const hit = await this.#retrieveOne('gat', key, toExptime(ttl));
-    return hit === undefined ? undefined : this.#decode(key, hit);
+    const value = hit === undefined ? MISS : this.#decode(key, hit, 'gat');
+    return value === MISS ? undefined : (value as T);
   }
 
   /** `gat` with the cas token. */
-  async gats(key: Key, ttl: number): Promise<CasValue<V> | undefined> {
+  async gats<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<CasValue<T> | undefined> {
     const hit = await this.#retrieveOne('gats', key, toExptime(ttl));
-    return hit === undefined ? undefined : { value: this.#decode(key, hit), cas: hit.cas ?? 0n };
+    const value = hit === undefined ? MISS : this.#decode(key, hit, 'gats');
+    return value === MISS ? undefined : { value: value as T, cas: hit?.cas ?? 0n };
   }
 
   /** Reads many keys in as few round trips as possible; missing keys are absent from the map. */
-  async getMany(keys: Iterable<Key>): Promise<Map<string, V>> {
-    const result = new Map<string, V>();
+  async getMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, T>> {
+    const result = new Map<string, T>();
     await this.#retrieveMany('get', keys, (userKey, hit) => {
-      result.set(userKey, this.#decode(userKey, hit));
+      const value = this.#decode(userKey, hit, 'get');
+      if (value !== MISS) result.set(userKey, value as T);
     });
     return result;
   }
 
   /** `getMany` with cas tokens. */
-  async getsMany(keys: Iterable<Key>): Promise<Map<string, CasValue<V>>> {
-    const result = new Map<string, CasValue<V>>();
+  async getsMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, CasValue<T>>> {
+    const result = new Map<string, CasValue<T>>();
     await this.#retrieveMany('gets', keys, (userKey, hit) => {
-      result.set(userKey, { value: this.#decode(userKey, hit), cas: hit.cas ?? 0n });
+      const value = this.#decode(userKey, hit, 'gets');
+      if (value !== MISS) result.set(userKey, { value: value as T, cas: hit.cas ?? 0n });
     });
     return result;
   }
@@ -175,17 +222,22 @@ export abstract class BaseClient<V> {
     cas: bigint,
     options?: WriteOptions,
   ): Promise<'stored' | 'exists' | 'not_found'> {
+    const noreply = this.#noreply(options, 'cas', false);
     const wireKey = prefixKey(this.keyPrefix, key);
     const { value: bytes, flags } = this.#encode(key, value, options);
-    const noreply = options?.noreply ?? false;
     const request = commands.cas.request(wireKey, bytes, flags, toExptime(options?.ttl), cas, noreply);
     return this.#write(key, wireKey, request, noreply ? 'stored' : undefined, 'not_found');
   }
 
-  /** Stores many values in one pipelined burst; resolves the keys that were not stored. */
+  /**
+   * Stores many values in one pipelined burst; resolves the keys that were not stored. Every
+   * entry is checked and encoded first, so one illegal entry (a bad key, a value over
+   * `maxValueBytes`) rejects the call before anything is sent.
+   */
   async setMany(entries: Entries<V>, options?: WriteOptions): Promise<string[]> {
     const pairs = toPairs(entries);
-    const outcomes = await Promise.allSettled(pairs.map(([key, value]) => this.set(key, value, options)));
+    const prepared = pairs.map(([key, value]) => this.#prepareStore('set', key, value, options));
+    const outcomes = await Promise.allSettled(prepared.map((write) => this.#sendStore(write)));
     const failed: string[] = [];
     let firstError: unknown;
     outcomes.forEach((outcome, index) => {
@@ -203,8 +255,8 @@ export abstract class BaseClient<V> {
 
   /** Removes a key; `true` when it existed. */
   async delete(key: Key, options?: DeleteOptions): Promise<boolean> {
+    const noreply = this.#noreply(options, 'delete', this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
-    const noreply = options?.noreply ?? this.defaultNoreply;
     return this.#write(
       key,
       wireKey,
@@ -216,6 +268,8 @@ export abstract class BaseClient<V> {
 
   /** Removes many keys in one pipelined burst; resolves how many existed. */
   async deleteMany(keys: Iterable<Key>, options?: DeleteOptions): Promise<number> {
+    this.#noreply(options, 'deleteMany', this.defaultNoreply);
+    checkKeyList(keys, 'deleteMany');
     const list = [...keys];
     const outcomes = await Promise.allSettled(list.map((key) => this.delete(key, options)));
     let deleted = 0;
@@ -238,8 +292,8 @@ export abstract class BaseClient<V> {
 
   /** Resets a key's TTL without reading it. */
   async touch(key: Key, ttl: number, options?: DeleteOptions): Promise<boolean> {
+    const noreply = this.#noreply(options, 'touch', this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
-    const noreply = options?.noreply ?? this.defaultNoreply;
     const request = commands.touch.request(wireKey, toExptime(ttl), noreply);
     return this.#write(key, wireKey, request, noreply ? true : undefined, false);
   }
@@ -265,7 +319,7 @@ export abstract class BaseClient<V> {
   metaGet<const O extends MetaGetOptions = Record<never, never>>(
     key: Key,
     options?: O,
-  ): Promise<MetaGetResult<V, O> | undefined> {
+  ): Promise<MetaGetResult<ReadValue<V>, O> | undefined> {
     return this.#meta.get(key, options);
   }
 
@@ -273,7 +327,8 @@ export abstract class BaseClient<V> {
   async metaGetMany<const O extends MetaGetOptions = Record<never, never>>(
     keys: Iterable<Key>,
     options?: O,
-  ): Promise<Map<string, MetaGetResult<V, O>>> {
+  ): Promise<Map<string, MetaGetResult<ReadValue<V>, O>>> {
+    checkKeyList(keys, 'metaGetMany');
     const unique = new Map<string, Key>();
     for (const key of keys) unique.set(keyToString(key), key);
     const results = await Promise.all([...unique.values()].map((key) => this.#meta.get(key, options)));
@@ -322,9 +377,26 @@ export abstract class BaseClient<V> {
   /**
    * Read-through caching where exactly one caller runs `loader` on a miss or near expiry,
    * while the others wait briefly or get the current (or stale) value. See docs/meta.md.
+   * The value type is the loader's. The cache never fails the call: when the server is down,
+   * refuses the value or holds one that cannot be decoded, the loader's value is returned and
+   * the failure is published on `mc:command:error` (command `getOrSet`). A loader that
+   * returns `undefined` gets `undefined` back, and nothing is cached.
    */
-  getOrSet(key: Key, loader: () => V | Promise<V>, options: GetOrSetOptions): Promise<V> {
-    return getOrSet(this.#meta, key, loader, options);
+  getOrSet<T extends V | undefined = ReadValue<V>>(
+    key: Key,
+    loader: () => T | Promise<T>,
+    options: GetOrSetOptions,
+  ): Promise<T> {
+    const loadValue = loader as () => V | undefined | Promise<V | undefined>;
+    return getOrSet(this.#meta, key, loadValue, options, (error) => {
+      let server = '(unknown)';
+      try {
+        server = this.nodeFor(key, prefixKey(this.keyPrefix, key)).name;
+      } catch {
+        // a key that cannot be prefixed never reaches a report: getOrSet rejects it first
+      }
+      publishAbsorbedError('getOrSet', server, error);
+    }) as Promise<T>;
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -358,17 +430,45 @@ export abstract class BaseClient<V> {
     value: V,
     options: WriteOptions | undefined,
   ): Promise<boolean> {
-    let wireKey: Key;
-    let request: EncodedRequest<boolean>;
-    const noreply = options?.noreply ?? this.defaultNoreply;
+    let write: PreparedStore;
     try {
-      wireKey = prefixKey(this.keyPrefix, key);
-      const { value: bytes, flags } = this.#encode(key, value, options);
-      request = commands[command].request(wireKey, bytes, flags, toExptime(options?.ttl), noreply);
+      write = this.#prepareStore(command, key, value, options);
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.#sendStore(write);
+  }
+
+  /** Checks and encodes a storage command; throws illegal input, sends nothing. */
+  #prepareStore(
+    command: 'set' | 'add' | 'replace',
+    key: Key,
+    value: V,
+    options: WriteOptions | undefined,
+  ): PreparedStore {
+    const noreply = this.#noreply(options, command, this.defaultNoreply);
+    const wireKey = prefixKey(this.keyPrefix, key);
+    const { value: bytes, flags } = this.#encode(key, value, options);
+    const request = commands[command].request(wireKey, bytes, flags, toExptime(options?.ttl), noreply);
+    return { key, wireKey, request, noreply };
+  }
+
+  #sendStore({ key, wireKey, request, noreply }: PreparedStore): Promise<boolean> {
     return this.#write(key, wireKey, request, noreply ? true : undefined, false);
+  }
+
+  /** The options' `noreply` (checked: a boolean or absent), else `fallback`. */
+  #noreply(options: WriteOptions | DeleteOptions | undefined, method: string, fallback: boolean): boolean {
+    if (options === undefined) return fallback;
+    checkOptionsObject(options, method);
+    const noreply = options.noreply;
+    if (noreply === undefined) return fallback;
+    if (typeof noreply !== 'boolean') {
+      throw new MemcacheIllegalInputError(
+        `noreply must be a boolean, got ${typeof noreply} ${String(noreply)} (in ${method})`,
+      );
+    }
+    return noreply;
   }
 
   async #concat(
@@ -377,12 +477,13 @@ export abstract class BaseClient<V> {
     data: string | Uint8Array,
     options: WriteOptions | undefined,
   ) {
+    const noreply = this.#noreply(options, command, this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
     let bytes: Uint8Array;
     if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
     else if (data instanceof Uint8Array) bytes = data;
     else throw new MemcacheIllegalInputError(`${command} takes a string or bytes, got ${typeof data}`);
-    const noreply = options?.noreply ?? this.defaultNoreply;
+    checkValueSize(keyToString(key), bytes.byteLength, this.maxValueBytes);
     const request = commands[command].request(
       wireKey,
       bytes,
@@ -459,6 +560,7 @@ export abstract class BaseClient<V> {
 
   /** Groups keys by node, and by socket within a node of several, so each line stays on one socket. */
   #groupByNode(keys: Iterable<Key>): NodeBatch[] {
+    checkKeyList(keys, 'getMany');
     const nodes = this.allNodes();
     const only = nodes.length === 1 && nodes[0]!.socketOf === undefined ? nodes[0]! : undefined;
     if (only !== undefined) {
@@ -504,18 +606,37 @@ export abstract class BaseClient<V> {
     return { value: encoded.value, flags: (encoded.flags | extra) >>> 0 };
   }
 
-  #decode(key: Key, hit: RetrievedValue): V {
+  /**
+   * Decodes a hit. A value the serde refuses rejects with a MemcacheDeserializeError naming
+   * the key; with ignoreErrors it is a miss instead (MISS), published on `mc:command:error`.
+   */
+  #decode(key: Key, hit: RetrievedValue, command: string): V | typeof MISS {
+    const name = keyToString(key);
     try {
-      return this.serde.deserialize(keyToString(key), hit.value, hit.flags);
+      return decodeValue(this.serde, name, hit.value, hit.flags);
     } catch (error) {
-      if (error instanceof MemcacheError) throw error;
-      throw new MemcacheDeserializeError(
-        `could not decode the value of ${keyToString(key)} (flags ${hit.flags})`,
-        {
-          cause: error,
-        },
-      );
+      if (!this.ignoreErrors) throw error;
+      publishAbsorbedError(command, this.nodeFor(key, prefixKey(this.keyPrefix, key)).name, error);
+      return MISS;
     }
+  }
+}
+
+/** What #decode returns for a value that could not be decoded, under ignoreErrors. */
+const MISS: unique symbol = Symbol('miss');
+
+/** A key list: any iterable of keys, but not one key (a string or bytes would iterate as characters). */
+function checkKeyList(keys: unknown, method: string): void {
+  if (
+    typeof keys === 'string' ||
+    keys instanceof Uint8Array ||
+    keys === null ||
+    typeof keys !== 'object' ||
+    typeof (keys as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new MemcacheIllegalInputError(
+      `${method} takes an iterable of keys (an array, a Set...), got ${typeof keys}`,
+    );
   }
 }
 

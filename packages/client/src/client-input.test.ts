@@ -1,6 +1,7 @@
 import { type FakeServer, startFakeServer } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, MemcacheIllegalInputError } from './index.js';
+import { Client, HashClient, MemcacheIllegalInputError } from './index.js';
+import { MemoryClient } from './testing/index.js';
 
 // A fake server that records every byte: illegal input must be refused before anything is sent.
 let fake: FakeServer;
@@ -33,6 +34,44 @@ const badKeys: Array<[string, unknown]> = [
   ['a number', 42],
   ['null', null],
 ];
+
+describe('constructor options are checked when the client is made', () => {
+  it.each([
+    ['keyPrefix', 5],
+    ['ignoreErrors', 'yes'],
+    ['defaultNoreply', 1],
+    ['connections', 0],
+    ['connections', '2'],
+    ['timeout', -1],
+    ['timeout', '500'],
+    ['connectTimeout', Number.NaN],
+    ['noDelay', 'no'],
+    ['keepAlive', 1],
+    ['tls', 'yes'],
+    ['serde', {}],
+    ['maxValueBytes', 0],
+    ['maxValueBytes', 2 ** 30 + 1],
+    ['maxValueBytes', '1m'],
+  ])('Client %s: %s', (name, value) => {
+    expect(() => new Client(fake.address, { [name]: value })).toThrow(MemcacheIllegalInputError);
+    expect(() => new HashClient([fake.address], { [name]: value })).toThrow(MemcacheIllegalInputError);
+  });
+
+  it.each([
+    ['retryAttempts', 0],
+    ['retryAttempts', 1.5],
+    ['retryTimeout', -1],
+    ['deadTimeout', 'soon'],
+    ['failover', 'true'],
+  ])('HashClient %s: %s', (name, value) => {
+    expect(() => new HashClient([fake.address], { [name]: value })).toThrow(MemcacheIllegalInputError);
+  });
+
+  it('options that are not an object', () => {
+    expect(() => new Client(fake.address, 'fast' as never)).toThrow(MemcacheIllegalInputError);
+    expect(() => new MemoryClient({ keyPrefix: 1 as never })).toThrow(MemcacheIllegalInputError);
+  });
+});
 
 describe('illegal input is refused before a byte is sent', () => {
   it.each(badKeys)('key: %s', async (_name, key) => {
@@ -71,6 +110,54 @@ describe('illegal input is refused before a byte is sent', () => {
       MemcacheIllegalInputError,
     );
     await expect(client.set('k', undefined as unknown as string)).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+  });
+
+  it('a ttl that looks like milliseconds says so', async () => {
+    await expect(client.set('k', 'v', { ttl: 86_400_000 })).rejects.toThrow(/milliseconds/);
+    await expect(client.touch('k', 604_800_000)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it.each([
+    ['a string', 'false'],
+    ['a number', 0],
+    ['null', null],
+  ])('noreply that is %s, on every write', async (_name, noreply) => {
+    const options = { noreply } as unknown as { noreply: boolean };
+    for (const write of [
+      () => client.set('k', 'v', options),
+      () => client.add('k', 'v', options),
+      () => client.replace('k', 'v', options),
+      () => client.append('k', 'v', options),
+      () => client.prepend('k', 'v', options),
+      () => client.cas('k', 'v', 1n, options),
+      () => client.delete('k', options),
+      () => client.touch('k', 10, options),
+      () => client.setMany({ k: 'v' }, options),
+      () => client.deleteMany(['k'], options),
+    ]) {
+      await expect(write()).rejects.toThrow(/noreply must be a boolean/);
+    }
+  });
+
+  it.each([
+    ['one key', 'abc'],
+    ['bytes', Uint8Array.from([0x61])],
+    ['a number', 5],
+    ['null', null],
+  ])('a key list that is %s', async (_name, keys) => {
+    const list = keys as unknown as string[];
+    await expect(client.getMany(list)).rejects.toThrow(/getMany takes an iterable of keys/);
+    await expect(client.getsMany(list)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.deleteMany(list)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.metaGetMany(list)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  it('options that are not an object', async () => {
+    await expect(client.set('k', 'v', 'fast' as never)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.delete('k', 5 as never)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+    await expect(client.set('k', 'v', { ttl: '60' as never })).rejects.toBeInstanceOf(
       MemcacheIllegalInputError,
     );
   });

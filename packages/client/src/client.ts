@@ -1,6 +1,7 @@
 import type { ConnectionOptions, ServerAddress } from '@mc/transport';
 import type { Serde } from '@mc/serde';
 import type { CommandOptions, DefaultValue } from './base-client.js';
+import { checkOptionsObject, checkSocketOptions } from './check-options.js';
 import { ConnectionGroup } from './connection-group.js';
 import { SingleServerClient } from './single-server-client.js';
 
@@ -24,6 +25,10 @@ export class Client<V = DefaultValue> extends SingleServerClient<V> {
   constructor(address: ServerAddress, options?: ClientOptions<V>);
   constructor(address: ServerAddress, options: ClientOptions<V> & { serde: Serde<V> });
   constructor(address: ServerAddress, options: ClientOptions<V> = {}) {
+    checkOptionsObject(options, 'Client');
+    checkSocketOptions(options);
+    // maxValueBytes is the client's and the connection's: it bounds what is sent and what a
+    // reply may carry, so it stays in the connection options too.
     const {
       serde: _serde,
       keyPrefix: _prefix,

@@ -83,6 +83,7 @@ export class ConnectionGroup implements ServerNode {
   }
 
   async close(options?: CloseOptions): Promise<void> {
+    // Requests made this tick are already in each connection's queue: close() still sends them.
     await Promise.all(this.#connections.map((connection) => connection.close(options)));
   }
 }

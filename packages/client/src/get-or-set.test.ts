@@ -1,6 +1,22 @@
-import { type MemcachedServer, startCluster, startFakeServer, startMemcached } from '@mc/test-utils';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import {
+  closedPort,
+  type MemcachedServer,
+  startCluster,
+  startFakeServer,
+  startMemcached,
+} from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Client, HashClient, jsonSerde, MemcacheIllegalInputError, MemcacheServerError } from './index.js';
+import {
+  Client,
+  type CommandTraceMessage,
+  HashClient,
+  jsonSerde,
+  MemcacheConnectionError,
+  MemcacheDeserializeError,
+  MemcacheIllegalInputError,
+  MemcacheServerError,
+} from './index.js';
 
 let server: MemcachedServer;
 let client: Client;
@@ -20,6 +36,16 @@ beforeEach(async () => {
 });
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** Collects what is published on mc:command:error until `stop()`. */
+function recordErrors(): { errors: CommandTraceMessage[]; stop(): void } {
+  const errors: CommandTraceMessage[] = [];
+  const listener = (message: unknown) => {
+    errors.push(message as CommandTraceMessage);
+  };
+  diagnosticsChannel.subscribe('mc:command:error', listener);
+  return { errors, stop: () => diagnosticsChannel.unsubscribe('mc:command:error', listener) };
+}
 
 /** A loader that counts its runs and takes a while, as a database query would. */
 function slowLoader<V>(value: V, milliseconds = 50) {
@@ -108,13 +134,73 @@ describe('getOrSet', () => {
     expect(await client.metaGet('broken')).toBeUndefined();
   });
 
-  it('a value the server refuses to store rejects its caller and releases the win', async () => {
-    const huge = new Uint8Array(2 * 1024 * 1024);
-    await expect(client.getOrSet('huge', () => huge, { ttl: 30, lockTtl: 20 })).rejects.toBeInstanceOf(
-      MemcacheServerError,
-    );
+  it('a value the server refuses to store is still returned, reported, and the win released', async () => {
+    const huge = new Uint8Array(2 * 1024 * 1024); // the server's item limit is 1 MiB
+    const trace = recordErrors();
+    try {
+      const result = await client.getOrSet('huge', () => huge, { ttl: 30, lockTtl: 20 });
+      expect(result).toBe(huge);
+    } finally {
+      trace.stop();
+    }
+    expect(trace.errors.some((message) => message.command === 'getOrSet')).toBe(true);
+    const absorbed = trace.errors.find((message) => message.command === 'getOrSet')!;
+    expect(absorbed.error).toBeInstanceOf(MemcacheServerError);
+    expect(absorbed.server).toBe(server.address);
     expect(await client.metaGet('huge')).toBeUndefined();
     expect(await client.getOrSet('huge', () => 'small', { ttl: 30 })).toBe('small');
+  });
+
+  it('a cached value that cannot be decoded is replaced by the loaded one and reported', async () => {
+    // Flag 1 is pickle; these bytes are not a pickle the decoder accepts.
+    const raw = new Client(server.address);
+    try {
+      await raw.set('gos:garbled', Uint8Array.from([0x80, 0x04, 0xff, 0x00]), { flags: 1 });
+      const trace = recordErrors();
+      try {
+        expect(await client.getOrSet('garbled', async () => ({ fresh: true }), { ttl: 30 })).toEqual({
+          fresh: true,
+        });
+      } finally {
+        trace.stop();
+      }
+      const absorbed = trace.errors.find((message) => message.command === 'getOrSet');
+      expect(absorbed?.error).toBeInstanceOf(MemcacheDeserializeError);
+      expect(await client.get('garbled')).toEqual({ fresh: true });
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('a loader that returns undefined gets undefined back, and nothing is cached', async () => {
+    const first = await Promise.all([
+      client.getOrSet('nothing', async () => undefined, { ttl: 30 }),
+      client.getOrSet('nothing', async () => undefined, { ttl: 30 }),
+    ]);
+    expect(first).toEqual([undefined, undefined]);
+    expect(await client.metaGet('nothing')).toBeUndefined();
+    expect(await client.getOrSet('nothing', () => 'now there is', { ttl: 30 })).toBe('now there is');
+  });
+
+  it('a server that is down means the loader’s value, reported; the loader’s error still rejects', async () => {
+    const down = new Client((await closedPort()).address, { connectTimeout: 500, timeout: 500 });
+    const trace = recordErrors();
+    try {
+      expect(await down.getOrSet('k', async () => ({ from: 'source' }), { ttl: 10 })).toEqual({
+        from: 'source',
+      });
+      const failure = new Error('database down');
+      await expect(down.getOrSet('k', () => Promise.reject(failure), { ttl: 10 })).rejects.toBe(failure);
+      await expect(down.getOrSet('bad key', () => 'x', { ttl: 10 })).rejects.toBeInstanceOf(
+        MemcacheIllegalInputError,
+      );
+    } finally {
+      trace.stop();
+      await down.close();
+    }
+    const absorbed = trace.errors.filter((message) => message.command === 'getOrSet');
+    expect(absorbed.length).toBeGreaterThanOrEqual(1);
+    expect(absorbed[0]!.error).toBeInstanceOf(MemcacheConnectionError);
   });
 
   it('near expiry (recacheWithin) one caller refreshes while the others get the current value', async () => {
@@ -264,7 +350,7 @@ describe('getOrSet', () => {
     const strict = new Client(fake.address, { connectTimeout: 200, timeout: 200 });
     try {
       expect(await lenient.getOrSet('k', () => 'from source', { ttl: 10 })).toBe('from source');
-      await expect(strict.getOrSet('k', () => 'from source', { ttl: 10 })).rejects.toBeDefined();
+      expect(await strict.getOrSet('k', () => 'from source', { ttl: 10 })).toBe('from source');
     } finally {
       await lenient.close();
       await strict.close();

@@ -22,6 +22,12 @@ const DEFAULT_LOCK_TTL = 10;
 const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 100;
 
+/** A loader's result: `undefined` is returned to the caller but never cached. */
+type Loader<V> = () => V | undefined | Promise<V | undefined>;
+
+/** Told about each cache failure getOrSet absorbed (the client publishes it on tracing). */
+export type CacheFailureReporter = (error: unknown) => void;
+
 /**
  * Read-through caching that keeps a stampede off the loader, on memcached's own win flags:
  *
@@ -41,20 +47,25 @@ const MAX_POLL_MS = 100;
  * - A failing loader rejects its own caller with its own error, after releasing the win: a
  *   placeholder is deleted (compare-and-delete on its cas) and a real value is marked stale
  *   again, so the next caller wins at once instead of waiting for `lockTtl`.
+ * - A loader that returns `undefined` has nothing to cache: the caller gets `undefined`, the
+ *   win is released as after a failure, and nothing is stored.
  * - The winner stores with `C<cas> I`: if the key was invalidated while it loaded, the value
  *   lands marked stale (and is refreshed again) rather than overwriting newer data; if the
  *   placeholder is gone (it outlived `lockTtl`), it is added only if the key is still absent.
  * - A waiter never waits longer than `lockTtl`: then it runs the loader itself and stores
  *   the value (availability over strictness; the placeholder has expired by then anyway).
- * - With `ignoreErrors`, an unreachable server means a plain loader call, its value stored
- *   on a best-effort basis.
+ * - The cache never fails the caller: a server that cannot be reached, a value it refuses
+ *   (too large) or a cached value that cannot be decoded is handed to `report`, and the
+ *   loader's value is returned (stored on a best-effort basis when the read worked). Only
+ *   illegal input (a bad key, ttl or lockTtl) and the loader's own error reject.
  */
 export async function getOrSet<V>(
   meta: MetaCommands<V>,
   key: Key,
-  loader: () => V | Promise<V>,
+  loader: Loader<V>,
   options: GetOrSetOptions,
-): Promise<V> {
+  report: CacheFailureReporter,
+): Promise<V | undefined> {
   if (typeof loader !== 'function') throw new MemcacheIllegalInputError('getOrSet needs a loader function');
   if (options === null || typeof options !== 'object') {
     throw new MemcacheIllegalInputError('getOrSet needs options with a ttl');
@@ -68,51 +79,83 @@ export async function getOrSet<V>(
   const deadline = Date.now() + lockTtl * 1000;
   let pause = FIRST_POLL_MS;
   for (;;) {
-    const hit = await meta.getRaw(key, read);
-    if (hit === undefined) {
-      // Only with ignoreErrors: the cache is unreachable, so load and store on a best effort.
-      const value = await loader();
-      await meta.set(key, value, { ttl });
-      return value;
+    let hit: RawMetaGet<V> | undefined;
+    try {
+      hit = await meta.getRaw(key, read);
+    } catch (error) {
+      if (error instanceof MemcacheIllegalInputError) throw error;
+      // The cache is unreachable or broken: serve from the loader, and spare the store.
+      report(error);
+      return await loader();
     }
+    // Only with ignoreErrors: the cache is unreachable, so load and store on a best effort.
+    if (hit === undefined) return loadAndStore(meta, key, loader, ttl, report);
     const { reply } = hit;
-    if (reply.flags.has('W')) return refresh(meta, key, loader, hit, ttl);
-    if (!(reply.flags.has('Z') && !reply.flags.has('X') && isPlaceholder(reply))) return hit.decode();
-    if (Date.now() >= deadline) {
-      const value = await loader();
-      await meta.set(key, value, { ttl });
-      return value;
+    if (reply.flags.has('W')) return refresh(meta, key, loader, hit, ttl, report);
+    if (!(reply.flags.has('Z') && !reply.flags.has('X') && isPlaceholder(reply))) {
+      try {
+        return hit.decode();
+      } catch (error) {
+        // An undecodable value (another service's format, a serde change): replace it.
+        report(error);
+        return loadAndStore(meta, key, loader, ttl, report);
+      }
     }
+    if (Date.now() >= deadline) return loadAndStore(meta, key, loader, ttl, report);
     await sleep(pause * (0.5 + Math.random() / 2));
     pause = Math.min(pause * 2, MAX_POLL_MS);
   }
 }
 
-/** The winner's part: load, store where the win was granted, or give the win back on failure. */
+/** Loads, then stores what was loaded without letting a cache failure reach the caller. */
+async function loadAndStore<V>(
+  meta: MetaCommands<V>,
+  key: Key,
+  loader: Loader<V>,
+  ttl: number,
+  report: CacheFailureReporter,
+): Promise<V | undefined> {
+  const value = await loader();
+  if (value === undefined) return value;
+  try {
+    await meta.set(key, value, { ttl });
+  } catch (error) {
+    report(error);
+  }
+  return value;
+}
+
+/** The winner's part: load, store where the win was granted, or give the win back. */
 async function refresh<V>(
   meta: MetaCommands<V>,
   key: Key,
-  loader: () => V | Promise<V>,
+  loader: Loader<V>,
   hit: RawMetaGet<V>,
   ttl: number,
-): Promise<V> {
+  report: CacheFailureReporter,
+): Promise<V | undefined> {
   const cas = BigInt(hit.reply.flags.get('c') ?? '0');
   // Best effort: if the release itself fails, the placeholder still expires after lockTtl.
   const release = () =>
     meta.delete(key, isPlaceholder(hit.reply) ? { cas } : { cas, invalidate: true }).catch(() => undefined);
-  let value: V;
+  let value: V | undefined;
   try {
     value = await loader();
   } catch (error) {
     await release();
     throw error;
   }
+  if (value === undefined) {
+    await release();
+    return value;
+  }
   try {
     const stored = await meta.set(key, value, { ttl, cas, invalidate: true });
     if (stored.status === 'not_found') await meta.set(key, value, { ttl, mode: 'add' });
   } catch (error) {
-    await release(); // e.g. a value too large for the cache: let the next caller try
-    throw error;
+    // e.g. a value too large for the cache: the caller still gets it, the next caller retries
+    report(error);
+    await release();
   }
   return value;
 }

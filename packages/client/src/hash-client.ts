@@ -9,7 +9,15 @@ import type { Serde } from '@mc/serde';
 import { type CloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
 import type { ClientOptions } from './client.js';
+import {
+  checkBoolean,
+  checkInteger,
+  checkMilliseconds,
+  checkOptionsObject,
+  checkSocketOptions,
+} from './check-options.js';
 import { ConnectionGroup } from './connection-group.js';
+import { ClusterDiscovery, type DiscoveryOptions } from './discovery/cluster-discovery.js';
 import { HashNode } from './hash-node.js';
 import { type Hasher, KetamaHasher, RendezvousHasher } from './hashers/index.js';
 import type { ServerNode } from './server-node.js';
@@ -41,6 +49,11 @@ export interface HashClientOptions<V = DefaultValue> extends ClientOptions<V> {
    * nodes may then hold different values for one key once it comes back.
    */
   failover?: boolean;
+  /**
+   * Take the node list from an ElastiCache/Memorystore configuration endpoint and keep it up
+   * to date (see the README's "Auto discovery"). The servers argument may then be empty.
+   */
+  discovery?: DiscoveryOptions;
 }
 
 /**
@@ -55,12 +68,20 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   readonly #hasher: Hasher | CustomHasher;
   readonly #usesPrefixedKey: boolean;
   readonly #options: HashClientOptions<V>;
-  readonly #dead = new Set<HashNode>();
+  /** Each server's weight, kept across removeServer/addServer and a death under failover. */
+  readonly #weights = new Map<string, number>();
+  readonly #discovery: ClusterDiscovery | undefined;
 
   constructor(servers: readonly ServerAddress[], options?: HashClientOptions<V>);
   constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> & { serde: Serde<V> });
   constructor(servers: readonly ServerAddress[], options: HashClientOptions<V> = {}) {
+    checkOptionsObject(options, 'HashClient');
     super(options);
+    checkSocketOptions(options);
+    checkInteger(options.retryAttempts, 'retryAttempts', 1, 1_000);
+    checkMilliseconds(options.retryTimeout, 'retryTimeout');
+    checkMilliseconds(options.deadTimeout, 'deadTimeout');
+    checkBoolean(options.failover, 'failover');
     if (!Array.isArray(servers))
       throw new MemcacheIllegalInputError('HashClient takes an array of server addresses');
     this.#options = options;
@@ -71,6 +92,14 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     else throw new MemcacheIllegalInputError(`unknown hasher ${String(hasher)}`);
     this.#usesPrefixedKey = hasher === 'ketama';
     for (const server of servers) this.addServer(server);
+    if (options.discovery !== undefined) {
+      this.#discovery = new ClusterDiscovery(options.discovery, options, this);
+    }
+  }
+
+  /** The current node names; with `discovery`, the list the configuration endpoint gave last. */
+  nodes(): string[] {
+    return this.servers;
   }
 
   /** The names of the servers, as placement sees them. */
@@ -78,10 +107,22 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     return [...this.#nodes.keys()];
   }
 
-  /** Adds a server at run time; about 1/n of the keys move to it. */
-  addServer(address: ServerAddress, weight = 1): void {
+  /**
+   * Adds a server at run time; about 1/n of the keys move to it. `weight` (ketama only)
+   * defaults to the weight the server had when it was last added, else 1; adding a server
+   * that is already there changes its weight.
+   */
+  addServer(address: ServerAddress, weight?: number): void {
     const name = parseAddress(address).name;
-    if (this.#nodes.has(name)) return;
+    const resolved = weight ?? this.#weights.get(name) ?? 1;
+    const existing = this.#nodes.get(name);
+    if (existing) {
+      if (resolved === this.#weights.get(name)) return;
+      // A node that failover took off the ring gets its new weight when it rejoins.
+      if (!(this.#options.failover && existing.dead)) this.#hasher.addNode?.(name, resolved);
+      this.#weights.set(name, resolved);
+      return;
+    }
     const {
       hasher: _h,
       retryAttempts,
@@ -92,16 +133,19 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
       keyPrefix: _k,
       ignoreErrors: _i,
       defaultNoreply: _d,
+      discovery: _discovery,
       ...transport
     } = this.#options;
     const node = new HashNode(new ConnectionGroup(address, transport), {
       retryAttempts: retryAttempts ?? 2,
       retryTimeout: retryTimeout ?? 1_000,
       deadTimeout: deadTimeout ?? 60_000,
+      probeInBackground: this.#options.failover === true,
       onStateChange: (changed, alive) => this.#onStateChange(changed, alive),
     });
+    this.#hasher.addNode?.(name, resolved);
     this.#nodes.set(name, node);
-    this.#hasher.addNode?.(name, weight);
+    this.#weights.set(name, resolved);
   }
 
   /** Removes a server at run time and closes its sockets; its keys move to the others. */
@@ -110,38 +154,34 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     const node = this.#nodes.get(name);
     if (!node) return;
     this.#nodes.delete(name);
-    this.#dead.delete(node);
     this.#hasher.removeNode?.(name);
+    // Requests made this tick are already in its connections' queues: close() still sends them.
     void node.close();
   }
 
   #onStateChange(node: HashNode, alive: boolean): void {
-    if (!this.#options.failover || !this.#nodes.has(node.name)) return;
-    if (alive) {
-      this.#dead.delete(node);
-    } else {
-      // Under failover the dead node leaves the hash ring so its keys land on the next node;
-      // it rejoins when its deadTimeout is over, and its first request is the probe.
-      this.#dead.add(node);
-      this.#hasher.removeNode?.(node.name);
-      setTimeout(() => {
-        if (this.#dead.has(node) && this.#nodes.has(node.name)) this.#hasher.addNode?.(node.name);
-      }, this.#options.deadTimeout ?? 60_000).unref();
-    }
+    if (!this.#options.failover || this.#nodes.get(node.name) !== node) return;
+    // Under failover a dead node leaves the hash ring, so its keys land on the next node; it
+    // probes itself every deadTimeout and rejoins, with its weight, once a probe succeeds.
+    if (alive) this.#hasher.addNode?.(node.name, this.#weights.get(node.name) ?? 1);
+    else this.#hasher.removeNode?.(node.name);
   }
 
   protected nodeFor(key: Key, wireKey: Key): ServerNode {
+    this.#discovery?.start();
     const name = this.#hasher.getNode(this.#usesPrefixedKey ? wireKey : key);
     const node = name === undefined ? undefined : this.#nodes.get(name);
-    if (!node) return NO_NODE;
+    if (!node) return this.#discovery?.waitingNode(() => this.nodeFor(key, wireKey)) ?? NO_NODE;
     return node;
   }
 
   protected allNodes(): ServerNode[] {
+    this.#discovery?.start();
     return [...this.#nodes.values()];
   }
 
   async #everyNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
+    if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
     const nodes = this.allNodes();
     const answers = await Promise.all(nodes.map((node) => ask(node)));
     return new Map(nodes.map((node, index) => [node.name, answers[index]!]));
@@ -182,11 +222,13 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   async quit(): Promise<void> {
+    this.#discovery?.close();
     await Promise.all(this.allNodes().map((node) => node.quit()));
   }
 
   /** Closes every node's sockets, as Client's close() does (`timeout`, `force`). */
   async close(options?: CloseOptions): Promise<void> {
+    this.#discovery?.close();
     await Promise.all(this.allNodes().map((node) => node.close(options)));
   }
 }

@@ -1,4 +1,5 @@
 import {
+  commands,
   type EncodedRequest,
   type Key,
   type RetrievedValue,
@@ -18,6 +19,11 @@ export interface FailurePolicy {
   retryTimeout: number;
   /** How long, in ms, a dead node is left alone before one request probes it (default 60000). */
   deadTimeout: number;
+  /**
+   * Probe in the background (`failover`): a dead node's keys have moved to other nodes, so no
+   * request of theirs would ever probe it; a `version` every `deadTimeout` does instead.
+   */
+  probeInBackground: boolean;
   /** Told when a node dies or comes back, so HashClient can move keys under `failover`. */
   onStateChange(node: HashNode, alive: boolean): void;
 }
@@ -41,7 +47,10 @@ function isNodeFailure(error: unknown): boolean {
  *                                          └──────────────▶ dead (for another deadTimeout)
  *
  * While dead, requests are refused at once with a MemcacheConnectionError, without touching
- * the network, so a dead node costs its callers nothing but the miss.
+ * the network, so a dead node costs its callers nothing but the miss. The probe is the first
+ * request after `deadTimeout`, or, with `probeInBackground` (failover, where the node's keys
+ * are elsewhere), a `version` the node sends itself; the node counts as alive again only
+ * once a probe succeeds.
  */
 export class HashNode implements ServerNode {
   readonly name: string;
@@ -50,6 +59,8 @@ export class HashNode implements ServerNode {
   #failures: number[] = [];
   #deadUntil = 0;
   #probing = false;
+  #probeTimer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(group: ConnectionGroup, policy: FailurePolicy) {
     this.group = group;
@@ -78,7 +89,7 @@ export class HashNode implements ServerNode {
   async #guard<T>(run: () => Promise<T>): Promise<T> {
     let probe = false;
     if (this.#deadUntil !== 0) {
-      if (this.#probing || Date.now() < this.#deadUntil) {
+      if (this.#probing || this.#policy.probeInBackground || Date.now() < this.#deadUntil) {
         throw new MemcacheConnectionError(
           `${this.name} is marked dead; retrying after ${new Date(this.#deadUntil).toISOString()}`,
         );
@@ -110,7 +121,30 @@ export class HashNode implements ServerNode {
       this.#deadUntil = now + this.#policy.deadTimeout;
       this.#failures = [];
       this.#policy.onStateChange(this, false);
+      this.#scheduleProbe();
     }
+  }
+
+  #scheduleProbe(): void {
+    if (!this.#policy.probeInBackground || this.#closed) return;
+    // unref'd: a dead node being watched must not keep the process alive.
+    this.#probeTimer = setTimeout(() => void this.#probe(), this.#policy.deadTimeout);
+    this.#probeTimer.unref();
+  }
+
+  async #probe(): Promise<void> {
+    this.#probeTimer = undefined;
+    if (this.#closed || this.#deadUntil === 0) return;
+    this.#probing = true;
+    try {
+      await this.group.send(commands.version.request());
+    } catch {
+      this.#probing = false;
+      this.#deadUntil = Date.now() + this.#policy.deadTimeout;
+      this.#scheduleProbe();
+      return;
+    }
+    if (!this.#closed) this.#revive();
   }
 
   #revive(): void {
@@ -121,10 +155,18 @@ export class HashNode implements ServerNode {
   }
 
   quit(): Promise<void> {
+    this.#stopProbing();
     return this.group.quit();
   }
 
   close(options?: CloseOptions): Promise<void> {
+    this.#stopProbing();
     return this.group.close(options);
+  }
+
+  #stopProbing(): void {
+    this.#closed = true;
+    clearTimeout(this.#probeTimer);
+    this.#probeTimer = undefined;
   }
 }

@@ -8,8 +8,9 @@ import {
 } from '@mc/protocol';
 
 /**
- * Which failures `ignoreErrors` may turn into misses: the network's and the server's. Illegal
- * input is a bug in the caller and always surfaces, as does a value that cannot be decoded.
+ * Which failures of a request `ignoreErrors` may turn into misses: the network's and the
+ * server's. Illegal input is a bug in the caller and always surfaces. (A value that cannot be
+ * decoded is a miss under ignoreErrors too, decided where it is decoded: see decodeValue.)
  */
 export function isIgnorableError(error: unknown): boolean {
   if (error instanceof MemcacheIllegalInputError) return false;

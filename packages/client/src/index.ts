@@ -1,6 +1,21 @@
-export type { CasValue, DefaultValue, DeleteOptions, Entries, ValueOf, WriteOptions } from './base-client.js';
+export type {
+  CasValue,
+  DefaultValue,
+  DeleteOptions,
+  Entries,
+  ReadValue,
+  UntypedValue,
+  ValueOf,
+  WriteOptions,
+} from './base-client.js';
 export { Client, type ClientOptions } from './client.js';
-export { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+export { MAX_TTL, RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+export {
+  type AuthFormat,
+  type Environment,
+  type EnvironmentConfig,
+  fromEnvironment,
+} from './from-environment.js';
 export type { GetOrSetOptions } from './get-or-set.js';
 export type {
   AskedFields,
@@ -18,6 +33,12 @@ export type {
 } from './meta-options.js';
 export { MemcacheUnsupportedError } from './meta-unsupported-error.js';
 export { type CustomHasher, HashClient, type HashClientOptions } from './hash-client.js';
+export type { DiscoveryOptions } from './discovery/cluster-discovery.js';
+export {
+  type DiscoveryChangeMessage,
+  type DiscoveryErrorMessage,
+  discoveryChannels,
+} from './discovery/discovery-channels.js';
 export { type Hasher, KetamaHasher, murmur3_32, RendezvousHasher } from './hashers/index.js';
 export {
   type ErrorClass,

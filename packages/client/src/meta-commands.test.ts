@@ -4,6 +4,7 @@ import {
   Client,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
+  MemcacheProtocolError,
   MemcacheUnsupportedError,
   jsonSerde,
 } from './index.js';
@@ -324,6 +325,54 @@ describe('server versions', () => {
       expect(lines).toContain('md k x');
     } finally {
       await modern.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('replies that are not what memcached sends', () => {
+  it('a malformed ma number or cas token is a MemcacheProtocolError, not a SyntaxError', async () => {
+    const replies = ['VA 2\r\nxx\r\n', 'VA 25\r\n1234567890123456789012345\r\n', 'HD c12x\r\n'];
+    let next = 0;
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        if (line.startsWith('ma ')) socket.write(replies[next++ % replies.length]!);
+      }),
+    );
+    const strange = new Client(fake.address, { timeout: 1000 });
+    try {
+      for (let index = 0; index < replies.length; index++) {
+        await expect(strange.metaArithmetic('k', { returnCas: true })).rejects.toBeInstanceOf(
+          MemcacheProtocolError,
+        );
+      }
+    } finally {
+      await strange.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('the returned key', () => {
+  it('is the caller key, checked against the echo of the prefixed, base64 or byte key', async () => {
+    await prefixed.set('echo', 'x');
+    expect(await prefixed.metaGet('echo', { key: true })).toMatchObject({ key: 'echo' });
+    expect(await prefixed.metaGet('echo', { key: true, base64: true })).toMatchObject({ key: 'echo' });
+    const bytes = new TextEncoder().encode('echo');
+    expect((await prefixed.metaGet(bytes, { key: true, value: true }))?.value).toBe('x');
+  });
+
+  it('rejects with MemcacheProtocolError when the echo names another key', async () => {
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        if (line.startsWith('mg ')) socket.write('HD kother\r\n');
+      }),
+    );
+    const strange = new Client(fake.address, { timeout: 1000 });
+    try {
+      await expect(strange.metaGet('mine', { key: true })).rejects.toBeInstanceOf(MemcacheProtocolError);
+    } finally {
+      await strange.close();
       await fake.close();
     }
   });

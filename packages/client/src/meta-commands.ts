@@ -2,27 +2,43 @@ import {
   commands,
   type Key,
   MemcacheDeserializeError,
-  MemcacheError,
   MemcacheIllegalInputError,
-  MemcacheProtocolError,
+  type MetaArithmeticFlags,
+  type MetaDeleteFlags,
   type MetaGetFlags,
+  type MetaOptionsOf,
   type MetaReply,
+  type MetaSetFlags,
+  type MetaTable,
+  metaArithmeticTable,
+  metaDeleteTable,
+  metaGetTable,
+  metaSetTable,
+  metaStatus,
+  readMetaFields,
+  uint64Reply,
+  validateFlags,
 } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
+import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
 import { MetaBatcher, type MetaRequestBuilder } from './meta-batcher.js';
-import type {
-  MetaArithmeticOptions,
-  MetaArithmeticResult,
-  MetaDeleteOptions,
-  MetaDeleteResult,
-  MetaGetOptions,
-  MetaGetResult,
-  MetaKeyOptions,
-  MetaSetOptions,
-  MetaSetResult,
+import {
+  META_ARITHMETIC_OPTIONS,
+  META_DELETE_OPTIONS,
+  META_GET_OPTIONS,
+  META_SET_OPTIONS,
+  type MetaArithmeticOptions,
+  type MetaArithmeticResult,
+  type MetaDeleteOptions,
+  type MetaDeleteResult,
+  type MetaGetOptions,
+  type MetaGetResult,
+  type MetaKeyOptions,
+  type MetaSetOptions,
+  type MetaSetResult,
 } from './meta-options.js';
 import { EXPLICIT_CAS_VERSION, MetaVersionGate } from './meta-version-gate.js';
 import type { ServerNode } from './server-node.js';
@@ -39,15 +55,13 @@ export interface MetaHost<V> {
 /** A raw `mg` reply with the means to decode its value, for getOrSet. */
 export interface RawMetaGet<V> {
   reply: MetaReply;
+  /** The key as sent (prefix included), which the reply's `k` echo is checked against. */
+  wireKey: Key;
   decode(): V;
 }
 
-const SET_STATUS = { HD: 'stored', NS: 'not_stored', EX: 'exists', NF: 'not_found' } as const;
-const DELETE_STATUS = { HD: 'deleted', NF: 'not_found', EX: 'exists' } as const;
-const ARITHMETIC_STATUS = { HD: 'ok', VA: 'ok', NF: 'not_found', NS: 'not_stored', EX: 'exists' } as const;
-
 /**
- * The meta protocol for Client and HashClient: turns the readable options of API.md into
+ * The meta protocol for Client and HashClient: turns the readable options of the client README into
  * meta flags, sends through the per-node batcher (so concurrent requests share one quiet
  * pipeline), and turns replies into results. Errors follow the client's `ignoreErrors`
  * rule: reads miss (`undefined`), writes report that nothing happened (`not_stored`,
@@ -71,16 +85,18 @@ export class MetaCommands<V> {
       won: reply.flags.has('W'),
       stale: reply.flags.has('X'),
       alreadyWon: reply.flags.has('Z'),
+      ...readMetaFields(metaGetTable, reply, given, raw.wireKey),
     };
-    if (given.value) result.value = raw.decode();
-    if (given.cas) result.cas = bigintFlag(reply, 'c');
-    if (given.flags) result.flags = numberFlag(reply, 'f');
-    if (given.ttl) result.ttl = numberFlag(reply, 't');
-    if (given.size) result.size = numberFlag(reply, 's');
-    if (given.hit) result.hit = numberFlag(reply, 'h') === 1;
-    if (given.lastAccess) result.lastAccess = numberFlag(reply, 'l');
+    if (given.value) {
+      try {
+        result.value = raw.decode();
+      } catch (error) {
+        // ignoreErrors makes an undecodable value a miss, as it does for get.
+        if (this.#host.ignoreErrors && error instanceof MemcacheDeserializeError) return undefined;
+        throw error;
+      }
+    }
     if (given.key) result.key = key;
-    if (given.opaque !== undefined) result.opaque = reply.flags.get('O');
     return result as MetaGetResult<V, O>;
   }
 
@@ -90,23 +106,8 @@ export class MetaCommands<V> {
    */
   async getRaw(key: Key, options: MetaGetOptions): Promise<RawMetaGet<V> | undefined> {
     const wireKey = prefixKey(this.#host.keyPrefix, key);
-    const flags: MetaGetFlags = {
-      base64: options.base64,
-      value: options.value,
-      flags: options.value || options.flags,
-      cas: options.cas,
-      ttl: options.ttl,
-      size: options.size,
-      hit: options.hit,
-      lastAccess: options.lastAccess,
-      key: options.key,
-      opaque: options.opaque,
-      noBump: options.noBump,
-      touch: options.touch === undefined ? undefined : toExptime(options.touch),
-      vivify: options.vivify === undefined ? undefined : toExptime(options.vivify),
-      recache: options.recache === undefined ? undefined : toThreshold(options.recache, 'recache'),
-      explicitCas: options.explicitCas,
-    };
+    const flags: MetaGetFlags = toProtocolOptions(metaGetTable, options, META_GET_OPTIONS);
+    if (options.value) flags.flags = true;
     // A repeated vivify or recache could hand the win to nobody, so those are never quiet.
     const replayable =
       flags.vivify === undefined &&
@@ -121,24 +122,15 @@ export class MetaCommands<V> {
       options.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined,
     );
     if (reply === undefined || reply.code === 'EN') return undefined;
-    return { reply, decode: () => this.#decode(key, reply) };
+    return { reply, wireKey, decode: () => this.#decode(key, reply) };
   }
 
   async set(key: Key, value: V, options?: MetaSetOptions): Promise<MetaSetResult> {
     const given: MetaSetOptions = checkOptions(options);
     const wireKey = prefixKey(this.#host.keyPrefix, key);
     const encoded = this.#host.serde.serialize(keyToString(key), value);
-    const flags = {
-      base64: given.base64,
-      ttl: given.ttl === undefined ? undefined : toExptime(given.ttl),
-      flags: mergeFlags(encoded.flags, given.flags),
-      cas: given.cas,
-      invalidate: given.invalidate,
-      mode: given.mode,
-      returnCas: given.returnCas,
-      explicitCas: given.explicitCas,
-      opaque: given.opaque,
-    };
+    const flags: MetaSetFlags = toProtocolOptions(metaSetTable, given, META_SET_OPTIONS);
+    flags.flags = mergeFlags(encoded.flags, given.flags);
     // A plain set stores the same bytes twice without harm; add, append or cas would not.
     const replayable =
       (given.mode === undefined || given.mode === 'set') &&
@@ -153,23 +145,17 @@ export class MetaCommands<V> {
       given.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined,
     );
     if (reply === undefined) return { status: 'not_stored' };
-    const result: MetaSetResult = { status: statusOf(SET_STATUS, reply, 'ms') };
-    if (given.returnCas && reply.flags.has('c')) result.cas = bigintFlag(reply, 'c');
-    if (given.opaque !== undefined) result.opaque = reply.flags.get('O');
+    const result: MetaSetResult = {
+      status: metaStatus(metaSetTable, reply, 'ms'),
+      ...pickFields(readMetaFields(metaSetTable, reply, given, wireKey), 'cas', 'opaque'),
+    };
     return result;
   }
 
   async delete(key: Key, options?: MetaDeleteOptions): Promise<MetaDeleteResult> {
     const given: MetaDeleteOptions = checkOptions(options);
     const wireKey = prefixKey(this.#host.keyPrefix, key);
-    const flags = {
-      base64: given.base64,
-      cas: given.cas,
-      invalidate: given.invalidate,
-      ttl: given.ttl === undefined ? undefined : toExptime(given.ttl),
-      removeValue: given.removeValue,
-      opaque: given.opaque,
-    };
+    const flags: MetaDeleteFlags = toProtocolOptions(metaDeleteTable, given, META_DELETE_OPTIONS);
     const reply = await this.#send(
       key,
       wireKey,
@@ -178,26 +164,18 @@ export class MetaCommands<V> {
       given.removeValue ? 'removeValue (md flag x)' : undefined,
     );
     if (reply === undefined) return { status: 'not_found' };
-    const result: MetaDeleteResult = { status: statusOf(DELETE_STATUS, reply, 'md') };
-    if (given.opaque !== undefined) result.opaque = reply.flags.get('O');
+    const result: MetaDeleteResult = {
+      status: metaStatus(metaDeleteTable, reply, 'md'),
+      ...pickFields(readMetaFields(metaDeleteTable, reply, given, wireKey), 'opaque'),
+    };
     return result;
   }
 
   async arithmetic(key: Key, options?: MetaArithmeticOptions): Promise<MetaArithmeticResult> {
     const given: MetaArithmeticOptions = checkOptions(options);
     const wireKey = prefixKey(this.#host.keyPrefix, key);
-    const flags = {
-      base64: given.base64,
-      mode: given.mode,
-      delta: given.delta,
-      initial: given.initial,
-      vivify: given.vivify === undefined ? undefined : toExptime(given.vivify),
-      ttl: given.ttl === undefined ? undefined : toExptime(given.ttl),
-      cas: given.cas,
-      returnCas: given.returnCas,
-      opaque: given.opaque,
-      value: true,
-    };
+    const flags: MetaArithmeticFlags = toProtocolOptions(metaArithmeticTable, given, META_ARITHMETIC_OPTIONS);
+    flags.value = true;
     const reply = await this.#send(
       key,
       wireKey,
@@ -205,10 +183,11 @@ export class MetaCommands<V> {
       false,
     );
     if (reply === undefined) return { status: 'not_found' };
-    const result: MetaArithmeticResult = { status: statusOf(ARITHMETIC_STATUS, reply, 'ma') };
-    if (reply.value !== undefined) result.value = BigInt(Buffer.from(reply.value).toString('latin1').trim());
-    if (given.returnCas && reply.flags.has('c')) result.cas = bigintFlag(reply, 'c');
-    if (given.opaque !== undefined) result.opaque = reply.flags.get('O');
+    const result: MetaArithmeticResult = {
+      status: metaStatus(metaArithmeticTable, reply, 'ma'),
+      ...pickFields(readMetaFields(metaArithmeticTable, reply, given, wireKey), 'cas', 'opaque'),
+    };
+    if (reply.value !== undefined) result.value = uint64Reply(reply.value, 'an ma value');
     return result;
   }
 
@@ -243,18 +222,8 @@ export class MetaCommands<V> {
   }
 
   #decode(key: Key, reply: MetaReply): V {
-    const flags = numberFlag(reply, 'f') ?? 0;
-    try {
-      return this.#host.serde.deserialize(keyToString(key), reply.value ?? new Uint8Array(0), flags);
-    } catch (error) {
-      if (error instanceof MemcacheError) throw error;
-      throw new MemcacheDeserializeError(
-        `could not decode the value of ${keyToString(key)} (flags ${flags})`,
-        {
-          cause: error,
-        },
-      );
-    }
+    const flags = readMetaFields(metaGetTable, reply, { flags: true }, key).flags ?? 0;
+    return decodeValue(this.#host.serde, keyToString(key), reply.value ?? new Uint8Array(0), flags);
   }
 }
 
@@ -282,28 +251,38 @@ function toThreshold(seconds: number, name: string): number {
 
 function mergeFlags(serdeFlags: number, extra: number | undefined): number {
   if (extra === undefined) return serdeFlags;
-  if (!Number.isInteger(extra) || extra < 0 || extra > 0xffff_ffff) {
-    throw new MemcacheIllegalInputError(`flags must be an unsigned 32-bit integer, got ${String(extra)}`);
-  }
+  validateFlags(extra);
   return (serdeFlags | extra) >>> 0;
 }
 
-function statusOf<Code extends string, Status>(
-  table: Record<Code, Status>,
-  reply: MetaReply,
-  command: string,
-): Status {
-  const status = (table as Record<string, Status | undefined>)[reply.code];
-  if (status === undefined) throw new MemcacheProtocolError(`unexpected ${command} reply ${reply.code}`);
-  return status;
+/**
+ * The protocol options for one meta method: the client options `names` lists, passed on
+ * under the same name, with every time the table calls a `ttl` turned from the client's
+ * seconds into an exptime (`recache` is a threshold, never absolute), plus `base64` and
+ * `opaque`.
+ */
+function toProtocolOptions<Table extends MetaTable>(
+  table: Table,
+  options: MetaKeyOptions,
+  names: readonly (keyof Table['options'] & string)[],
+): MetaOptionsOf<Table> {
+  const given = options as Record<string, unknown>;
+  const flags: Record<string, unknown> = { base64: options.base64, opaque: options.opaque };
+  for (const name of names) {
+    const value = given[name];
+    if (value === undefined) continue;
+    if (table.options[name]!.kind !== 'ttl') flags[name] = value;
+    else flags[name] = name === 'recache' ? toThreshold(value as number, name) : toExptime(value as number);
+  }
+  return flags as MetaOptionsOf<Table>;
 }
 
-function numberFlag(reply: MetaReply, letter: string): number | undefined {
-  const token = reply.flags.get(letter);
-  return token === undefined ? undefined : Number(token);
-}
-
-function bigintFlag(reply: MetaReply, letter: string): bigint | undefined {
-  const token = reply.flags.get(letter);
-  return token === undefined ? undefined : BigInt(token);
+/** The fields a result type carries, out of all a table can return. */
+function pickFields<Fields extends object, Name extends keyof Fields>(
+  fields: Fields,
+  ...names: Name[]
+): Pick<Fields, Name> {
+  const picked: Partial<Fields> = {};
+  for (const name of names) if (fields[name] !== undefined) picked[name] = fields[name];
+  return picked as Pick<Fields, Name>;
 }

@@ -1,11 +1,76 @@
-import type { Key, MetaArithmeticMode, MetaSetMode } from '@mc/protocol';
+import type {
+  MetaArithmeticFlags,
+  MetaDeleteFlags,
+  MetaFieldsOf,
+  MetaGetFlags,
+  MetaSetFlags,
+  MetaStatusOf,
+  metaArithmeticTable,
+  metaDeleteTable,
+  metaGetTable,
+  metaSetTable,
+} from '@mc/protocol';
 
 /**
  * Options and results of the meta methods (`metaGet`, `metaSet`, `metaDelete`,
- * `metaArithmetic`). Every time that travels to memcached (`ttl`, `touch`, `vivify`,
- * `recache`) is in seconds, validated like a write's `ttl` (whole seconds; above 30 days
- * sent as an absolute Unix time).
+ * `metaArithmetic`), derived from @mc/protocol's table of each command: an option here is
+ * the protocol option of the same name (its letter and kind come from the table), and a
+ * result field is what the table says the returned flag becomes. The lists below say which
+ * protocol options each method offers; the client adds its own meaning to a few:
+ *
+ * - every time that travels to memcached (`ttl`, `touch`, `vivify`, `recache`) is in seconds,
+ *   validated like a write's `ttl` (whole seconds; above 30 days sent as an absolute Unix time);
+ * - `metaGet`'s `value` is decoded by the client's serde (flag `f` is asked along);
+ * - `metaSet`'s `flags` are OR-ed into the flags the serde chose;
+ * - `quiet` and the client's own opaques are the client's business (it batches quietly).
  */
+
+/** What `metaGet` passes on to `mg`, beyond `base64` and `opaque`. */
+export const META_GET_OPTIONS = [
+  'value',
+  'cas',
+  'flags',
+  'ttl',
+  'size',
+  'hit',
+  'lastAccess',
+  'key',
+  'touch',
+  'vivify',
+  'recache',
+  'noBump',
+  'explicitCas',
+] as const satisfies ReadonlyArray<keyof MetaGetFlags>;
+
+/** What `metaSet` passes on to `ms`, beyond `base64` and `opaque`. */
+export const META_SET_OPTIONS = [
+  'ttl',
+  'flags',
+  'cas',
+  'invalidate',
+  'mode',
+  'returnCas',
+  'explicitCas',
+] as const satisfies ReadonlyArray<keyof MetaSetFlags>;
+
+/** What `metaDelete` passes on to `md`, beyond `base64` and `opaque`. */
+export const META_DELETE_OPTIONS = [
+  'cas',
+  'invalidate',
+  'ttl',
+  'removeValue',
+] as const satisfies ReadonlyArray<keyof MetaDeleteFlags>;
+
+/** What `metaArithmetic` passes on to `ma`, beyond `base64` and `opaque`. */
+export const META_ARITHMETIC_OPTIONS = [
+  'mode',
+  'delta',
+  'initial',
+  'vivify',
+  'ttl',
+  'cas',
+  'returnCas',
+] as const satisfies ReadonlyArray<keyof MetaArithmeticFlags>;
 
 /** Shared by every meta method. */
 export interface MetaKeyOptions {
@@ -19,47 +84,12 @@ export interface MetaKeyOptions {
 }
 
 /** `metaGet` options: what comes back, and what the read does to the item. */
-export interface MetaGetOptions extends MetaKeyOptions {
-  /** Return the value, decoded by the client's serde (flag `v`; `f` is asked along). */
-  value?: boolean;
-  /** Return the cas unique as a bigint (flag `c`). */
-  cas?: boolean;
-  /** Return the client flags as a number (flag `f`). */
-  flags?: boolean;
-  /** Return the remaining TTL in seconds, -1 for an item that never expires (flag `t`). */
-  ttl?: boolean;
-  /** Return the value's size in bytes (flag `s`). */
-  size?: boolean;
-  /** Return whether the item had been read before this request (flag `h`). */
-  hit?: boolean;
-  /** Return the seconds since the item was last read, as of before this request (flag `l`). */
-  lastAccess?: boolean;
-  /** Return the key as the caller gave it, checked against the server's echo (flag `k`). */
-  key?: boolean;
-  /** Set the remaining TTL, like `touch` (flag `T`). */
-  touch?: number;
-  /** On a miss, create an empty item with this TTL; the creator gets `won` (flag `N`). */
-  vivify?: number;
-  /** When the remaining TTL is below this, one caller gets `won` to refresh it (flag `R`). */
-  recache?: number;
-  /** Leave the item's LRU position, hit mark and last access alone (flag `u`). */
-  noBump?: boolean;
-  /** The cas unique a vivified item gets (flag `E`; memcached ≥ 1.6.27). */
-  explicitCas?: bigint | number;
-}
+export interface MetaGetOptions
+  extends MetaKeyOptions,
+    Pick<MetaGetFlags, (typeof META_GET_OPTIONS)[number]> {}
 
 /** The fields `metaGet` can return, by the option that asks for each. */
-export interface MetaGetFields<V> {
-  value: V;
-  cas: bigint;
-  flags: number;
-  ttl: number;
-  size: number;
-  hit: boolean;
-  lastAccess: number;
-  key: Key;
-  opaque: string;
-}
+export type MetaGetFields<V> = { value: V } & MetaFieldsOf<typeof metaGetTable>;
 
 /** The flags memcached adds on its own: the recache protocol's state. */
 export interface MetaGetState {
@@ -90,73 +120,37 @@ export type MetaGetResult<V, O = MetaGetOptions> = MetaGetState &
   Partial<MetaGetFields<V>>;
 
 /** `metaSet` options. */
-export interface MetaSetOptions extends MetaKeyOptions {
-  /** Seconds from now; 0 (default) never expires. */
-  ttl?: number;
-  /** Bits OR-ed into the flags the serde chose. */
+export interface MetaSetOptions
+  extends MetaKeyOptions,
+    Pick<MetaSetFlags, (typeof META_SET_OPTIONS)[number]> {
+  /** Bits OR-ed into the flags the serde chose (flag `F`; the serde owns bits 0 to 9). */
   flags?: number;
-  /** Store only if the item still has this cas unique (flag `C`). */
-  cas?: bigint | number;
-  /** With `cas`: an older cas stores the value marked stale instead of failing (flag `I`). */
-  invalidate?: boolean;
-  /** How to store (flag `M`): `'set'` (default), `'add'`, `'replace'`, `'append'`, `'prepend'`. */
-  mode?: MetaSetMode;
-  /** Return the stored item's new cas unique (flag `c`). */
-  returnCas?: boolean;
-  /** The cas unique the stored item gets (flag `E`; memcached ≥ 1.6.27). */
-  explicitCas?: bigint | number;
 }
 
 /** What `metaSet` resolves to. */
-export interface MetaSetResult {
-  status: 'stored' | 'not_stored' | 'exists' | 'not_found';
-  /** With `returnCas`: the new cas unique. */
-  cas?: bigint;
-  opaque?: string;
+export interface MetaSetResult extends Partial<Pick<MetaFieldsOf<typeof metaSetTable>, 'cas' | 'opaque'>> {
+  status: MetaStatusOf<typeof metaSetTable>;
 }
 
 /** `metaDelete` options. */
-export interface MetaDeleteOptions extends MetaKeyOptions {
-  /** Delete only if the item still has this cas unique (flag `C`). */
-  cas?: bigint | number;
-  /** Mark the item stale instead of removing it: readers see `stale`, one of them `won` (flag `I`). */
-  invalidate?: boolean;
-  /** With `invalidate`: the TTL the stale item keeps, in seconds (flag `T`). */
-  ttl?: number;
-  /** Drop the value but keep the item (flag `x`; memcached ≥ 1.6.27). */
-  removeValue?: boolean;
-}
+export interface MetaDeleteOptions
+  extends MetaKeyOptions,
+    Pick<MetaDeleteFlags, (typeof META_DELETE_OPTIONS)[number]> {}
 
 /** What `metaDelete` resolves to. */
-export interface MetaDeleteResult {
-  status: 'deleted' | 'not_found' | 'exists';
-  opaque?: string;
+export interface MetaDeleteResult extends Partial<Pick<MetaFieldsOf<typeof metaDeleteTable>, 'opaque'>> {
+  status: MetaStatusOf<typeof metaDeleteTable>;
 }
 
 /** `metaArithmetic` options. */
-export interface MetaArithmeticOptions extends MetaKeyOptions {
-  /** `'incr'` (default) or `'decr'` (stops at 0). */
-  mode?: MetaArithmeticMode;
-  /** The amount, an unsigned 64-bit integer (default 1). */
-  delta?: bigint | number;
-  /** The value a vivified counter starts with (default 0). */
-  initial?: bigint | number;
-  /** On a miss, create the counter (seeded with `initial`) with this TTL in seconds (flag `N`). */
-  vivify?: number;
-  /** Set the TTL on success, in seconds (flag `T`). */
-  ttl?: number;
-  /** Apply only if the counter still has this cas unique (flag `C`). */
-  cas?: bigint | number;
-  /** Return the new cas unique (flag `c`). */
-  returnCas?: boolean;
-}
+export interface MetaArithmeticOptions
+  extends MetaKeyOptions,
+    Pick<MetaArithmeticFlags, (typeof META_ARITHMETIC_OPTIONS)[number]> {}
 
 /** What `metaArithmetic` resolves to. */
-export interface MetaArithmeticResult {
-  status: 'ok' | 'not_found' | 'not_stored' | 'exists';
+export interface MetaArithmeticResult
+  extends Partial<Pick<MetaFieldsOf<typeof metaArithmeticTable>, 'cas' | 'opaque'>> {
+  status: MetaStatusOf<typeof metaArithmeticTable>;
   /** The counter after the change, when `status` is `'ok'`. */
   value?: bigint;
-  /** With `returnCas`: the new cas unique. */
-  cas?: bigint;
-  opaque?: string;
 }

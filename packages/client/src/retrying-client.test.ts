@@ -221,5 +221,10 @@ describe('RetryingClient', () => {
     expect(() => new RetryingClient(flaky, { attempts: 1.5 })).toThrow(RangeError);
     expect(() => new RetryingClient(flaky, { retryDelay: -1 })).toThrow(RangeError);
     expect(() => new RetryingClient(flaky, { retryDelay: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => new RetryingClient(flaky, { attempts: '3' as never })).toThrow(TypeError);
+    expect(() => new RetryingClient(flaky, { retryFor: MemcacheTimeoutError as never })).toThrow(TypeError);
+    expect(() => new RetryingClient(flaky, { doNotRetryFor: ['timeout'] as never })).toThrow(TypeError);
+    expect(() => new RetryingClient(flaky, 'quick' as never)).toThrow(TypeError);
+    expect(() => new RetryingClient(null as never)).toThrow(TypeError);
   });
 });

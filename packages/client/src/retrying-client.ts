@@ -55,6 +55,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** An option listing error classes: an array of constructors, or absent. */
+function errorClasses(value: unknown, name: string): readonly ErrorClass[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'function')) {
+    throw new TypeError(`${name} must be an array of error classes`);
+  }
+  return value as ErrorClass[];
+}
+
 class RetryPolicy {
   readonly attempts: number;
   readonly #retryDelay: number;
@@ -62,7 +71,13 @@ class RetryPolicy {
   readonly #doNotRetryFor: readonly ErrorClass[];
 
   constructor(options: RetryingClientOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`RetryingClient options must be an object, got ${String(options)}`);
+    }
     const attempts = options.attempts ?? 2;
+    if (typeof attempts !== 'number' || typeof (options.retryDelay ?? 0) !== 'number') {
+      throw new TypeError('attempts and retryDelay must be numbers');
+    }
     if (!Number.isInteger(attempts) || attempts < 1) {
       throw new RangeError(`attempts must be an integer of at least 1, got ${attempts}`);
     }
@@ -72,8 +87,8 @@ class RetryPolicy {
     }
     this.attempts = attempts;
     this.#retryDelay = retryDelay;
-    this.#retryFor = options.retryFor ?? DEFAULT_RETRY_FOR;
-    this.#doNotRetryFor = options.doNotRetryFor ?? [];
+    this.#retryFor = errorClasses(options.retryFor, 'retryFor') ?? DEFAULT_RETRY_FOR;
+    this.#doNotRetryFor = errorClasses(options.doNotRetryFor, 'doNotRetryFor') ?? [];
   }
 
   shouldRetry(error: unknown): boolean {
@@ -124,6 +139,9 @@ class RetryPolicy {
  */
 class RetryingClientWrapper<C extends object> {
   constructor(client: C, options: RetryingClientOptions = {}) {
+    if (client === null || typeof client !== 'object') {
+      throw new TypeError(`RetryingClient wraps a client object, got ${String(client)}`);
+    }
     const policy = new RetryPolicy(options);
     const wrapped = new Map<PropertyKey, { original: Method; retrying: Method }>();
     // The proxy stands in for the wrapper object, so `instanceof RetryingClient` holds.

@@ -34,6 +34,16 @@ export function tracingActive(): boolean {
   );
 }
 
+/**
+ * Publishes a failure that did not reach the caller on `mc:command:error`, e.g. the cache
+ * errors getOrSet absorbs (its `command` is then `getOrSet`), so they are still observable.
+ */
+export function publishAbsorbedError(command: string, server: string, error: unknown): void {
+  if (!commandChannels.error.hasSubscribers) return;
+  const message: CommandTraceMessage = { command, keyCount: 1, server, duration: 0, error };
+  commandChannels.error.publish(message);
+}
+
 /** Runs `send`, publishing start, then end or error, around it. */
 export function tracedSend<T>(
   server: string,

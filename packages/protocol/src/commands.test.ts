@@ -385,6 +385,25 @@ describe('illegal input', () => {
     expect(() => commands.get.encode(Array.from({ length: 10 }, () => 'k'.repeat(250)))).not.toThrow();
   });
 
+  it('refuses a noreply that is not a boolean (a string "false" is truthy)', () => {
+    const notBoolean = 'false' as unknown as boolean;
+    const value = new Uint8Array(1);
+    const encoders: Array<() => unknown> = [
+      () => commands.set.request('k', value, 0, 0, notBoolean),
+      () => commands.cas.request('k', value, 0, 0, 1n, notBoolean),
+      () => commands.delete.request('k', notBoolean),
+      () => commands.incr.request('k', 1n, notBoolean),
+      () => commands.touch.request('k', 0, notBoolean),
+      () => commands.flushAll.request(undefined, notBoolean),
+      () => commands.flushAll.request(5, notBoolean),
+      () => commands.verbosity.request(1, notBoolean),
+      () => commands.cacheMemlimit.request(64, notBoolean),
+      () => commands.shutdown.request(notBoolean),
+      () => commands.set.request('k', value, 0, 0, 1 as unknown as boolean),
+    ];
+    for (const encode of encoders) expect(encode).toThrow(MemcacheIllegalInputError);
+  });
+
   it('refuses bad admin arguments', () => {
     expect(() => commands.flushAll.encode(-1, false)).toThrow(MemcacheIllegalInputError);
     expect(() => commands.flushAll.encode(1.5, false)).toThrow(MemcacheIllegalInputError);

@@ -106,8 +106,20 @@ export class MemcacheProtocolError extends MemcacheError {
   static override readonly code: string = 'MC_PROTOCOL_ERROR';
 }
 
+/** Options of MemcacheDeserializeError: the common ones, plus the key whose value failed. */
+export interface MemcacheDeserializeErrorOptions extends MemcacheErrorOptions {
+  key?: string;
+}
+
 export class MemcacheDeserializeError extends MemcacheError {
   static override readonly code: string = 'MC_DESERIALIZE_ERROR';
+  /** The key whose value could not be decoded, when the error came from a read (as the caller named it). */
+  readonly key: string | undefined;
+
+  constructor(message: string, options: MemcacheDeserializeErrorOptions = {}) {
+    super(message, options);
+    this.key = options.key;
+  }
 }
 
 /** True for any error of the `@mc` family, from any installed copy of the package. */

@@ -20,15 +20,32 @@ export {
   metaNoop,
   metaSet,
 } from './commands/meta-commands.js';
-export type {
-  MetaArithmeticFlags,
-  MetaArithmeticMode,
-  MetaDebugFlags,
-  MetaDeleteFlags,
-  MetaGetFlags,
-  MetaSetFlags,
-  MetaSetMode,
+export { encodeMetaOptions } from './commands/encode-meta-options.js';
+export {
+  type MetaArithmeticFlags,
+  type MetaArithmeticMode,
+  type MetaDebugFlags,
+  type MetaDeleteFlags,
+  type MetaGetFlags,
+  type MetaSetFlags,
+  type MetaSetMode,
+  metaArithmeticModes,
+  metaArithmeticTable,
+  metaDebugTable,
+  metaDeleteTable,
+  metaGetTable,
+  metaSetModes,
+  metaSetTable,
 } from './commands/meta-flags.js';
+export type {
+  MetaFieldKind,
+  MetaFieldsOf,
+  MetaOptionKind,
+  MetaOptionSpec,
+  MetaOptionsOf,
+  MetaStatusOf,
+  MetaTable,
+} from './commands/meta-table.js';
 export { gat, gats, get, gets, MAX_UNSPLIT_LINE_BYTES } from './commands/retrieval-commands.js';
 export {
   add,
@@ -47,6 +64,7 @@ export {
   MemcacheClientError,
   MemcacheConnectionError,
   MemcacheDeserializeError,
+  type MemcacheDeserializeErrorOptions,
   MemcacheError,
   type MemcacheErrorOptions,
   MemcacheIllegalInputError,
@@ -61,10 +79,17 @@ export type { MetaReply } from './readers/meta-reader.js';
 export { type QuietMember, type QuietOutcome, QuietRunReader } from './readers/quiet-run-reader.js';
 export type { RetrievedValue } from './readers/retrieval-reader.js';
 export { type ResponseCode, responseCodes } from './response-codes.js';
-export { ResponseParser } from './response-parser.js';
+export { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './item-limits.js';
+export { MAX_UINT64_DIGITS, parseUint64 } from './parse-uint64.js';
+export { MAX_STATS_BYTES, MAX_STATS_LINES } from './readers/stats-reader.js';
+export { metaStatus } from './meta-status.js';
+export { readMetaFields } from './read-meta-fields.js';
+export { ResponseParser, type ResponseParserOptions } from './response-parser.js';
+export { uint64Reply } from './uint64-reply.js';
 export type { Chunk, EncodedRequest, Frame, Key, MetaCode, ReplyReader, StatusWord } from './types.js';
 export { validateExptime } from './validate-exptime.js';
 export { validateFlags } from './validate-flags.js';
-export { keyByteLength, MAX_KEY_BYTES, validateKey } from './validate-key.js';
+export { keyByteLength, MAX_KEY_BYTES, ownKey, validateKey } from './validate-key.js';
 export { validateToken } from './validate-token.js';
 export { validateUint64 } from './validate-uint64.js';
+export { validateValue } from './validate-value.js';

@@ -7,6 +7,7 @@ import {
   MemcacheServerError,
   MemcacheUnknownCommandError,
 } from './errors.js';
+import { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './item-limits.js';
 import { ResponseParser } from './response-parser.js';
 import { byteByByte, splitAt } from './test-support/replay.js';
 import type { Frame } from './types.js';
@@ -388,5 +389,65 @@ describe('ResponseParser', () => {
     expect(() => {
       for (let index = 0; index < 20; index++) second.feed(new Uint8Array(1000).fill(65), () => {});
     }).toThrow(MemcacheProtocolError);
+  });
+
+  describe('bounded memory whatever the server announces', () => {
+    it('refuses a VALUE or VA header above maxValueBytes at once', () => {
+      const parser = () => new ResponseParser({ maxValueBytes: 10 });
+      expect(() => parser().feed(bytes('VALUE a 0 11\r\n'), () => {})).toThrow(/maxValueBytes/);
+      expect(() => parser().feed(bytes('VA 11 t\r\n'), () => {})).toThrow(MemcacheProtocolError);
+      const frames: Frame[] = [];
+      parser().feed(bytes('VALUE a 0 10\r\n0123456789\r\nVA 10\r\n0123456789\r\n'), (frame) =>
+        frames.push(frame),
+      );
+      expect(frames.map((frame) => frame.kind)).toEqual(['value', 'meta']);
+    });
+
+    it('refuses a 4 GB VALUE header by default, without allocating', () => {
+      expect(DEFAULT_MAX_VALUE_BYTES).toBeLessThanOrEqual(MEMCACHED_ITEM_LIMIT);
+      expect(MEMCACHED_ITEM_LIMIT).toBe(1024 * 1024 * 1024);
+      const before = process.memoryUsage().arrayBuffers;
+      expect(() => new ResponseParser().feed(bytes('VALUE a 0 4294967295\r\n'), () => {})).toThrow(
+        MemcacheProtocolError,
+      );
+      expect(() => new ResponseParser().feed(bytes('VA 99999999999\r\n'), () => {})).toThrow(
+        MemcacheProtocolError,
+      );
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    });
+
+    it('grows a block as its bytes arrive instead of trusting the announced length', () => {
+      const parser = new ResponseParser({ maxValueBytes: MEMCACHED_ITEM_LIMIT });
+      const before = process.memoryUsage().arrayBuffers;
+      parser.feed(bytes(`VALUE a 0 ${MEMCACHED_ITEM_LIMIT}\r\nabc`), () => {});
+      expect(parser.buffered).toBe(3);
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    });
+
+    it('reads a 5 MB value through the growing buffer, however it is split', () => {
+      const value = new Uint8Array(5 * 1024 * 1024 + 3).map((_, index) => (index * 13) % 251);
+      const reply = Buffer.concat([bytes(`VA ${value.length} f0\r\n`), value, bytes('\r\nHD\r\n')]);
+      const offsets = [7, 100, 1_500_000, 1_500_001, 4_000_000, reply.length - 3];
+      for (const pieces of [
+        splitAt(reply, offsets),
+        splitAt(
+          reply,
+          Array.from({ length: 90 }, (_, i) => i * 65536),
+        ),
+      ]) {
+        const frames = parse(pieces);
+        expect(frames).toHaveLength(2);
+        const [frame] = frames;
+        if (frame?.kind !== 'meta') throw new Error('expected a meta frame');
+        expect(Buffer.from(frame.data!).equals(value)).toBe(true);
+      }
+    });
+
+    it('refuses a maxValueBytes above the item limit or not a whole number', () => {
+      for (const maxValueBytes of [MEMCACHED_ITEM_LIMIT + 1, -1, 1.5, Number.NaN]) {
+        expect(() => new ResponseParser({ maxValueBytes })).toThrow(/maxValueBytes/);
+      }
+      expect(() => new ResponseParser({ maxValueBytes: MEMCACHED_ITEM_LIMIT })).not.toThrow();
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { ascii, decodeText } from './ascii.js';
 import { errorFrame } from './error-frame.js';
-import { MemcacheProtocolError } from './errors.js';
+import { MemcacheIllegalInputError, MemcacheProtocolError } from './errors.js';
+import { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './item-limits.js';
+import { parseUint64 } from './parse-uint64.js';
 import { responseCodes } from './response-codes.js';
 import type { Frame, MetaCode, StatusWord } from './types.js';
 
@@ -17,8 +19,26 @@ const NINE = 0x39;
  */
 const MAX_LINE_BYTES = 16 * 1024;
 
-/** Digits that always fit a double exactly, so they are summed without a string. */
-const SAFE_DIGITS = 15;
+/** A data length needs at most 10 digits (the 1 GiB item limit has 10). */
+const MAX_LENGTH_DIGITS = 10;
+
+/**
+ * What a data block that spans chunks gets up front, at most: enough for common values in one
+ * allocation, while a header that lies about its length costs no more than this until the
+ * bytes really arrive (the buffer then doubles as they do).
+ */
+const INITIAL_BLOCK_BYTES = 1024 * 1024;
+
+/** Options of a ResponseParser. */
+export interface ResponseParserOptions {
+  /**
+   * The longest value (`VALUE` or `VA` data block) accepted, in bytes; a header announcing
+   * more is a MemcacheProtocolError at once, before anything is allocated. Default
+   * DEFAULT_MAX_VALUE_BYTES (64 MiB); at most MEMCACHED_ITEM_LIMIT (1 GiB), since no
+   * memcached sends more.
+   */
+  maxValueBytes?: number;
+}
 
 // The words, as bytes, built once.
 const WORD = Object.fromEntries(Object.entries(responseCodes).map(([name, word]) => [name, ascii(word)])) as {
@@ -67,15 +87,20 @@ const PENDING_META = 2;
  *
  * A data block is read by its announced length, never searched, so values may contain
  * anything (`\r\nEND\r\n` included). A block that spans chunks is gathered into one buffer
- * of its exact size. Anything unparseable throws MemcacheProtocolError; after that the
- * stream position is lost, so discard the parser and the connection.
+ * that grows as its bytes arrive (never trusting the announced length up front), and a
+ * header announcing more than `maxValueBytes` is refused. Anything unparseable throws
+ * MemcacheProtocolError; after that the stream position is lost, so discard the parser and
+ * the connection.
  */
 export class ResponseParser {
+  readonly #maxValueBytes: number;
   /** The start of a line whose `\n` has not arrived yet (a copy). */
   #line: Uint8Array | undefined = undefined;
-  /** A data block (with its `\r\n`) being gathered across chunks. */
+  /** A data block (with its `\r\n`) being gathered across chunks; may be shorter than the block. */
   #block: Uint8Array | undefined = undefined;
   #blockFilled = 0;
+  /** The length of the block being gathered, with its `\r\n`. */
+  #blockLength = 0;
 
   // The header of the data block that follows the current line.
   #pending = PENDING_NONE;
@@ -90,6 +115,16 @@ export class ResponseParser {
   #source: Uint8Array | undefined = undefined;
   #sourceBuffer: ArrayBufferLike = new ArrayBuffer(0);
   #sourceOffset = 0;
+
+  constructor(options: ResponseParserOptions = {}) {
+    const { maxValueBytes = DEFAULT_MAX_VALUE_BYTES } = options;
+    if (!Number.isSafeInteger(maxValueBytes) || maxValueBytes < 0 || maxValueBytes > MEMCACHED_ITEM_LIMIT) {
+      throw new MemcacheIllegalInputError(
+        `maxValueBytes must be a whole number of bytes from 0 to ${MEMCACHED_ITEM_LIMIT} (memcached's item limit), not ${String(maxValueBytes)}`,
+      );
+    }
+    this.#maxValueBytes = maxValueBytes;
+  }
 
   /** Bytes held while waiting for the rest of a line or data block. */
   get buffered(): number {
@@ -165,20 +200,31 @@ export class ResponseParser {
       this.#emitBlock(this.#view(chunk, offset, size), onFrame);
       return blockEnd;
     }
-    const block = new Uint8Array(size + 2);
+    // The header's length is not trusted with memory: start with what is here (or a common
+    // size) and grow as the bytes arrive.
+    const available = chunk.length - offset;
+    const block = new Uint8Array(Math.min(size + 2, Math.max(INITIAL_BLOCK_BYTES, available * 2)));
     block.set(chunk.subarray(offset));
     this.#block = block;
-    this.#blockFilled = chunk.length - offset;
+    this.#blockFilled = available;
+    this.#blockLength = size + 2;
     return chunk.length;
   }
 
   /** Continues gathering a data block that spans chunks; answers how much of `chunk` it used. */
   #fillBlock(chunk: Uint8Array, onFrame: (frame: Frame) => void): number {
-    const block = this.#block!;
-    const used = Math.min(block.length - this.#blockFilled, chunk.length);
+    let block = this.#block!;
+    const length = this.#blockLength;
+    const used = Math.min(length - this.#blockFilled, chunk.length);
+    if (this.#blockFilled + used > block.length) {
+      const grown = new Uint8Array(Math.min(length, Math.max(block.length * 2, this.#blockFilled + used)));
+      grown.set(block.subarray(0, this.#blockFilled));
+      block = grown;
+      this.#block = grown;
+    }
     block.set(used === chunk.length ? chunk : chunk.subarray(0, used), this.#blockFilled);
     this.#blockFilled += used;
-    if (this.#blockFilled === block.length) {
+    if (this.#blockFilled === length) {
       this.#block = undefined;
       this.#blockFilled = 0;
       if (block[block.length - 2] !== CR || block[block.length - 1] !== LF) {
@@ -341,9 +387,10 @@ export class ResponseParser {
       if (byte < ZERO || byte > NINE) throw garbage('a bad VALUE line', buffer, start, end);
       size = size * 10 + (byte - ZERO);
     }
-    if (position === sizeStart || position - sizeStart > SAFE_DIGITS) {
+    if (position === sizeStart || position - sizeStart > MAX_LENGTH_DIGITS) {
       throw garbage('a bad VALUE line', buffer, start, end);
     }
+    if (size > this.#maxValueBytes) throw this.#tooLarge('VALUE', size, buffer, start, end);
 
     // cas unique, from gets and gats
     let cas: bigint | undefined;
@@ -358,6 +405,20 @@ export class ResponseParser {
     this.#valueFlags = flags;
     this.#valueCas = cas;
     return true;
+  }
+
+  #tooLarge(
+    header: string,
+    size: number,
+    buffer: Uint8Array,
+    start: number,
+    end: number,
+  ): MemcacheProtocolError {
+    const response = decodeText(buffer, start, Math.min(end, start + 200));
+    return new MemcacheProtocolError(
+      `memcached announced a ${header} block of ${size} bytes, above maxValueBytes (${this.#maxValueBytes})`,
+      { response },
+    );
   }
 
   /** `STAT <name> <value>` (and the ITEM / PREFIX lines): `start` is past the first word. */
@@ -406,9 +467,10 @@ export class ResponseParser {
         if (byte < ZERO || byte > NINE) throw garbage('a bad VA line', buffer, start, end);
         size = size * 10 + (byte - ZERO);
       }
-      if (position === sizeStart || position - sizeStart > SAFE_DIGITS) {
+      if (position === sizeStart || position - sizeStart > MAX_LENGTH_DIGITS) {
         throw garbage('a bad VA line', buffer, start, end);
       }
+      if (size > this.#maxValueBytes) throw this.#tooLarge('VA', size, buffer, start, end);
       position++;
     }
     const flags = new Map<string, string>();
@@ -472,21 +534,6 @@ function startsWith(buffer: Uint8Array, start: number, end: number, word: Uint8A
     if (buffer[start + index] !== word[index]) return false;
   }
   return true;
-}
-
-/** An unsigned 64-bit decimal, or undefined when the span is not one. */
-function parseUint64(buffer: Uint8Array, start: number, end: number): bigint | undefined {
-  const length = end - start;
-  if (length === 0 || length > 20) return undefined;
-  let small = 0;
-  for (let position = start; position < end; position++) {
-    const byte = buffer[position]!;
-    if (byte < ZERO || byte > NINE) return undefined;
-    small = small * 10 + (byte - ZERO);
-  }
-  if (length <= SAFE_DIGITS) return BigInt(small);
-  const value = BigInt(decodeText(buffer, start, end));
-  return value <= 0xffffffffffffffffn ? value : undefined;
 }
 
 /** Joins a held partial line with the first `length` bytes of the next chunk. */

@@ -65,9 +65,9 @@ export type Frame =
   /**
    * `ERROR`, `CLIENT_ERROR ...`, `SERVER_ERROR ...`, already mapped to the typed error.
    * `reset` says the stream position is uncertain after it, so the connection must be closed
-   * and reopened (PROTOCOL.md); `SERVER_ERROR object too large for cache` keeps the stream in
-   * sync and has `reset: false`. An unprompted `ERROR Too many open connections` arrives as a
-   * MemcacheConnectionError with `reset: true`.
+   * and reopened (the server may still be reading or discarding the request); `SERVER_ERROR object too
+   * large for cache` keeps the stream in sync and has `reset: false`. An unprompted `ERROR Too
+   * many open connections` arrives as a MemcacheConnectionError with `reset: true`.
    */
   | { kind: 'error'; error: MemcacheError; reset: boolean };
 

@@ -36,14 +36,33 @@ export function keyByteLength(key: Key): number {
 
 /**
  * Throws MemcacheIllegalInputError unless `key` is 1–250 bytes of allowed bytes (measured
- * as sent: after the client added any prefix).
+ * as sent: after the client added any prefix), and returns the key to send: a string as it
+ * is, bytes as a private copy taken before checking. What was checked is then what is sent,
+ * even when the caller changes its buffer (or detaches or resizes it) after the call; the copy
+ * costs at most 250 bytes.
  */
-export function validateKey(key: Key): void {
-  const length = keyByteLength(key);
+export function validateKey(key: Key): Key {
+  const checked = ownKey(key);
+  const length = keyByteLength(checked);
   if (length === 0) throw new MemcacheIllegalInputError('key is empty');
   if (length > MAX_KEY_BYTES) {
     throw new MemcacheIllegalInputError(`key is ${length} bytes; memcached allows at most ${MAX_KEY_BYTES}`);
   }
+  return checked;
+}
+
+/**
+ * A string key as it is; a byte key as a copy (after refusing one too long to copy cheaply),
+ * so later changes to the caller's buffer cannot reach the wire.
+ */
+export function ownKey(key: Key): Key {
+  if (typeof key === 'string' || !(key instanceof Uint8Array)) return key;
+  if (key.length > MAX_KEY_BYTES) {
+    throw new MemcacheIllegalInputError(
+      `key is ${key.length} bytes; memcached allows at most ${MAX_KEY_BYTES}`,
+    );
+  }
+  return new Uint8Array(key);
 }
 
 function badByte(key: Key, code: number): MemcacheIllegalInputError {

@@ -124,7 +124,8 @@ describe('defaultSerde refuses', () => {
   });
 
   it.each([
-    ['an unknown flag', bytes('x'), 1 << 12, /Unknown flags 4096/],
+    ['an unknown combination of its own bits', bytes('x'), FLAG_INTEGER | FLAG_TEXT, /Unknown flags 18/],
+    ['an unknown own bit beside an application bit', bytes('x'), (1 << 20) | 512, /Unknown flags/],
     ['msgpack, which it does not read', bytes('x'), 64, /Unknown flags 64/],
     ['V8 data, which it does not read', bytes('x'), 128, /Unknown flags 128/],
     ['gzip bits without the compressed bit', bytes('x'), 256, /Unknown flags/],

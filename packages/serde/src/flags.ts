@@ -18,6 +18,11 @@
  *    7     128  V8 structured clone             structuredSerde
  *    8     256  with bit 3: gzip, not zlib      compressedSerde({ algorithm: 'gzip' })
  *    9     512  with bit 3: brotli, not zlib    compressedSerde({ algorithm: 'brotli' })
+ *  10-31          yours: never read or written by a serde (SERDE_FLAG_BITS)
+ *
+ * Every serde of @mc/serde owns bits 0 to 9 and decodes using only those: bits 10 to 31 are
+ * the application's, set with the client's `flags` write option, kept by memcached and read
+ * back through `metaGet`'s `flags`, and a value carrying them decodes as if they were 0.
  */
 
 /** Raw bytes, stored as they are. */
@@ -42,3 +47,9 @@ export const FLAG_STRUCTURED = 1 << 7;
 export const FLAG_GZIP = 1 << 8;
 /** With FLAG_COMPRESSED: the compression is brotli. */
 export const FLAG_BROTLI = 1 << 9;
+
+/**
+ * The bits @mc/serde owns (0 to 9): serdes decode using only these, so an application's own
+ * bits (10 to 31) survive the round trip without making the value unreadable.
+ */
+export const SERDE_FLAG_BITS = 0x3ff;

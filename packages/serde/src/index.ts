@@ -13,12 +13,15 @@ export {
   FLAG_PICKLE,
   FLAG_STRUCTURED,
   FLAG_TEXT,
+  SERDE_FLAG_BITS,
 } from './flags.js';
+export { MAX_INTEGER_DIGITS } from './integer-text.js';
 export { jsonSerde } from './json-serde.js';
+export { MAX_JSON_DEPTH } from './json-text.js';
 export { msgpackSerde } from './msgpack-serde.js';
 export { type PickleProtocol, pickleDumps } from './pickle-dumps.js';
 export { type PickleValue, pickleLoads } from './pickle-loads.js';
-export { HIGHEST_PICKLE_PROTOCOL } from './pickle-opcodes.js';
+export { HIGHEST_PICKLE_PROTOCOL, MAX_PICKLE_LONG_BYTES } from './pickle-opcodes.js';
 export { createPickleSerde, type PickleSerdeOptions, pickleSerde } from './pickle-serde.js';
 export type { CacheValue, Serde, SerializedValue } from './serde.js';
 export { structuredSerde } from './structured-serde.js';

@@ -25,14 +25,61 @@ export function encodeJson(value: unknown, serde: string): Uint8Array {
   return Buffer.from(text, 'utf8');
 }
 
-/** Strict JSON decoding: malformed UTF-8 or JSON is a MemcacheDeserializeError. */
+/**
+ * How deeply JSON arrays and objects may nest, as for pickles: `JSON.parse` itself copes with
+ * any depth, but what it builds from a value nested a million deep cannot be walked by
+ * `JSON.stringify`, structuredClone or plain recursion without overflowing the stack.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * Strict JSON decoding: malformed UTF-8 or JSON, or nesting deeper than MAX_JSON_DEPTH, is a
+ * MemcacheDeserializeError. The depth is checked on the bytes before parsing, and only when the
+ * text is long enough to nest that deep, so ordinary values pay nothing.
+ */
 export function decodeJson(bytes: Uint8Array): unknown {
+  if (bytes.length > MAX_JSON_DEPTH * 2 && nestsTooDeep(bytes)) {
+    throw new MemcacheDeserializeError(
+      `The JSON value nests deeper than ${MAX_JSON_DEPTH} levels (MAX_JSON_DEPTH)`,
+    );
+  }
   const text = decodeUtf8(bytes, 'JSON value');
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new MemcacheDeserializeError('The value is not valid JSON', { cause: error });
   }
+}
+
+/**
+ * True when brackets outside strings nest deeper than MAX_JSON_DEPTH. Quote, backslash and
+ * bracket bytes never occur inside a UTF-8 multi-byte sequence, so the bytes are scanned as
+ * they are; malformed JSON is left for `JSON.parse` to refuse.
+ */
+function nestsTooDeep(bytes: Uint8Array): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index]!;
+    if (inString) {
+      if (byte === BACKSLASH) index++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function refuseLossy(value: unknown): void {

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { MemcacheDeserializeError } from '@mc/protocol';
 import { integerResult, parseDecimalInteger } from './integer-text.js';
-import { HIGHEST_PICKLE_PROTOCOL, MAX_PICKLE_DEPTH, OP } from './pickle-opcodes.js';
+import { HIGHEST_PICKLE_PROTOCOL, MAX_PICKLE_DEPTH, MAX_PICKLE_LONG_BYTES, OP } from './pickle-opcodes.js';
 import { decodeUtf8SurrogatePass } from './utf8.js';
 
 /** What pickleLoads returns: the Python values that have a faithful JavaScript counterpart. */
@@ -422,6 +422,9 @@ class Unpickler {
   /** LONG1 and LONG4: little-endian two's complement. */
   private long(count: number): number | bigint {
     const bytes = this.take(count);
+    if (count > MAX_PICKLE_LONG_BYTES) {
+      fail(`The pickle holds an integer of more than ${MAX_PICKLE_LONG_BYTES} bytes (MAX_PICKLE_LONG_BYTES)`);
+    }
     if (count === 0) return 0;
     let hex = '';
     for (let index = count - 1; index >= 0; index--) hex += bytes[index]!.toString(16).padStart(2, '0');

@@ -85,3 +85,10 @@ export const BATCH_SIZE = 1000;
 
 /** How deeply containers may nest, in both directions: Python's own recursion limit is about this. */
 export const MAX_PICKLE_DEPTH = 1000;
+
+/**
+ * The longest binary integer (LONG1, LONG4) a pickle may hold: 4096 bytes, about 9,800
+ * decimal digits, far beyond any counter or id, while a hostile pickle cannot make the
+ * decoder build a number of megabytes. Text integers (INT, LONG) follow MAX_INTEGER_DIGITS.
+ */
+export const MAX_PICKLE_LONG_BYTES = 4096;

@@ -1,8 +1,15 @@
-import { Buffer } from 'node:buffer';
 import { MemcacheDeserializeError } from '@mc/protocol';
 import { decompressFlagged } from './compression.js';
-import { FLAG_BYTES, FLAG_INTEGER, FLAG_JSON, FLAG_LONG, FLAG_PICKLE, FLAG_TEXT } from './flags.js';
-import { parseDecimalInteger } from './integer-text.js';
+import {
+  FLAG_BYTES,
+  FLAG_INTEGER,
+  FLAG_JSON,
+  FLAG_LONG,
+  FLAG_PICKLE,
+  FLAG_TEXT,
+  SERDE_FLAG_BITS,
+} from './flags.js';
+import { integerText } from './integer-text.js';
 import { decodeJson } from './json-text.js';
 import { pickleLoads } from './pickle-loads.js';
 import { decodeUtf8 } from './utf8.js';
@@ -21,6 +28,9 @@ export interface OwnFormat {
  *   0 bytes · 16 text · 2 and 4 integers · 1 pickle (never runs code) · 32 JSON
  *   own.flag            → own.decode (msgpack, V8)
  *   anything else       → MemcacheDeserializeError
+ *
+ * Only the bits @mc/serde owns (SERDE_FLAG_BITS, 0 to 9) are looked at: bits 10 to 31 are the
+ * application's own and never change how a value decodes.
  */
 export function readValue(
   value: Uint8Array,
@@ -28,7 +38,7 @@ export function readValue(
   own?: OwnFormat,
   maxDecompressedSize?: number,
 ): unknown {
-  const plain = decompressFlagged(value, flags, maxDecompressedSize);
+  const plain = decompressFlagged(value, flags & SERDE_FLAG_BITS, maxDecompressedSize);
   switch (plain.flags) {
     case FLAG_BYTES:
       return plain.value;
@@ -36,9 +46,7 @@ export function readValue(
       return decodeUtf8(plain.value);
     case FLAG_INTEGER:
     case FLAG_LONG:
-      return parseDecimalInteger(
-        Buffer.from(plain.value.buffer, plain.value.byteOffset, plain.value.length).toString('latin1'),
-      );
+      return integerText(plain.value);
     case FLAG_PICKLE:
       return pickleLoads(plain.value);
     case FLAG_JSON:

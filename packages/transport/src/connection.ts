@@ -20,6 +20,7 @@ import {
   QuietRunReader,
   type ReplyReader,
   ResponseParser,
+  type ResponseParserOptions,
   type RetrievedValue,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
@@ -48,6 +49,13 @@ export interface ConnectionOptions {
   maxPending?: number;
   /** Milliseconds before reconnecting after a failure (default 50), doubling per failure up to 1 s. */
   reconnectDelay?: number;
+  /**
+   * The largest value a reply may carry, in bytes (default DEFAULT_MAX_VALUE_BYTES, at most
+   * MEMCACHED_ITEM_LIMIT, 1 GiB): a `VALUE`/`VA` header announcing more is a
+   * MemcacheProtocolError and the connection resets, so a broken or hostile server cannot make
+   * the parser allocate without bound.
+   */
+  maxValueBytes?: number;
 }
 
 /** How `close()` ends the connection. */
@@ -208,6 +216,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #maxPending: number;
   readonly #reconnectDelay: number;
   readonly #auth: AuthOptions | undefined;
+  readonly #parserOptions: ResponseParserOptions;
 
   readonly #batch = new WriteBatch();
   #flushScheduled = false;
@@ -256,6 +265,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#maxPending = maxPending;
     if (options.auth !== undefined) authRequest(options.auth); // validates the credentials now
     this.#auth = options.auth;
+    this.#parserOptions = options.maxValueBytes === undefined ? {} : { maxValueBytes: options.maxValueBytes };
+    new ResponseParser(this.#parserOptions); // validates maxValueBytes now (MemcacheIllegalInputError)
     this.#socketOptions = {
       tls: options.tls,
       noDelay: options.noDelay ?? true,
@@ -613,7 +624,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#socket = socket;
     this.#referenced = true;
     this.#updateReference();
-    const parser = new ResponseParser();
+    const parser = new ResponseParser(this.#parserOptions);
     this.#blocked = false;
     this.#quitting = false;
     this.#heard = false;

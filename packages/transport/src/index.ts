@@ -8,4 +8,5 @@ export {
   type ConnectionState,
   type SendOptions,
 } from './connection.js';
+export { openSocket, type SocketOptions } from './open-socket.js';
 export { DEFAULT_PORT, parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';

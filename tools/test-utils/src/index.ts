@@ -1,4 +1,13 @@
 export { type Certificates, makeCertificates } from './certificates.js';
+export {
+  type ConfigEndpoint,
+  type ConfigEndpointNode,
+  type ConfigEndpointOptions,
+  type ConfigEndpointReply,
+  clusterConfigPayload,
+  configNode,
+  startConfigEndpoint,
+} from './config-endpoint.js';
 export { closedPort, type FakeServer, onLines, startFakeServer } from './fake-server.js';
 export { findProgram, requireProgram } from './find-program.js';
 export { freePort, waitForListening } from './free-port.js';

@@ -49,7 +49,7 @@ export type ConformanceOptions = Pick<ClientOptions, 'keyPrefix' | 'defaultNorep
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Registers the API.md Client semantics as vitest tests against whatever `makeClient`
+ * Registers the documented Client semantics (the client README) as vitest tests against whatever `makeClient`
  * builds. The same suite runs against Client (on a real memcached) and MemoryClient, so the
  * in-memory double cannot drift from the real thing. Clients made with the same call
  * sequence must share one cache: the prefix tests read a prefixed client's writes through an

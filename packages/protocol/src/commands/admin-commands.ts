@@ -7,7 +7,7 @@ import { VersionReader } from '../readers/version-reader.js';
 import { validateExptime } from '../validate-exptime.js';
 import { validateToken } from '../validate-token.js';
 import { defineCommand } from './define-command.js';
-import { CRLF } from './keyed-line.js';
+import { CRLF, lineEnding } from './keyed-line.js';
 
 // Fixed requests, built once.
 const STATS_LINE = ascii('stats\r\n');
@@ -19,10 +19,6 @@ const SHUTDOWN_GRACEFUL_LINE = ascii('shutdown graceful\r\n');
 const OK: StatusMeaning<void> = { OK: undefined };
 /** shutdown succeeds by closing the connection; any reply is an error line. */
 const NOTHING: StatusMeaning<void> = {};
-
-function ending(noreply: boolean): string {
-  return noreply ? ' noreply\r\n' : CRLF;
-}
 
 function validateCount(value: number, name: string, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -51,10 +47,10 @@ export const stats = defineCommand(
 export const flushAll = defineCommand(
   'flush_all',
   (delay: number | undefined, noreply: boolean) => {
-    if (delay === undefined) return [noreply ? 'flush_all noreply\r\n' : 'flush_all\r\n'];
+    if (delay === undefined) return ['flush_all' + lineEnding(noreply)];
     validateExptime(delay, 'delay');
     if (delay < 0) throw new MemcacheIllegalInputError(`delay must not be negative, not ${delay}`);
-    return ['flush_all ' + delay + ending(noreply)];
+    return ['flush_all ' + delay + lineEnding(noreply)];
   },
   (_delay, noreply) => (noreply ? undefined : new StatusReader('flush_all', OK)),
 ) satisfies CommandDefinition<[delay: number | undefined, noreply: boolean], void>;
@@ -71,7 +67,7 @@ export const verbosity = defineCommand(
   'verbosity',
   (level: number, noreply: boolean) => {
     validateCount(level, 'verbosity level', 0, 0xffffffff);
-    return ['verbosity ' + level + ending(noreply)];
+    return ['verbosity ' + level + lineEnding(noreply)];
   },
   (_level, noreply) => (noreply ? undefined : new StatusReader('verbosity', OK)),
 ) satisfies CommandDefinition<[level: number, noreply: boolean], void>;
@@ -82,7 +78,7 @@ export const cacheMemlimit = defineCommand(
   (megabytes: number, noreply: boolean) => {
     // Below 8 the server answers MEMLIMIT_TOO_SMALL; above 1e9 it assumes bytes were meant.
     validateCount(megabytes, 'cache_memlimit megabytes', 8, 1_000_000_000);
-    return ['cache_memlimit ' + megabytes + ending(noreply)];
+    return ['cache_memlimit ' + megabytes + lineEnding(noreply)];
   },
   (_megabytes, noreply) => (noreply ? undefined : new StatusReader('cache_memlimit', OK)),
 ) satisfies CommandDefinition<[megabytes: number, noreply: boolean], void>;
@@ -93,7 +89,12 @@ export const cacheMemlimit = defineCommand(
  */
 export const shutdown = defineCommand(
   'shutdown',
-  (graceful: boolean) => [graceful ? SHUTDOWN_GRACEFUL_LINE : SHUTDOWN_LINE],
+  (graceful: boolean) => {
+    if (typeof graceful !== 'boolean') {
+      throw new MemcacheIllegalInputError(`graceful must be true or false, not ${String(graceful)}`);
+    }
+    return [graceful ? SHUTDOWN_GRACEFUL_LINE : SHUTDOWN_LINE];
+  },
   () => new StatusReader('shutdown', NOTHING),
   { closesConnection: true },
 ) satisfies CommandDefinition<[graceful: boolean], void>;

@@ -5,19 +5,15 @@ import type { Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
 import { validateUint64 } from '../validate-uint64.js';
 import { defineCommand } from './define-command.js';
-import { CRLF, keyedLine } from './keyed-line.js';
+import { keyedLine, lineEnding } from './keyed-line.js';
 
 const DELETED: StatusMeaning<boolean> = { DELETED: true, NOT_FOUND: false };
 const TOUCHED: StatusMeaning<boolean> = { TOUCHED: true, NOT_FOUND: false };
 
-function ending(noreply: boolean): string {
-  return noreply ? ' noreply\r\n' : CRLF;
-}
-
 /** `delete <key>[ noreply]`: DELETED → true, NOT_FOUND → false. */
 export const deleteCommand = defineCommand(
   'delete',
-  (key: Key, noreply: boolean) => keyedLine('delete ', key, ending(noreply)),
+  (key: Key, noreply: boolean) => keyedLine('delete ', key, lineEnding(noreply)),
   (_key, noreply) => (noreply ? undefined : new StatusReader('delete', DELETED)),
 ) satisfies CommandDefinition<[key: Key, noreply: boolean], boolean>;
 
@@ -27,7 +23,7 @@ function arithmetic(
   return defineCommand(
     verb,
     (key: Key, delta: bigint, noreply: boolean) =>
-      keyedLine(verb + ' ', key, ' ' + validateUint64(delta, 'delta') + ending(noreply)),
+      keyedLine(verb + ' ', key, ' ' + validateUint64(delta, 'delta') + lineEnding(noreply)),
     (_key, _delta, noreply) => (noreply ? undefined : new NumberReader(verb)),
   );
 }
@@ -42,7 +38,7 @@ export const touch = defineCommand(
   'touch',
   (key: Key, exptime: number, noreply: boolean) => {
     validateExptime(exptime);
-    return keyedLine('touch ', key, ' ' + exptime + ending(noreply));
+    return keyedLine('touch ', key, ' ' + exptime + lineEnding(noreply));
   },
   (_key, _exptime, noreply) => (noreply ? undefined : new StatusReader('touch', TOUCHED)),
 ) satisfies CommandDefinition<[key: Key, exptime: number, noreply: boolean], boolean>;

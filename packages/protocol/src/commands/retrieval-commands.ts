@@ -3,7 +3,7 @@ import { MemcacheIllegalInputError } from '../errors.js';
 import { RetrievalReader, type RetrievedValue } from '../readers/retrieval-reader.js';
 import type { Chunk, Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
-import { keyByteLength, MAX_KEY_BYTES } from '../validate-key.js';
+import { keyByteLength, MAX_KEY_BYTES, ownKey } from '../validate-key.js';
 import { defineCommand } from './define-command.js';
 import { CRLF } from './keyed-line.js';
 
@@ -16,7 +16,8 @@ export const MAX_UNSPLIT_LINE_BYTES = 2048;
 /**
  *   "<verb> <key> <key> ...\r\n"
  *
- * String keys join the text; byte keys go out as their own chunks in between.
+ * String keys join the text; byte keys go out as their own chunks in between, as copies taken
+ * before they are checked.
  */
 function encodeRetrieval(verb: string, keys: readonly Key[], limitLine: boolean): Chunk[] {
   if (!Array.isArray(keys) || keys.length === 0) {
@@ -25,7 +26,8 @@ function encodeRetrieval(verb: string, keys: readonly Key[], limitLine: boolean)
   const chunks: Chunk[] = [];
   let text = verb;
   let lineBytes = verb.length + 2;
-  for (const key of keys) {
+  for (const given of keys) {
+    const key = ownKey(given);
     const length = keyByteLength(key);
     if (length === 0) throw new MemcacheIllegalInputError('key is empty');
     if (length > MAX_KEY_BYTES) {
@@ -50,11 +52,21 @@ function encodeRetrieval(verb: string, keys: readonly Key[], limitLine: boolean)
   return chunks;
 }
 
+/**
+ * The keys a request encodes and its reader matches hits against: byte keys copied once, so
+ * a caller changing its buffers can neither alter the line nor make the reader refuse hits.
+ */
+function ownKeys(keys: readonly Key[]): readonly Key[] {
+  if (!Array.isArray(keys)) return keys;
+  return keys.some((key) => typeof key !== 'string') ? keys.map(ownKey) : keys;
+}
+
 /** `get`: values of many keys; misses are absent. */
 export const get = defineCommand(
   'get',
   (keys: readonly Key[]) => encodeRetrieval('get', keys, false),
   (keys) => new RetrievalReader('get', keys),
+  { prepare: (keys) => [ownKeys(keys)] },
 ) satisfies CommandDefinition<[keys: readonly Key[]], RetrievedValue[]>;
 
 /** `gets`: like get, with each value's cas unique. */
@@ -62,6 +74,7 @@ export const gets = defineCommand(
   'gets',
   (keys: readonly Key[]) => encodeRetrieval('gets', keys, false),
   (keys) => new RetrievalReader('gets', keys),
+  { prepare: (keys) => [ownKeys(keys)] },
 ) satisfies CommandDefinition<[keys: readonly Key[]], RetrievedValue[]>;
 
 /** `gat`: get and touch (set a new exptime on every hit). */
@@ -72,6 +85,7 @@ export const gat = defineCommand(
     return encodeRetrieval('gat ' + exptime, keys, true);
   },
   (_exptime, keys) => new RetrievalReader('gat', keys),
+  { prepare: (exptime, keys) => [exptime, ownKeys(keys)] },
 ) satisfies CommandDefinition<[exptime: number, keys: readonly Key[]], RetrievedValue[]>;
 
 /** `gats`: gat with cas uniques. */
@@ -82,4 +96,5 @@ export const gats = defineCommand(
     return encodeRetrieval('gats ' + exptime, keys, true);
   },
   (_exptime, keys) => new RetrievalReader('gats', keys),
+  { prepare: (exptime, keys) => [exptime, ownKeys(keys)] },
 ) satisfies CommandDefinition<[exptime: number, keys: readonly Key[]], RetrievedValue[]>;

@@ -1,12 +1,12 @@
 import type { CommandDefinition } from '../command-definition.js';
-import { MemcacheIllegalInputError } from '../errors.js';
 import { type StatusMeaning, StatusReader } from '../readers/status-reader.js';
 import type { Chunk, Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
 import { validateFlags } from '../validate-flags.js';
 import { validateUint64 } from '../validate-uint64.js';
+import { validateValue } from '../validate-value.js';
 import { defineCommand } from './define-command.js';
-import { CRLF, keyedLine } from './keyed-line.js';
+import { CRLF, keyedLine, lineEnding } from './keyed-line.js';
 
 /** Arguments of set, add, replace, append and prepend. */
 export type StorageArgs = [key: Key, value: Uint8Array, flags: number, exptime: number, noreply: boolean];
@@ -30,12 +30,13 @@ const CAS: StatusMeaning<CasResult> = { STORED: 'stored', EXISTS: 'exists', NOT_
 /**
  *   "<verb> <key> <flags> <exptime> <bytes>[ <cas>][ noreply]\r\n" <value> "\r\n"
  *
- * The value is its own chunk, handed to the socket as it is.
+ * The value is its own chunk, handed to the socket as it is; the length in the header is its
+ * length now (see validateValue).
  */
 function encodeStorage(
   verb: string,
   key: Key,
-  value: Uint8Array,
+  given: Uint8Array,
   flags: number,
   exptime: number,
   cas: bigint | undefined,
@@ -43,9 +44,7 @@ function encodeStorage(
 ): Chunk[] {
   validateFlags(flags);
   validateExptime(exptime);
-  if (!(value instanceof Uint8Array)) {
-    throw new MemcacheIllegalInputError(`a ${verb} value must be a Uint8Array, not ${typeof value}`);
-  }
+  const value = validateValue(given, verb);
   const tail =
     ' ' +
     flags +
@@ -54,7 +53,7 @@ function encodeStorage(
     ' ' +
     value.byteLength +
     (cas === undefined ? '' : ' ' + cas) +
-    (noreply ? ' noreply\r\n' : CRLF);
+    lineEnding(noreply);
   const chunks = keyedLine(verb + ' ', key, tail);
   chunks.push(value, CRLF);
   return chunks;

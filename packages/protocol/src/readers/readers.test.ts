@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../commands.js';
 import { MemcacheClientError, MemcacheProtocolError, MemcacheServerError } from '../errors.js';
 import type { Frame } from '../types.js';
+import { MAX_STATS_BYTES, MAX_STATS_LINES } from './stats-reader.js';
 
 const value = (key: string, data: string): Frame => ({
   kind: 'value',
@@ -110,5 +111,33 @@ describe('reply readers', () => {
     const deletion = commands.metaDelete.request('k', { quiet: true, opaque: '1' }).reader!;
     deletion.push(meta('NF', { O: '1' }));
     expect(deletion.result().code).toBe('NF');
+  });
+
+  it('refuse a second VALUE for a key already answered: at most one block per key asked', () => {
+    const single = commands.get.request(['a']).reader!;
+    expect(single.push(value('a', '1'))).toBe(false);
+    expect(() => single.push(value('a', '2'))).toThrow(/answered already/);
+    const many = commands.gets.request(['a', 'b']).reader!;
+    many.push(value('a', '1'));
+    many.push(value('b', '2'));
+    expect(() => many.push(value('a', '3'))).toThrow(MemcacheProtocolError);
+    // A key asked twice is answered twice (memcached does), and no more.
+    const twice = commands.get.request(['a', 'a']).reader!;
+    expect(twice.push(value('a', '1'))).toBe(false);
+    expect(twice.push(value('a', '2'))).toBe(false);
+    expect(() => twice.push(value('a', '3'))).toThrow(MemcacheProtocolError);
+  });
+
+  it('refuse an endless stats reply', () => {
+    const stat = (name: string, text: string): Frame => ({ kind: 'stat', name, value: text });
+    const lines = commands.stats.request([]).reader!;
+    expect(() => {
+      for (let index = 0; index <= MAX_STATS_LINES; index++) lines.push(stat(`s${index}`, '1'));
+    }).toThrow(MemcacheProtocolError);
+    const bytes = commands.stats.request([]).reader!;
+    const big = 'x'.repeat(16 * 1024);
+    expect(() => {
+      for (let index = 0; index <= MAX_STATS_BYTES / big.length; index++) bytes.push(stat(`s${index}`, big));
+    }).toThrow(MemcacheProtocolError);
   });
 });

@@ -11,7 +11,7 @@ export interface RetrievedValue {
   value: Uint8Array;
   /**
    * Where the hit's key stands in the keys the request asked for, so a caller can pair hits
-   * with its own keys without comparing bytes again (-1 when the reader was given no keys).
+   * with its own keys without comparing bytes again.
    */
   index: number;
 }
@@ -24,25 +24,30 @@ export interface RetrievedValue {
  * the order asked, so a stranger means the stream is out of step with the requests (a
  * reply lost or doubled somewhere), and the value belongs to some other caller. `push`
  * then throws MemcacheProtocolError, which makes the transport drop the connection rather
- * than hand anyone a value that is not theirs.
+ * than hand anyone a value that is not theirs. Each key asked for is answered at most once
+ * (a key asked twice, twice), so a second `VALUE` for the same key is refused the same way:
+ * one reply holds at most as many blocks as keys were asked for, each at most the parser's
+ * `maxValueBytes`, however long the server goes on.
  */
 export class RetrievalReader implements ReplyReader<RetrievedValue[]> {
   readonly #command: string;
   readonly #keys: readonly Key[];
   /** Where the next hit is expected in `#keys` (hits come in request order). */
   #cursor = 0;
+  /** Which of `#keys` have had their hit (allocated on the first hit). */
+  #answered: Uint8Array | undefined = undefined;
   #values: RetrievedValue[] = [];
   #error: MemcacheError | undefined = undefined;
   #complete = false;
 
-  constructor(command: string, keys: readonly Key[] = []) {
+  constructor(command: string, keys: readonly Key[]) {
     this.#command = command;
     this.#keys = keys;
   }
 
   push(frame: Frame): boolean {
     if (frame.kind === 'value') {
-      const index = this.#keys.length > 0 ? this.#checkKey(frame.key) : -1;
+      const index = this.#checkKey(frame.key);
       this.#values.push({ key: frame.key, flags: frame.flags, cas: frame.cas, value: frame.data, index });
       return false;
     }
@@ -59,19 +64,32 @@ export class RetrievalReader implements ReplyReader<RetrievedValue[]> {
     return this.#values;
   }
 
-  /** Finds the hit's key from the cursor on (then from the start, for a reordering proxy). */
+  /**
+   * Finds the hit's key from the cursor on (then from the start, for a reordering proxy),
+   * among the keys not answered yet.
+   */
   #checkKey(key: Uint8Array): number {
     const keys = this.#keys;
+    this.#answered ??= new Uint8Array(keys.length);
+    const answered = this.#answered;
+    let repeated = false;
     for (let step = 0; step < keys.length; step++) {
       const index = (this.#cursor + step) % keys.length;
       if (sameKey(keys[index]!, key)) {
+        if (answered[index] === 1) {
+          repeated = true;
+          continue;
+        }
+        answered[index] = 1;
         this.#cursor = index + 1;
         return index;
       }
     }
     const shown = Buffer.from(key.subarray(0, 250)).toString('latin1');
+    const what = repeated ? 'a second value of' : 'the value of';
+    const why = repeated ? 'a key it had answered already' : 'a key it was not asked for';
     throw new MemcacheProtocolError(
-      `memcached answered ${this.#command} with the value of ${JSON.stringify(shown)}, a key it was not asked for; the stream is out of step`,
+      `memcached answered ${this.#command} with ${what} ${JSON.stringify(shown)}, ${why}; the stream is out of step`,
       { response: `VALUE ${shown}` },
     );
   }

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Next.js loads `cacheHandler` by path, with import() in `next start` and, in next.config.js,
+// `require.resolve('@mc/next')` finds it; both must reach the built default export. This runs
+// the built package (dist/) in a plain Node.js, by its own name, as an app would.
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function runNode(script: string, type: 'commonjs' | 'module'): unknown {
+  const output = execFileSync(process.execPath, [`--input-type=${type}`, '-e', script], {
+    cwd: packageDir,
+    encoding: 'utf8',
+    env: { ...process.env, MEMCACHED_SERVERS: '127.0.0.1:1' },
+  });
+  return JSON.parse(output);
+}
+
+const describeModule = `
+  const Handler = module.default;
+  const handler = new Handler({ revalidatedTags: [], _requestHeaders: {} });
+  const shape = {
+    defaultIsClass: typeof Handler === 'function',
+    createCacheHandler: typeof module.createCacheHandler,
+    methods: ['get', 'set', 'revalidateTag', 'resetRequestCache'].map((name) => typeof handler[name]),
+  };
+  console.log(JSON.stringify(shape));`;
+
+const expected = {
+  defaultIsClass: true,
+  createCacheHandler: 'function',
+  methods: ['function', 'function', 'function', 'function'],
+};
+
+describe('module formats', () => {
+  it('loads with require() (CommonJS next.config, require.resolve)', () => {
+    const script = `const resolved = require.resolve('@mc/next');
+      if (!resolved.endsWith('dist/index.js')) throw new Error(resolved);
+      const module = require('@mc/next');${describeModule}`;
+    expect(runNode(script, 'commonjs')).toStrictEqual(expected);
+  });
+
+  it('loads with import(), as next start does, default export first', () => {
+    const script = `const module = await import('@mc/next');${describeModule}`;
+    expect(runNode(script, 'module')).toStrictEqual(expected);
+  });
+});

@@ -1,0 +1,6 @@
+export {
+  MemcachedStore,
+  type MemcachedStoreClient,
+  type MemcachedStoreOptions,
+  type SessionSerializer,
+} from './memcached-store.js';
