@@ -26,6 +26,7 @@ import {
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { openSocket, type SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { RingQueue } from './ring-queue.js';
 import { WriteBatch } from './write-batch.js';
 
@@ -241,11 +242,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #referenced = true;
   #closeTimer: NodeJS.Timeout | undefined;
 
-  #timer: NodeJS.Timeout | undefined;
-  #timerAt = Number.POSITIVE_INFINITY;
-  /** Deadlines were pushed in order so far, so the oldest request holds the earliest one. */
-  #unordered = false;
-  #lastDeadline = Number.NEGATIVE_INFINITY;
+  readonly #deadlines = new DeadlineTimer(() => this.#onTimer());
 
   constructor(address: ServerAddress, options: ConnectionOptions = {}) {
     super();
@@ -311,8 +308,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
     }
     if (this.#waiting.length === 0 && this.#inflight.length === 0) {
-      this.#unordered = false;
-      this.#lastDeadline = Number.NEGATIVE_INFINITY;
+      this.#deadlines.restart();
     }
     const deadline = timeout === Number.POSITIVE_INFINITY ? timeout : performance.now() + timeout;
     const entry = new PendingRequest(
@@ -342,7 +338,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     if (++this.#pending === 1) this.#updateReference();
     this.#waiting.push(entry);
-    if (deadline !== Number.POSITIVE_INFINITY) this.#track(deadline);
+    this.#deadlines.track(deadline);
     if (this.#state === 'ready') this.#scheduleFlush();
     else if (this.#state === 'idle') this.#startConnect();
     return promise;
@@ -418,7 +414,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const cause = error ?? new MemcacheConnectionError(`connection to ${this.name} was destroyed`);
     this.#cancelConnect(cause);
     this.#detach()?.destroy();
-    this.#clearTimer();
+    this.#deadlines.clear();
     const unsent = error ?? cause;
     const sent =
       error ??
@@ -451,7 +447,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#state = next;
     if (next === 'closed') {
       this.#ending = true;
-      this.#clearTimer();
+      this.#deadlines.clear();
       if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
       this.#closeTimer = undefined;
       this.#closed?.resolve();
@@ -1138,29 +1134,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   // ── deadlines ──────────────────────────────────────────────────────────────────────────
 
-  #track(deadline: number): void {
-    if (deadline < this.#lastDeadline) this.#unordered = true;
-    else this.#lastDeadline = deadline;
-    if (deadline < this.#timerAt) this.#arm(deadline);
-  }
-
-  #arm(at: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timerAt = at;
-    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(at - performance.now())));
-    // The socket or the connect attempt keeps the process alive while requests are pending.
-    this.#timer.unref();
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
-  }
-
-  readonly #onTimer = (): void => {
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+  /** The earliest deadline passed: settle what is due, then arm for the next one. */
+  #onTimer(): void {
     const now = performance.now();
     const head = this.#inflight.peek();
     if (head !== undefined && head.deadline <= now) {
@@ -1173,7 +1148,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let next = Number.POSITIVE_INFINITY;
     const inflight = this.#inflight;
     const waiting = this.#waiting;
-    if (this.#unordered) {
+    if (!this.#deadlines.inOrder) {
       for (let index = 0; index < inflight.length; index++) {
         const entry = inflight.at(index)!;
         const members = entry.members ?? [entry];
@@ -1206,9 +1181,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         if (!entry.settled) this.#fail(entry, this.#timeoutError(entry));
       }
     }
-    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    if (next !== Number.POSITIVE_INFINITY) this.#deadlines.arm(next);
     this.#checkDrained();
-  };
+  }
 
   #timeoutError(entry: PendingRequest): MemcacheTimeoutError {
     return new MemcacheTimeoutError(`no reply from ${this.name} within ${entry.timeout} ms`);
