@@ -850,10 +850,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       members.push(entry);
       slots.push(slot);
     }
-    if (members.length === 1) {
-      this.#writeOne(members[0]!, batch);
-      return;
-    }
+    // Even a lone one goes through here: a mergeable get may carry no chunks of its own.
     let request: EncodedRequest<RetrievedValue[]>;
     try {
       request = commands[command].request(keys);
@@ -868,7 +865,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       members.forEach((member, index) => {
         if (member.settled) return;
         const hit = byKey[slots[index]!];
-        this.#succeed(member, hit === undefined ? [] : [{ ...hit, index: 0 }]);
+        this.#succeed(member, hit === undefined ? [] : [hit.index === 0 ? hit : { ...hit, index: 0 }]);
       });
     };
     group.reject = (error) => {
