@@ -9,6 +9,12 @@ const DEBIAN_PACKAGES = {
   nutcracker: 'nutcracker',
   openssl: 'openssl',
   python3: 'python3',
+  tmux: 'tmux',
+  // The seed's Python clients that `npm run bench` compares with; the bench checks them with an
+  // import under /usr/bin/python3 (they are modules, not programs on PATH) and asks for these.
+  'python3-pymemcache': 'python3-pymemcache',
+  'python3-pylibmc': 'python3-pylibmc',
+  'python3-memcache': 'python3-memcache',
 };
 
 const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];

@@ -65,7 +65,7 @@ function summarize() {
 
 switch (task) {
   case 'test': {
-    ensureSystemTools({ need: ['memcached', 'nutcracker', 'openssl', 'python3'] });
+    ensureSystemTools({ need: ['memcached', 'nutcracker', 'openssl', 'python3', 'tmux'] });
     install();
     for (const dir of ['packages', 'tools', 'examples']) {
       for (const name of fs.readdirSync(path.join(root, dir))) {

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { percentile } from './percentile.mjs';
-import { processCpuMicros } from './process-cpu.mjs';
 import { describeError } from './describe-error.mjs';
-import { largeValue, sameValue } from './key-space.mjs';
+import { preload } from './preload.mjs';
+import { readBack } from './read-back.mjs';
+import { serverCpu } from './server-cpu.mjs';
 
 // One buffer for all latency samples, reused by every run: recording a sample is a store
 // into a Float64Array, with no allocation in the measured loop.
@@ -11,34 +12,6 @@ const samples = new Float64Array(1 << 21);
 const PROBLEM_LIMIT = 1000;
 
 const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
-
-/** Writes the workload's keys with the client under test, so it reads back its own encoding. */
-async function preload(client, workload, space) {
-  const keys = workload.preload === 'large' ? space.large : space.small;
-  const values = workload.preload === 'large' ? space.largeValues : space.smallValues;
-  const parallel = workload.preload === 'large' ? 4 : 100;
-  let next = 0;
-  const writer = async () => {
-    while (next < keys.length) {
-      const index = next++;
-      const value = workload.preload === 'large' ? largeValue(client, values[index]) : values[index].string;
-      const stored = await client.set(keys[index], value);
-      if (stored === false) throw new Error(`preload: set ${keys[index]} was not stored`);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, writer));
-}
-
-/** Reads a few keys back after the run, so a client whose writes were garbled cannot pass. */
-async function readBack(client, workload, space) {
-  const keys = workload.preload === 'large' ? space.large : space.small;
-  const values = workload.preload === 'large' ? space.largeValues : space.smallValues;
-  for (let index = 0; index < keys.length; index += Math.max(1, Math.floor(keys.length / 16))) {
-    const value = await client.get(keys[index]);
-    if (!sameValue(value, values[index])) return `read-back of ${keys[index]} did not match`;
-  }
-  return undefined;
-}
 
 /**
  * Runs one workload on one client: preload, a warm-up that is not counted, then `durationMs`
@@ -91,7 +64,7 @@ export async function measure(client, workload, space, { warmupMs, durationMs, s
   await sleep(warmupMs);
   globalThis.gc?.();
   const cpuStart = process.cpuUsage();
-  const serverStart = processCpuMicros(serverPid);
+  const serverStart = serverCpu(serverPid);
   const timeStart = performance.now();
   deadline = timeStart + durationMs;
   recording = true;
@@ -100,7 +73,7 @@ export async function measure(client, workload, space, { warmupMs, durationMs, s
   await Promise.all(workers);
   const seconds = (performance.now() - timeStart) / 1000;
   const cpu = process.cpuUsage(cpuStart);
-  const serverEnd = processCpuMicros(serverPid);
+  const serverEnd = serverCpu(serverPid);
 
   if (problems === 0) {
     problem = await readBack(client, workload, space);

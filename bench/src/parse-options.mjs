@@ -2,13 +2,20 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=get,set] [--clients=mc,
        [--duration=1000] [--warmup=250] [--json=results.json] [--readme]
 
   --quick       short runs (300 ms), one round: checks that everything works
-  --only        workloads: seq-get, get, set, multi-get, large-get, large-set, mix
-  --clients     mc, raw, memjs, memcached, memcache-client, memcache
+  --only        workloads: seq-get, seq-multi-get, get, set, multi-get, large-get, large-set,
+                mix, get-4conn, hash-seq-multi-get, hash-multi-get, seq-get-traced,
+                get-traced, seq-get-metrics, get-metrics, memory (idle connection and
+                request in flight)
+  --clients     mc, raw, floor, memjs, memcached, memcache-client, memcache, pymemcache,
+                pylibmc, python-memcached
   --rounds      rounds, client order reversed every other round (default 3)
   --duration    measured milliseconds per client and workload (default 800)
   --warmup      unmeasured milliseconds before each measurement (default 200)
+  --separate    run the Node clients one after the other, not by turns
+  --no-warmup-round  skip the uncounted first round (short runs of every client and workload)
   --json        also write the figures to this file
-  --readme      put the tables into bench/README.md`;
+  --readme      put the tables into bench/README.md and the chart into bench/results.svg
+Values may follow the flag after = or a space: --only=seq-get or --only seq-get.`;
 
 /**
  * Reads the command line. Unknown flags are an error rather than ignored, so a typo cannot
@@ -23,6 +30,8 @@ export function parseOptions(argv, known = { workloads: [], clients: [] }) {
     clients: known.clients,
     json: undefined,
     readme: false,
+    separate: false,
+    warmupRound: true,
     help: false,
   };
   const list = (value, allowed, what) => {
@@ -39,9 +48,13 @@ export function parseOptions(argv, known = { workloads: [], clients: [] }) {
   };
   let quick = false;
   const explicit = new Set();
-  for (const argument of argv) {
+  const takesValue = new Set(['--only', '--clients', '--rounds', '--duration', '--warmup', '--json']);
+  for (let position = 0; position < argv.length; position++) {
+    const argument = argv[position];
     if (argument === '--') continue;
-    const [flag, value = ''] = argument.split(/=(.*)/s);
+    let [flag, value] = argument.split(/=(.*)/s);
+    if (value === undefined && takesValue.has(flag) && position + 1 < argv.length) value = argv[++position];
+    value ??= '';
     explicit.add(flag);
     switch (flag) {
       case '--quick':
@@ -68,6 +81,12 @@ export function parseOptions(argv, known = { workloads: [], clients: [] }) {
         break;
       case '--readme':
         options.readme = true;
+        break;
+      case '--separate':
+        options.separate = true;
+        break;
+      case '--no-warmup-round':
+        options.warmupRound = false;
         break;
       case '--help':
       case '-h':

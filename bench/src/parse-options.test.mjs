@@ -19,6 +19,11 @@ describe('parseOptions', () => {
     expect(options.clients).toEqual(['memjs', 'mc']);
   });
 
+  it('takes a value after a space as well as after =', () => {
+    const options = parseOptions(['--only', 'get', '--rounds', '5', '--readme'], known);
+    expect(options).toMatchObject({ workloads: ['get'], rounds: 5, readme: true });
+  });
+
   it('refuses unknown names and flags', () => {
     expect(() => parseOptions(['--only=gte'], known)).toThrow(/unknown workload: gte/);
     expect(() => parseOptions(['--clients=redis'], known)).toThrow(/unknown client: redis/);

@@ -4,3 +4,5 @@ export { memcacheClientClient } from './memcache-client.mjs';
 export { memcachedClient } from './memcached.mjs';
 export { memjsClient } from './memjs.mjs';
 export { rawPipelineClient } from './raw-pipeline.mjs';
+export { nakedSocketClient } from './naked-socket.mjs';
+export { pylibmcClient, pymemcacheClient, pythonMemcachedClient } from './python.mjs';

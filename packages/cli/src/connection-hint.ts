@@ -20,6 +20,7 @@ export function connectionHint(error: unknown, tls: boolean): string | undefined
       'the name it was issued for; --tls-insecure skips the check (test servers only)'
     );
   }
-  if (!tls && /ECONNRESET|closed/i.test(message)) return 'if the server speaks TLS, add --tls';
+  // A TLS server answers a plain "version" or "get" with a reset, not with a reply.
+  if (!tls && /ECONNRESET/.test(message)) return 'if the server speaks TLS, add --tls';
   return undefined;
 }

@@ -5,3 +5,6 @@ export { type CliIo, main } from './main.js';
 export { type CommandLine, parseCommandLine, type TlsChoice } from './parse-command-line.js';
 export { tlsOptions } from './tls-options.js';
 export { UsageError } from './usage-error.js';
+export { renderTopView } from './render-top-view.js';
+export { type ServerRow, type StatsSample, serverRow } from './server-row.js';
+export { type TopOptions, top } from './top.js';

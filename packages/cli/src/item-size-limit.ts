@@ -1,9 +1,4 @@
-import {
-  HashClient,
-  MemcacheClientError,
-  MemcacheServerError,
-  MemcacheUnexpectedCloseError,
-} from '@mc/client';
+import { HashClient, MemcacheClientError, MemcacheServerError } from '@mc/client';
 import type { CliClient } from './open-client.js';
 
 /** memcached's default `-I`, assumed when a server (or a proxy in front of it) will not say. */
@@ -24,8 +19,10 @@ export async function itemSizeLimit(client: CliClient): Promise<{ bytes: number;
     }
   } catch (error) {
     // A server or proxy that refuses `stats settings` still stores values: assume the default.
+    // twemproxy refuses by closing the connection (MemcacheUnexpectedCloseError, a server
+    // error); the set that follows reconnects. A server that cannot be reached at all fails.
     const refused = error instanceof MemcacheClientError || error instanceof MemcacheServerError;
-    if (!refused || error instanceof MemcacheUnexpectedCloseError) throw error;
+    if (!refused) throw error;
   }
   if (limits.length === 0) return { bytes: DEFAULT_ITEM_SIZE_MAX, what: "memcached's default item size" };
   return { bytes: Math.min(...limits), what: "the server's item size limit (item_size_max)" };

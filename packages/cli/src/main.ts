@@ -9,8 +9,10 @@ import { type CliClient, openClient } from './open-client.js';
 import { type CommandLine, parseCommandLine } from './parse-command-line.js';
 import { readInput } from './read-input.js';
 import { tlsOptions } from './tls-options.js';
+import { top } from './top.js';
 import { usage } from './usage.js';
 import { UsageError } from './usage-error.js';
+import { watchQuitKeys } from './watch-quit-keys.js';
 
 /** Where `memcli` reads and writes: the process's streams in bin.ts, buffers in tests. */
 export interface CliIo {
@@ -31,9 +33,38 @@ const ARITY: Record<string, [number, number]> = {
   flush: [0, 1],
   version: [0, 0],
   bench: [0, 0],
+  top: [0, 0],
 };
 
 const commands: Record<string, Command> = {
+  async top(_client, line, io) {
+    // Each frame must come within about an interval, so a frozen server cannot stall the view.
+    const timeout = Math.min(line.timeout, Math.max(line.interval, 1000));
+    const controller = new AbortController();
+    const screen = (io.stdout as { isTTY?: boolean }).isTTY === true;
+    const stopWatching = watchQuitKeys(screen ? io.stdin : undefined, () => controller.abort());
+    try {
+      await top(
+        {
+          servers: line.servers,
+          interval: line.interval,
+          refreshes: line.refreshes,
+          client: {
+            timeout,
+            connectTimeout: timeout,
+            ...(line.tls === undefined ? {} : { tls: tlsOptions(line.tls) }),
+          },
+          screen,
+          signal: controller.signal,
+        },
+        io.stdout,
+      );
+    } finally {
+      stopWatching();
+    }
+    return exitCodes.ok;
+  },
+
   async get(client, line, io) {
     const value = await client.get(line.args[0]!);
     if (value === undefined) {

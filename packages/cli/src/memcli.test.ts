@@ -9,6 +9,7 @@ import {
   type MemcachedServer,
   startCluster,
   startMemcached,
+  startNutcracker,
 } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -143,6 +144,69 @@ describe('memcli against a real memcached', () => {
     expect((await client.stats()).curr_items).toBe(0);
     const json = JSON.parse((await memcli([...at, '--json', 'bench', '--count', '10'])).stdout.toString());
     expect(json.map((phase: { name: string }) => phase.name)).toEqual(['set', 'get']);
+  });
+
+  it("reads standard input through twemproxy, which refuses stats, up to memcached's default item size", async () => {
+    const proxy = await startNutcracker([server]);
+    try {
+      const via = ['--server', proxy.address];
+      const stored = await memcli([...via, 'set', 'via-proxy', '-'], { input: 'through the proxy' });
+      expect(stored.stderr).toBe('');
+      expect(stored.code).toBe(0);
+      expect(Buffer.from((await client.get('via-proxy')) as Uint8Array).toString()).toBe('through the proxy');
+      const tooLarge = await memcli([...via, 'set', 'via-proxy', '-'], {
+        input: Buffer.alloc(1024 * 1024 + 1),
+      });
+      expect(tooLarge.code).toBe(2);
+      expect(tooLarge.stderr).toContain("memcached's default item size (1048576 bytes)");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('top prints plain frames when its output is not a terminal, and stops after --refreshes', async () => {
+    const run = await memcli([...at, 'top', '--interval', '200', '--refreshes', '2']);
+    expect(run.code).toBe(0);
+    const text = run.stdout.toString();
+    expect(text.match(/^memcli top: 1 server, every 0.2 s/gm)).toHaveLength(2);
+    expect(text).toContain(server.address);
+    expect(text).not.toContain('\x1b');
+    expect((await memcli([...at, 'top', '--interval', '5'])).code).toBe(2);
+  });
+
+  it('top shows a frozen server as unreachable within about an interval and keeps the others', async () => {
+    const frozen = await startMemcached();
+    frozen.pause();
+    try {
+      const started = Date.now();
+      const run = await memcli([
+        ...at,
+        '--server',
+        frozen.address,
+        'top',
+        '--interval',
+        '300',
+        '--refreshes',
+        '2',
+      ]);
+      expect(run.code).toBe(0);
+      // Each frame waits at most max(interval, 1 s) for a server: two frames, well under 5 s each.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      const frames = run.stdout
+        .toString()
+        .split(/^memcli top: /m)
+        .slice(1);
+      expect(frames).toHaveLength(2);
+      for (const frame of frames) {
+        expect(frame).toMatch(new RegExp(`^${frozen.address}\\s+unreachable: `, 'm'));
+        const alive = frame.split('\n').find((line) => line.startsWith(`${server.address} `));
+        expect(alive).toMatch(/\d/);
+        expect(alive).not.toContain('unreachable');
+      }
+    } finally {
+      frozen.resume();
+      await frozen.stop();
+    }
   });
 
   it('takes its servers from MEMCACHED_SERVERS when --server is absent', async () => {

@@ -13,6 +13,10 @@ export interface CommandLine {
   size: number;
   json: boolean;
   help: boolean;
+  /** With `top`: milliseconds between frames. */
+  interval: number;
+  /** With `top`: frames before exiting; undefined until q, Ctrl-C or SIGTERM. */
+  refreshes: number | undefined;
   /** TLS as asked on the command line (any `--tls-*` option implies `--tls`); files unread. */
   tls: TlsChoice | undefined;
 }
@@ -63,6 +67,8 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
     size: wholeNumber(values.size, 'size', 0) ?? 100,
     json: values.json ?? false,
     help: values.help ?? false,
+    interval: wholeNumber(values.interval, 'interval', 100) ?? 1_000,
+    refreshes: wholeNumber(values.refreshes, 'refreshes', 1),
     tls: tlsChoice(values),
   };
 }
@@ -96,6 +102,8 @@ function parse(argv: string[]) {
       size: { type: 'string' },
       json: { type: 'boolean', short: 'j' },
       help: { type: 'boolean', short: 'h' },
+      interval: { type: 'string' },
+      refreshes: { type: 'string' },
       tls: { type: 'boolean' },
       'tls-ca': { type: 'string' },
       'tls-cert': { type: 'string' },

@@ -10,6 +10,8 @@ Usage:
   memcli flush [delay]                  invalidate every item, now or after <delay> seconds
   memcli version                        print the server's version
   memcli bench [--count N] [--size B]   measure set and get operations per second
+  memcli top [--interval MS]            live view of every server: hit rate, ops/s, evictions,
+                                        connections, memory (q or Ctrl-C quits)
 
 Options:
   -s, --server <host:port>   a server; repeat it to spread keys over several (HashClient).
@@ -17,6 +19,8 @@ Options:
   -p, --prefix <prefix>      a key prefix for every key
   -t, --timeout <ms>         connect and command deadline in milliseconds (default 5000)
       --ttl <seconds>        with set: expire after this many seconds (default: never)
+      --interval <ms>        with top: milliseconds between refreshes (default 1000)
+      --refreshes <n>        with top: exit after n refreshes (default: until q or Ctrl-C)
   -j, --json                 values and output as JSON
       --tls                  connect with TLS (memcached -Z); implied by every --tls-* option
       --tls-ca <file>        PEM file of the CA that signed the server's certificate

@@ -14,6 +14,10 @@ import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
 import { checkValueSize, resolveMaxValueBytes, sizeLimitedSerde } from './max-value-bytes.js';
 import { MetaCommands } from './meta-commands.js';
+import { ClientMetrics } from './metrics/client-metrics.js';
+import type { MetricsSnapshot } from './metrics/metrics-snapshot.js';
+import { metricsSource } from './metrics/metrics-source.js';
+import { type WriteFailure, WriteFailureReporter } from './metrics/write-failure.js';
 import type {
   MetaArithmeticOptions,
   MetaArithmeticResult,
@@ -80,6 +84,16 @@ export interface CommandOptions<V> {
    * item limit). A longer value is refused with MemcacheIllegalInputError before it is sent.
    */
   maxValueBytes?: number;
+  /**
+   * Collect `metrics()` from the first command (default: from the first `metrics()` call;
+   * until then the client records nothing).
+   */
+  metrics?: boolean;
+  /**
+   * Told of each write that failed (error, timeout, dead node), with its key, also under
+   * `ignoreErrors`, so the application can invalidate or replay it (see WriteFailure).
+   */
+  onWriteFailure?: (failure: WriteFailure) => void;
 }
 
 // memcached accepts long `get`/`gets` lines (its line buffer grows), but a huge key list is still cut
@@ -112,6 +126,8 @@ export abstract class BaseClient<V> {
   protected readonly ignoreErrors: boolean;
   protected readonly defaultNoreply: boolean;
   protected readonly maxValueBytes: number;
+  protected readonly clientMetrics = new ClientMetrics();
+  protected readonly writeFailures: WriteFailureReporter;
 
   constructor(options: CommandOptions<V>) {
     checkOptionsObject(options, 'the client');
@@ -129,6 +145,24 @@ export abstract class BaseClient<V> {
     this.keyPrefix = options.keyPrefix ?? '';
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.defaultNoreply = options.defaultNoreply ?? false;
+    checkBoolean(options.metrics, 'metrics');
+    if (options.metrics === true) this.clientMetrics.enable([]);
+    this.writeFailures = new WriteFailureReporter(options.onWriteFailure, this.clientMetrics);
+  }
+
+  /**
+   * A snapshot of the client's own counters, per server and per command (see the README's
+   * "Metrics"): a plain object, ready for JSON. The first call switches collection on unless
+   * the `metrics` option already did, so it then reports from that moment.
+   */
+  metrics(): MetricsSnapshot {
+    return this.clientMetrics.snapshot(this.allNodes());
+  }
+
+  /** The live counters, for instrumentMetrics; switches collection on. */
+  [metricsSource](): ClientMetrics {
+    this.clientMetrics.enable(this.allNodes());
+    return this.clientMetrics;
   }
 
   /** The node that owns `key` (the caller's key, before the prefix). */
@@ -311,6 +345,10 @@ export abstract class BaseClient<V> {
       ignoreErrors: this.ignoreErrors,
       nodeFor: (key, wireKey) => this.nodeFor(key, wireKey),
       allNodes: () => this.allNodes(),
+      failed: (key, server, build, error) => {
+        if (!this.writeFailures.active || error instanceof MemcacheIllegalInputError) return;
+        this.writeFailures.report(key, build(undefined).command ?? '', server, error);
+      },
     });
     return this.#metaLayer;
   }
@@ -403,7 +441,9 @@ export abstract class BaseClient<V> {
 
   /** Sends one request for one key, applying `ignoreErrors` (`fallback`) and noreply results. */
   protected sendFor<T, F>(key: Key, wireKey: Key, request: EncodedRequest<T>, fallback: F): Promise<T | F> {
-    const answer = this.nodeFor(key, wireKey).send(request, 1, wireKey);
+    const node = this.nodeFor(key, wireKey);
+    let answer = node.send(request, 1, wireKey);
+    if (this.writeFailures.active) answer = this.writeFailures.watch(answer, key, request.command, node.name);
     if (!this.ignoreErrors) return answer;
     return answer.catch((error: unknown) => {
       if (isIgnorableError(error)) return fallback;

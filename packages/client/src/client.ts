@@ -34,6 +34,8 @@ export class Client<V = DefaultValue> extends SingleServerClient<V> {
       keyPrefix: _prefix,
       ignoreErrors: _ignore,
       defaultNoreply: _noreply,
+      metrics: _metrics,
+      onWriteFailure: _onWriteFailure,
       ...transport
     } = options;
     super(options, new ConnectionGroup(address, transport));

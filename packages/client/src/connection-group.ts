@@ -8,6 +8,8 @@ import {
 } from '@mc/protocol';
 import { type CloseOptions, Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
 import { keySlot } from './key-slot.js';
+import { measuredSend } from './metrics/measured-send.js';
+import type { NodeMetrics } from './metrics/node-metrics.js';
 import type { ServerNode } from './server-node.js';
 import { tracedSend, tracingActive } from './tracing.js';
 
@@ -26,6 +28,8 @@ import { tracedSend, tracingActive } from './tracing.js';
 export class ConnectionGroup implements ServerNode {
   readonly name: string;
   readonly #connections: Connection[];
+  /** Set once the client's metrics are on (ClientMetrics); until then sends are not measured. */
+  metrics: NodeMetrics | undefined;
 
   constructor(address: ServerAddress, options: ConnectionOptions & { connections?: number } = {}) {
     const { connections = 1, ...connectionOptions } = options;
@@ -76,6 +80,7 @@ export class ConnectionGroup implements ServerNode {
   }
 
   #sendOn<T>(connection: Connection, request: EncodedRequest<T>, keyCount: number): Promise<T> {
+    if (this.metrics !== undefined) return measuredSend(this.metrics, connection, request, keyCount);
     if (tracingActive()) return tracedSend(this.name, request, keyCount, (traced) => connection.send(traced));
     return connection.send(request);
   }

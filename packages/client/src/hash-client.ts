@@ -134,6 +134,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
       ignoreErrors: _i,
       defaultNoreply: _d,
       discovery: _discovery,
+      metrics: _metrics,
+      onWriteFailure: _onWriteFailure,
       ...transport
     } = this.#options;
     const node = new HashNode(new ConnectionGroup(address, transport), {
@@ -146,6 +148,7 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     this.#hasher.addNode?.(name, resolved);
     this.#nodes.set(name, node);
     this.#weights.set(name, resolved);
+    this.clientMetrics.adopt(node);
   }
 
   /** Removes a server at run time and closes its sockets; its keys move to the others. */
@@ -155,11 +158,11 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     if (!node) return;
     this.#nodes.delete(name);
     this.#hasher.removeNode?.(name);
-    // Requests made this tick are already in its connections' queues: close() still sends them.
     void node.close();
   }
 
   #onStateChange(node: HashNode, alive: boolean): void {
+    this.clientMetrics.stateChanged(node.name, alive);
     if (!this.#options.failover || this.#nodes.get(node.name) !== node) return;
     // Under failover a dead node leaves the hash ring, so its keys land on the next node; it
     // probes itself every deadTimeout and rejoins, with its weight, once a probe succeeds.

@@ -62,6 +62,20 @@ export {
   MemcacheUnknownCommandError,
 } from '@mc/protocol';
 export type { Key } from '@mc/protocol';
+export {
+  type InstrumentMetricsOptions,
+  instrumentMetrics,
+  type MeterLike,
+  type MetricsInstrumentation,
+} from './metrics/instrument-metrics.js';
+export { LATENCY_BOUNDS_MS } from './metrics/latency-bounds.js';
+export type {
+  CommandMetricsSnapshot,
+  LatencyHistogram,
+  MetricsSnapshot,
+  NodeMetricsSnapshot,
+} from './metrics/metrics-snapshot.js';
+export { type WriteFailure, writeFailureChannel } from './metrics/write-failure.js';
 export type { CloseOptions, ServerAddress } from '@mc/transport';
 export {
   type CacheValue,

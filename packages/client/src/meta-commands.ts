@@ -50,6 +50,8 @@ export interface MetaHost<V> {
   readonly ignoreErrors: boolean;
   nodeFor(key: Key, wireKey: Key): ServerNode;
   allNodes(): ServerNode[];
+  /** Told of every failed request, before ignoreErrors absorbs it (write-failure reports). */
+  failed?(key: Key, server: string, build: MetaRequestBuilder, error: unknown): void;
 }
 
 /** A raw `mg` reply with the means to decode its value, for getOrSet. */
@@ -216,6 +218,7 @@ export class MetaCommands<V> {
       }
       return await this.#batcher.send(node, build, replayable);
     } catch (error) {
+      this.#host.failed?.(key, node.name, build, error);
       if (this.#host.ignoreErrors && isIgnorableError(error)) return undefined;
       throw error;
     }

@@ -14,6 +14,7 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
   constructor(options: CommandOptions<V>, node: ServerNode) {
     super(options);
     this.#node = node;
+    this.clientMetrics.adopt(node);
   }
 
   /** The server's name: `host:port`, `[v6]:port` or the socket path (`memory` for MemoryClient). */

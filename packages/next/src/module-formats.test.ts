@@ -36,7 +36,7 @@ const expected = {
 describe('module formats', () => {
   it('loads with require() (CommonJS next.config, require.resolve)', () => {
     const script = `const resolved = require.resolve('@mc/next');
-      if (!resolved.endsWith('dist/index.js')) throw new Error(resolved);
+      if (!resolved.endsWith('dist/cjs/index.js')) throw new Error(resolved);
       const module = require('@mc/next');${describeModule}`;
     expect(runNode(script, 'commonjs')).toStrictEqual(expected);
   });
@@ -44,5 +44,18 @@ describe('module formats', () => {
   it('loads with import(), as next start does, default export first', () => {
     const script = `const module = await import('@mc/next');${describeModule}`;
     expect(runNode(script, 'module')).toStrictEqual(expected);
+  });
+
+  it('loads as next start loads the require.resolve path: import(), then .default || module twice', () => {
+    // next-server and the incremental cache do `import(path).then((m) => m.default || m)` and
+    // then interopDefault (`.default || m`) again; the resolved file is the CommonJS build.
+    const script = `const { pathToFileURL } = require('node:url');
+      const resolved = require.resolve('@mc/next');
+      import(pathToFileURL(resolved).href).then((namespace) => {
+        const loaded = namespace.default || namespace;
+        const module = { default: loaded.default || loaded, createCacheHandler: namespace.createCacheHandler };
+        ${describeModule}
+      });`;
+    expect(runNode(script, 'commonjs')).toStrictEqual(expected);
   });
 });

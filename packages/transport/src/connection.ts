@@ -24,7 +24,7 @@ import {
   type RetrievedValue,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
-import { openSocket, type SocketOptions } from './open-socket.js';
+import { adoptSocket, openSocket, type SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { RingQueue } from './ring-queue.js';
@@ -500,6 +500,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (attempt !== this.#attempt) {
         socket.destroy();
         return;
+      }
+      const early = adoptSocket(socket);
+      if (early !== undefined) {
+        socket.destroy();
+        throw early;
       }
       this.#attach(socket);
       if (this.#auth) {

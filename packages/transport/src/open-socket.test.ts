@@ -2,7 +2,7 @@ import net from 'node:net';
 import { MemcacheConnectionError, MemcacheTimeoutError } from '@mc/protocol';
 import { closedPort, startFakeServer } from '@mc/test-utils';
 import { describe, expect, it } from 'vitest';
-import { openSocket, type SocketOptions } from './open-socket.js';
+import { adoptSocket, openSocket, type SocketOptions } from './open-socket.js';
 import { parseAddress } from './parse-address.js';
 
 const plain: SocketOptions = { tls: false, noDelay: true, keepAlive: true };
@@ -38,6 +38,25 @@ describe('openSocket', () => {
       expect((failure as Error).message).toMatch(
         /127\.0\.0\.1: .*ECONNREFUSED.*; 127\.0\.0\.1: .*ECONNREFUSED/,
       );
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('holds an error emitted after the handover until the owner adopts the socket', async () => {
+    // Deno delivers a TLS server's "certificate required" alert in the read that completes the
+    // handshake, before the caller's continuation runs: nobody may be left without a listener.
+    const fake = await startFakeServer();
+    try {
+      const socket = await openSocket(parseAddress(fake.address), plain, AbortSignal.timeout(5000));
+      const listeners = socket.listenerCount('error');
+      expect(listeners).toBeGreaterThan(0);
+      expect(() => socket.emit('error', new Error('early alert'))).not.toThrow();
+      socket.emit('error', new Error('a second one'));
+      expect(adoptSocket(socket)?.message).toBe('early alert');
+      expect(socket.listenerCount('error')).toBe(listeners - 1);
+      expect(adoptSocket(socket)).toBeUndefined();
+      socket.destroy();
     } finally {
       await fake.close();
     }

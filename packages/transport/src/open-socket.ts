@@ -135,6 +135,37 @@ function secure(
   });
 }
 
+/** Errors of sockets that openSocket handed over, emitted before their new owner listened. */
+interface ParkedErrors {
+  error: Error | undefined;
+  listener: (error: Error) => void;
+}
+const parkedErrors = new WeakMap<net.Socket, ParkedErrors>();
+
+/**
+ * Holds a ready socket's errors until `adoptSocket`: between `resolve` and the owner's
+ * continuation the socket is live without an 'error' listener, and an error then (Deno
+ * delivers a TLS 1.3 server's "certificate required" alert in the very read that completes
+ * the handshake) would be an uncaught exception, and the owner would see only the close.
+ */
+function park(socket: net.Socket): void {
+  const parked: ParkedErrors = { error: undefined, listener: (error) => (parked.error ??= error) };
+  parkedErrors.set(socket, parked);
+  socket.on('error', parked.listener);
+}
+
+/**
+ * Takes over a socket from openSocket: stops holding its errors and returns the first one it
+ * emitted since it was handed over, if any. Call it in the same tick as attaching listeners.
+ */
+export function adoptSocket(socket: net.Socket): Error | undefined {
+  const parked = parkedErrors.get(socket);
+  if (parked === undefined) return undefined;
+  parkedErrors.delete(socket);
+  socket.off('error', parked.listener);
+  return parked.error;
+}
+
 /**
  * Starts a socket and resolves once it emits `event`; rejects on its error, an early close,
  * or the signal, destroying it. Listeners are removed either way, so the socket leaves clean.
@@ -155,6 +186,7 @@ function attempt<S extends net.Socket>(start: () => S, event: string, signal: Ab
     };
     const onReady = () => {
       cleanup();
+      park(socket);
       resolve(socket);
     };
     const onError = (error: Error) => fail(error);

@@ -11,7 +11,10 @@ import { FOREIGN_DOCUMENTS } from './foreign-documents.js';
 import { packWorkspace, repositoryRoot } from './pack-workspace.js';
 import { mustRun } from './run-program.js';
 
-const PUBLISHED = ['protocol', 'transport', 'serde', 'pool', 'client', 'cli'];
+const PUBLISHED = ['protocol', 'transport', 'serde', 'pool', 'client', 'cli', 'keyv', 'session', 'next'];
+// The adapters' frameworks, as an app brings them. Peer dependencies are not installed for
+// them (`--legacy-peer-deps`): @mc/next needs nothing of `next` at run time, only its types.
+const FRAMEWORKS = ['keyv@5.6.0', 'express-session@1.19.0'];
 const fixtures = path.resolve(import.meta.dirname, '../app');
 const rootRequire = createRequire(path.join(repositoryRoot, 'package.json'));
 
@@ -20,6 +23,7 @@ function versionOf(name: string): string {
 }
 
 let server: MemcachedServer;
+let dir: string;
 let app: string;
 let tarballs: Map<string, string>;
 
@@ -33,7 +37,7 @@ function node(...args: string[]): Promise<string> {
 
 beforeAll(async () => {
   server = await startMemcached();
-  const dir = makeTempDir('mc-consumer-');
+  dir = makeTempDir('mc-consumer-');
   tarballs = await packWorkspace(PUBLISHED, path.join(dir, 'tarballs'));
   app = path.join(dir, 'app');
   fs.mkdirSync(app);
@@ -59,7 +63,9 @@ beforeAll(async () => {
       '--no-fund',
       '--prefer-offline',
       '--loglevel=error',
+      '--legacy-peer-deps',
       ...tarballs.values(),
+      ...FRAMEWORKS,
       `typescript@${versionOf('typescript')}`,
       `@types/node@${versionOf('@types/node')}`,
     ],
@@ -69,6 +75,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  // The app holds a node_modules of its own: remove it now rather than trust the exit hook.
+  if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every file under a folder, as paths relative to it. */
@@ -125,6 +133,10 @@ describe('the packed tarballs in a fresh app', () => {
 
   it('load with require() (plain CommonJS), and their errors are recognized by the ESM copy', async () => {
     expect(await node('cjs.cjs')).toBe('ok cjs\n');
+  });
+
+  it('adapters load with require() and take a client made by the ESM copy of @mc/client', async () => {
+    expect(await node('adapters.cjs')).toBe('ok adapters\n');
   });
 
   it('typecheck and run under TypeScript NodeNext resolution, as .mts and as .cts', async () => {

@@ -3,11 +3,12 @@
 // packages/*/docs/*.md. A block that is a signature rather than a program says so with
 // `<!-- not-run: reason -->` right above it. Examples name 127.0.0.1:11211 (and :11212, :11213
 // for several servers); the test gives each of those ports a throwaway server of its own.
+// An example that serves HTTP listens on PORT, which the test sets to a free port.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Client } from '@mc/client';
-import { type MemcachedServer, startCluster } from '@mc/test-utils';
+import { freePort, type MemcachedServer, startCluster } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CodeBlock, extractCodeBlocks } from './extract-code-blocks.js';
 import { repositoryRoot } from './pack-workspace.js';
@@ -104,7 +105,11 @@ describe('the documentation examples', () => {
       }
       const result = await runProgram(process.execPath, [`out/${fileOf(block)}.js`], {
         cwd: workspace,
-        env: { MEMCACHED_SERVERS: servers[0]!.address, MEMCACHED_PORT: String(servers[0]!.port) },
+        env: {
+          MEMCACHED_SERVERS: servers[0]!.address,
+          MEMCACHED_PORT: String(servers[0]!.port),
+          PORT: String(await freePort()),
+        },
         timeout: 20_000,
       });
       expect(result.stderr, 'what the example printed on stderr').toBe('');

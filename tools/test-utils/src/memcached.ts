@@ -119,11 +119,22 @@ export async function startMemcached(options: MemcachedOptions = {}): Promise<Me
   };
   await launch();
 
+  // SIGSTOP and SIGCONT go through process.kill(): Deno's ChildProcess.kill() takes any signal
+  // for the end of the process and ignores every later kill, so a SIGCONT sent that way would
+  // swallow the SIGTERM after it (and stop() would wait forever).
+  const signal = (name: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(child.pid, name);
+    } catch {
+      // Exited in the meantime: nothing to pause or resume.
+    }
+  };
   const address = socketPath ?? (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-  const terminate = async (signal: NodeJS.Signals) => {
+  const terminate = async (stopSignal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGCONT');
-    child.kill(signal);
+    signal('SIGCONT');
+    child.kill(stopSignal);
     await exited;
   };
   return {
@@ -139,12 +150,8 @@ export async function startMemcached(options: MemcachedOptions = {}): Promise<Me
     },
     stop: () => terminate('SIGTERM'),
     kill: (signal = 'SIGKILL') => terminate(signal),
-    pause: () => {
-      child.kill('SIGSTOP');
-    },
-    resume: () => {
-      child.kill('SIGCONT');
-    },
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     restart: async () => {
       await terminate('SIGKILL');
       // The port was ours a moment ago; another process could grab it, so retry briefly.

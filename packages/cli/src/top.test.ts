@@ -1,0 +1,122 @@
+// `memcli top` driven as a person would: in a real terminal (a tmux pane), against real
+// servers under load, the screen read back with capture-pane.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@mc/client';
+import { type MemcachedServer, requireProgram, startCluster } from '@mc/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
+const tmux = requireProgram('tmux');
+// A tmux server of this test's own (-L), without the user's configuration (-f /dev/null).
+const socket = `memcli-top-${process.pid}`;
+const tmuxCommand = (...args: string[]) =>
+  execFileSync(tmux, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+
+let servers: MemcachedServer[];
+
+beforeAll(async () => {
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: build @mc/cli first (pnpm run build)`);
+  servers = await startCluster(2);
+});
+
+afterAll(async () => {
+  spawnSync(tmux, ['-L', socket, 'kill-server']);
+  await Promise.all((servers ?? []).map((server) => server.stop()));
+});
+
+/** Reads the pane until `check` accepts what it shows; the last screen is in the error otherwise. */
+async function screenUntil(
+  check: (screen: string) => boolean,
+  what: string,
+  timeout = 20_000,
+): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let screen = '';
+  while (Date.now() < deadline) {
+    screen = tmuxCommand('capture-pane', '-p', '-t', 'top');
+    if (check(screen)) return screen;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the screen never showed ${what}:\n${screen}`);
+}
+
+/** The cells of a server's line: HIT%, OPS/s, EVICT/s, EVICTED, CONN, MEMORY…, ITEMS, READ/s, WRITE/s. */
+function cells(screen: string, server: string): string[] | undefined {
+  const line = screen.split('\n').find((text) => text.startsWith(`${server} `));
+  return line?.slice(server.length).trim().split(/\s+/);
+}
+
+describe('memcli top', () => {
+  it('shows each server side by side, live, keeps going when one dies, and quits on q', async () => {
+    const [busy, idle] = servers as [MemcachedServer, MemcachedServer];
+    const load = new Client(busy.address);
+    for (let index = 0; index < 40; index++) await load.set(`hit-${index}`, 'x'.repeat(1000));
+    // Three hits for every miss, about 2,000 gets a second, while top watches.
+    let running = true;
+    const traffic = (async () => {
+      while (running) {
+        await Promise.all(
+          Array.from({ length: 40 }, (_, index) =>
+            load.get(index % 4 === 3 ? `miss-${index}` : `hit-${index}`),
+          ),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      tmuxCommand(
+        ...['new-session', '-d', '-s', 'top', '-x', '130', '-y', '20'],
+        `${process.execPath} ${bin} -s ${busy.address} -s ${idle.address} top`,
+      );
+      tmuxCommand('set-option', '-t', 'top', 'remain-on-exit', 'on');
+
+      const live = await screenUntil((screen) => {
+        const row = cells(screen, busy.address);
+        return row !== undefined && row[1] !== '-' && Number(row[1]) > 100;
+      }, 'the busy server at work');
+      expect(live).toMatch(/^memcli top: 2 servers, every 1 s, \d\d:\d\d:\d\d \(q quits\)/);
+      expect(live).toMatch(
+        /SERVER\s+HIT%\s+OPS\/s\s+EVICT\/s\s+EVICTED\s+CONN\s+MEMORY\s+ITEMS\s+READ\/s\s+WRITE\/s/,
+      );
+      const [hitRate, , evictionRate, evicted, connections, memory, , items] = cells(live, busy.address)!;
+      expect(Number.parseFloat(hitRate!)).toBeGreaterThan(65);
+      expect(Number.parseFloat(hitRate!)).toBeLessThan(85);
+      expect([evictionRate, evicted]).toEqual(['0', '0']);
+      expect(Number(connections)).toBeGreaterThanOrEqual(2); // the load's and top's own
+      expect(memory).toMatch(/K\/64\.0M$/);
+      expect(items).toBe('40');
+      const quiet = cells(live, idle.address)!;
+      expect(quiet[1]).toBe('0');
+      expect(quiet[7]).toBe('0');
+      expect(live).toMatch(/^TOTAL /m);
+
+      await idle.kill();
+      const degraded = await screenUntil(
+        (screen) => screen.includes(`${idle.address}  unreachable`),
+        'the dead server as unreachable',
+      );
+      expect(Number(cells(degraded, busy.address)![1])).toBeGreaterThan(100);
+
+      tmuxCommand('send-keys', '-t', 'top', 'q');
+      const deadline = Date.now() + 10_000;
+      let pane = '';
+      while (Date.now() < deadline) {
+        // pane_dead comes a moment before the exit status: wait for both.
+        pane = tmuxCommand('display-message', '-p', '-t', 'top', '#{pane_dead} #{pane_dead_status}').trim();
+        if (/^1 \d+$/.test(pane)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(pane).toBe('1 0');
+      // Back from the alternate screen: the frames do not stay behind on the terminal.
+      expect(tmuxCommand('capture-pane', '-p', '-t', 'top')).not.toContain('SERVER');
+    } finally {
+      running = false;
+      await traffic.catch(() => {});
+      await load.close();
+      await idle.restart().catch(() => {});
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { closedPort, type MemcachedServer, startCluster, startMemcached } from '@mc/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, HashClient, LATENCY_BOUNDS_MS, type MetricsSnapshot, RetryingClient } from '../index.js';
+import { MemoryClient } from '../testing/index.js';
+
+let server: MemcachedServer;
+const clients: Array<{ close(): Promise<void> }> = [];
+const track = <C extends { close(): Promise<void> }>(client: C): C => {
+  clients.push(client);
+  return client;
+};
+
+beforeAll(async () => {
+  server = await startMemcached();
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await server?.stop();
+});
+
+describe('client.metrics() against a real memcached', () => {
+  it('records nothing until asked, then counts from the first call', async () => {
+    const client = track(new Client(server.address));
+    await client.set('before', 'x');
+    const first = client.metrics();
+    expect(first.nodes[server.address]?.commands).toEqual({});
+    expect(first.since).toBeGreaterThan(0);
+    await client.get('before');
+    const second = client.metrics();
+    expect(second.since).toBe(first.since);
+    expect(second.nodes[server.address]!.commands.get!.operations).toBe(1);
+    expect(second.nodes[server.address]!.commands.set).toBeUndefined();
+  });
+
+  it('counts operations, keys, hits, misses, bytes and latency per command with metrics: true', async () => {
+    const client = track(new Client(server.address, { metrics: true, keyPrefix: 'm1:' }));
+    await client.set('a', 'hello');
+    await client.set('b', 'world!');
+    await client.get('a');
+    await client.get('missing');
+    await client.getMany(['a', 'b', 'nope']);
+    await client.metaGet('a', { value: true });
+    await client.metaGet('absent', { value: true });
+    const snapshot = client.metrics();
+    // a plain object: it survives JSON unchanged
+    expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
+    const node = snapshot.nodes[server.address]!;
+    const { get, set, mg } = node.commands;
+    expect(set!.operations).toBe(2);
+    expect(set!.keys).toBe(2);
+    // "set m1:a 16 0 5\r\n" + "hello" + "\r\n" and the same for b with 6 bytes
+    expect(set!.bytesOut).toBe(17 + 5 + 2 + 17 + 6 + 2);
+    expect(get!.operations).toBe(3);
+    expect(get!.keys).toBe(5);
+    expect(get!.hits).toBe(3);
+    expect(get!.misses).toBe(2);
+    expect(get!.valueBytesIn).toBe(5 + 5 + 6);
+    expect(mg!.hits).toBe(1);
+    expect(mg!.misses).toBe(1);
+    expect(get!.errors).toEqual({});
+    expect(get!.latency.unit).toBe('ms');
+    expect(get!.latency.bounds).toEqual(LATENCY_BOUNDS_MS);
+    expect(get!.latency.counts.length).toBe(LATENCY_BOUNDS_MS.length + 1);
+    expect(get!.latency.counts.reduce((sum, count) => sum + count, 0)).toBe(3);
+    expect(get!.latency.count).toBe(3);
+    expect(get!.latency.sum).toBeGreaterThan(0);
+    expect(node.connections).toEqual({ opened: 1, closed: 0, failed: 0, open: 1 });
+    expect(node.pending).toBe(0);
+    expect(node.dead).toBe(false);
+  });
+
+  it('counts requests pending while they are in flight', async () => {
+    const client = track(new Client(server.address, { metrics: true }));
+    await client.version();
+    const writes = Array.from({ length: 20 }, (_, index) => client.set(`p${index}`, 'v'));
+    const during = client.metrics().nodes[server.address]!.pending;
+    await Promise.all(writes);
+    expect(during).toBe(20);
+    expect(client.metrics().nodes[server.address]!.pending).toBe(0);
+  });
+
+  it('counts errors by code and failed connections', async () => {
+    const closed = await closedPort();
+    const client = track(new Client(closed.address, { metrics: true, connectTimeout: 500 }));
+    await expect(client.get('k')).rejects.toThrow();
+    await expect(client.set('k', 'v')).rejects.toThrow();
+    const node = client.metrics().nodes[closed.address]!;
+    expect(node.commands.get!.errors).toEqual({ MC_CONNECTION_ERROR: 1 });
+    expect(node.commands.set!.errors).toEqual({ MC_CONNECTION_ERROR: 1 });
+    expect(node.connections.failed).toBeGreaterThanOrEqual(1);
+    expect(node.connections.opened).toBe(0);
+  });
+
+  it('HashClient reports per node, and a node marked dead and back', async () => {
+    const cluster = await startCluster(2);
+    try {
+      const [first, second] = cluster;
+      const client = track(
+        new HashClient(
+          cluster.map((member) => member.address),
+          { metrics: true, retryAttempts: 1, deadTimeout: 300, ignoreErrors: true, timeout: 500 },
+        ),
+      );
+      await client.getMany(Array.from({ length: 40 }, (_, index) => `key${index}`));
+      let snapshot: MetricsSnapshot = client.metrics();
+      expect(Object.keys(snapshot.nodes).sort()).toEqual([first!.address, second!.address].sort());
+      const asked = Object.values(snapshot.nodes).reduce((sum, node) => sum + node.commands.get!.keys, 0);
+      expect(asked).toBe(40);
+
+      await first!.stop();
+      // keys of the stopped node: the first failure marks it dead (retryAttempts 1)
+      for (let index = 0; index < 40; index++) await client.get(`key${index}`);
+      snapshot = client.metrics();
+      expect(snapshot.nodes[first!.address]!.markedDead).toBe(1);
+      expect(snapshot.nodes[first!.address]!.dead).toBe(true);
+
+      await first!.restart();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      for (let index = 0; index < 40; index++) await client.get(`key${index}`);
+      snapshot = client.metrics();
+      expect(snapshot.nodes[first!.address]!.markedAlive).toBe(1);
+      expect(snapshot.nodes[first!.address]!.dead).toBe(false);
+    } finally {
+      await Promise.all(cluster.map((member) => member.stop()));
+    }
+  });
+
+  it('RetryingClient passes metrics() through; MemoryClient has no servers to report', async () => {
+    const inner = track(new Client(server.address));
+    const retrying = new RetryingClient(inner);
+    retrying.metrics();
+    await retrying.set('r', '1');
+    expect(retrying.metrics().nodes[server.address]!.commands.set!.operations).toBe(1);
+    const memory = new MemoryClient();
+    await memory.set('x', 1);
+    expect(memory.metrics().nodes).toEqual({});
+  });
+});
