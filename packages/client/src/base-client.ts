@@ -543,19 +543,19 @@ export abstract class BaseClient<V> {
   // Not async: the most frequent call of all pays for one `.then`, not a chain of awaits
   // (a sequential read's time between a reply and the next request is mostly such hops).
   #readOne<R>(command: 'get' | 'gets', key: Key, found: (hit: RetrievedValue) => R): Promise<R | undefined> {
-    let pending: Promise<RetrievedValue | undefined>;
+    let pending: Promise<RetrievedValue[]>;
     try {
       const wireKey = prefixKey(this.keyPrefix, key);
       const node = this.nodeFor(key, wireKey);
       // Single-key reads may share a multi-key line with their neighbours (ServerNode.retrieve).
       pending = node.retrieve
         ? node.retrieve(command, wireKey)
-        : node.send(commands[command].request([wireKey]), 1, wireKey).then((hits) => hits[0]);
+        : node.send(commands[command].request([wireKey]), 1, wireKey);
     } catch (error) {
       return Promise.reject(error);
     }
     return pending.then(
-      (hit) => (hit === undefined ? undefined : found(hit)),
+      (hits) => (hits.length === 0 ? undefined : found(hits[0]!)),
       this.ignoreErrors
         ? (error: unknown) => {
             if (isIgnorableError(error)) return undefined;

@@ -4,6 +4,7 @@ import {
   type Key,
   MemcacheIllegalInputError,
   type RetrievedValue,
+  validateKey,
 } from '@mc/protocol';
 import { type CloseOptions, Connection, type ConnectionOptions, type ServerAddress } from '@mc/transport';
 import { keySlot } from './key-slot.js';
@@ -51,10 +52,16 @@ export class ConnectionGroup implements ServerNode {
     return keySlot(wireKey, this.#connections.length);
   }
 
-  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined> {
-    const request = commands[command].request([wireKey]);
-    request.mergeableGet = { command, key: wireKey };
-    return this.send(request, 1, wireKey).then(firstHit);
+  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue[]> {
+    // The connection encodes the (merged) line itself: only the checked key travels here.
+    const key = validateKey(wireKey);
+    const request: EncodedRequest<RetrievedValue[]> = {
+      chunks: NO_CHUNKS,
+      reader: undefined,
+      command,
+      mergeableGet: { command, key },
+    };
+    return this.send(request, 1, key);
   }
 
   send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {
@@ -88,10 +95,9 @@ export class ConnectionGroup implements ServerNode {
   }
 
   async close(options?: CloseOptions): Promise<void> {
+    // Requests made this tick are already in each connection's queue: close() still sends them.
     await Promise.all(this.#connections.map((connection) => connection.close(options)));
   }
 }
 
-function firstHit(hits: RetrievedValue[]): RetrievedValue | undefined {
-  return hits[0];
-}
+const NO_CHUNKS: EncodedRequest<unknown>['chunks'] = [];

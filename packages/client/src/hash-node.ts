@@ -81,7 +81,7 @@ export class HashNode implements ServerNode {
     return this.group.socketOf(wireKey);
   }
 
-  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined> {
+  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue[]> {
     return this.#guard(() => this.group.retrieve(command, wireKey));
   }
 

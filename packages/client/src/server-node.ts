@@ -21,7 +21,7 @@ export interface ServerNode {
    * of single-key reads costs the server one command instead of many. Optional: without it a
    * read is a one-key `send`.
    */
-  retrieve?(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue | undefined>;
+  retrieve?(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue[]>;
   /** Says `quit` on every socket, then closes them. */
   quit(): Promise<void>;
   /** Closes every socket: gracefully within `options.timeout`, or at once with `force`. */

@@ -116,7 +116,9 @@ export interface EncodedRequest<T> {
   quietForm?: (opaque: string) => EncodedRequest<T>;
   /**
    * Marks a one-key `get`/`gets`: a transport may fold adjacent ones into one multi-key line
-   * and hand each request its own hit (a one-element or empty list, `index` 0).
+   * and hand each request its own hit (a one-element or empty list, `index` 0). The transport
+   * encodes the line itself, so such a request may leave `chunks` empty and `reader`
+   * undefined (its key must then be validated already, see validateKey).
    */
   mergeableGet?: { command: 'get' | 'gets'; key: Key };
 }

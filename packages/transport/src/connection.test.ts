@@ -3,6 +3,7 @@ import {
   MemcacheClientError,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
+  MemcacheProtocolError,
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
@@ -59,6 +60,20 @@ describe('Connection against memcached', () => {
     expect(() => new Connection(server.address, { auth: { username: '', password: 'x' } })).toThrow(
       MemcacheIllegalInputError,
     );
+  });
+
+  it('refuses a reply value above maxValueBytes, and a maxValueBytes above the item limit', async () => {
+    expect(() => new Connection(server.address, { maxValueBytes: 2 ** 30 + 1 })).toThrow(
+      MemcacheIllegalInputError,
+    );
+    const writer = new Connection(server.address);
+    await writer.send(commands.set.request('bounded', new Uint8Array(100), 0, 0, false));
+    const bounded = new Connection(server.address, { maxValueBytes: 10 });
+    await expect(bounded.send(commands.get.request(['bounded']))).rejects.toBeInstanceOf(
+      MemcacheProtocolError,
+    );
+    await writer.close();
+    bounded.destroy();
   });
 
   it('pipelines 10,000 requests and matches every reply to its request', async () => {

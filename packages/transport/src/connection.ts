@@ -20,11 +20,13 @@ import {
   QuietRunReader,
   type ReplyReader,
   ResponseParser,
+  type ResponseParserOptions,
   type RetrievedValue,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { adoptSocket, openSocket, type SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { RingQueue } from './ring-queue.js';
 import { WriteBatch } from './write-batch.js';
 
@@ -48,6 +50,13 @@ export interface ConnectionOptions {
   maxPending?: number;
   /** Milliseconds before reconnecting after a failure (default 50), doubling per failure up to 1 s. */
   reconnectDelay?: number;
+  /**
+   * The largest value a reply may carry, in bytes (default DEFAULT_MAX_VALUE_BYTES, at most
+   * MEMCACHED_ITEM_LIMIT, 1 GiB): a `VALUE`/`VA` header announcing more is a
+   * MemcacheProtocolError and the connection resets, so a broken or hostile server cannot make
+   * the parser allocate without bound.
+   */
+  maxValueBytes?: number;
 }
 
 /** How `close()` ends the connection. */
@@ -208,6 +217,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #maxPending: number;
   readonly #reconnectDelay: number;
   readonly #auth: AuthOptions | undefined;
+  readonly #parserOptions: ResponseParserOptions;
 
   readonly #batch = new WriteBatch();
   #flushScheduled = false;
@@ -232,11 +242,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #referenced = true;
   #closeTimer: NodeJS.Timeout | undefined;
 
-  #timer: NodeJS.Timeout | undefined;
-  #timerAt = Number.POSITIVE_INFINITY;
-  /** Deadlines were pushed in order so far, so the oldest request holds the earliest one. */
-  #unordered = false;
-  #lastDeadline = Number.NEGATIVE_INFINITY;
+  readonly #deadlines = new DeadlineTimer(() => this.#onTimer());
 
   constructor(address: ServerAddress, options: ConnectionOptions = {}) {
     super();
@@ -256,6 +262,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#maxPending = maxPending;
     if (options.auth !== undefined) authRequest(options.auth); // validates the credentials now
     this.#auth = options.auth;
+    this.#parserOptions = options.maxValueBytes === undefined ? {} : { maxValueBytes: options.maxValueBytes };
+    new ResponseParser(this.#parserOptions); // validates maxValueBytes now (MemcacheIllegalInputError)
     this.#socketOptions = {
       tls: options.tls,
       noDelay: options.noDelay ?? true,
@@ -300,8 +308,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
     }
     if (this.#waiting.length === 0 && this.#inflight.length === 0) {
-      this.#unordered = false;
-      this.#lastDeadline = Number.NEGATIVE_INFINITY;
+      this.#deadlines.restart();
     }
     const deadline = timeout === Number.POSITIVE_INFINITY ? timeout : performance.now() + timeout;
     const entry = new PendingRequest(
@@ -331,7 +338,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     if (++this.#pending === 1) this.#updateReference();
     this.#waiting.push(entry);
-    if (deadline !== Number.POSITIVE_INFINITY) this.#track(deadline);
+    this.#deadlines.track(deadline);
     if (this.#state === 'ready') this.#scheduleFlush();
     else if (this.#state === 'idle') this.#startConnect();
     return promise;
@@ -407,7 +414,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const cause = error ?? new MemcacheConnectionError(`connection to ${this.name} was destroyed`);
     this.#cancelConnect(cause);
     this.#detach()?.destroy();
-    this.#clearTimer();
+    this.#deadlines.clear();
     const unsent = error ?? cause;
     const sent =
       error ??
@@ -440,7 +447,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#state = next;
     if (next === 'closed') {
       this.#ending = true;
-      this.#clearTimer();
+      this.#deadlines.clear();
       if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
       this.#closeTimer = undefined;
       this.#closed?.resolve();
@@ -618,7 +625,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#socket = socket;
     this.#referenced = true;
     this.#updateReference();
-    const parser = new ResponseParser();
+    const parser = new ResponseParser(this.#parserOptions);
     this.#blocked = false;
     this.#quitting = false;
     this.#heard = false;
@@ -848,10 +855,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       members.push(entry);
       slots.push(slot);
     }
-    if (members.length === 1) {
-      this.#writeOne(members[0]!, batch);
-      return;
-    }
+    // Even a lone one goes through here: a mergeable get may carry no chunks of its own.
     let request: EncodedRequest<RetrievedValue[]>;
     try {
       request = commands[command].request(keys);
@@ -866,7 +870,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       members.forEach((member, index) => {
         if (member.settled) return;
         const hit = byKey[slots[index]!];
-        this.#succeed(member, hit === undefined ? [] : [{ ...hit, index: 0 }]);
+        this.#succeed(member, hit === undefined ? [] : [hit.index === 0 ? hit : { ...hit, index: 0 }]);
       });
     };
     group.reject = (error) => {
@@ -1132,29 +1136,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   // ── deadlines ──────────────────────────────────────────────────────────────────────────
 
-  #track(deadline: number): void {
-    if (deadline < this.#lastDeadline) this.#unordered = true;
-    else this.#lastDeadline = deadline;
-    if (deadline < this.#timerAt) this.#arm(deadline);
-  }
-
-  #arm(at: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timerAt = at;
-    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(at - performance.now())));
-    // The socket or the connect attempt keeps the process alive while requests are pending.
-    this.#timer.unref();
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
-  }
-
-  readonly #onTimer = (): void => {
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+  /** The earliest deadline passed: settle what is due, then arm for the next one. */
+  #onTimer(): void {
     const now = performance.now();
     const head = this.#inflight.peek();
     if (head !== undefined && head.deadline <= now) {
@@ -1167,7 +1150,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let next = Number.POSITIVE_INFINITY;
     const inflight = this.#inflight;
     const waiting = this.#waiting;
-    if (this.#unordered) {
+    if (!this.#deadlines.inOrder) {
       for (let index = 0; index < inflight.length; index++) {
         const entry = inflight.at(index)!;
         const members = entry.members ?? [entry];
@@ -1200,9 +1183,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         if (!entry.settled) this.#fail(entry, this.#timeoutError(entry));
       }
     }
-    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    if (next !== Number.POSITIVE_INFINITY) this.#deadlines.arm(next);
     this.#checkDrained();
-  };
+  }
 
   #timeoutError(entry: PendingRequest): MemcacheTimeoutError {
     return new MemcacheTimeoutError(`no reply from ${this.name} within ${entry.timeout} ms`);
