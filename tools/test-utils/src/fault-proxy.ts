@@ -32,6 +32,8 @@ export interface FaultProxy {
   readonly counts: FaultCounts;
   /** Faults injected so far: delays, splits, resets and stalls together. */
   readonly faults: number;
+  /** Restarts the random choices from `seed`, so a failing run's faults can be replayed. */
+  reseed(seed: number): void;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,8 @@ export async function startFaultProxy(
   target: { host: string; port: number },
   options: { plan?: FaultPlan; seed?: number } = {},
 ): Promise<FaultProxy> {
-  const next = random(options.seed ?? 1);
+  let generator = random(options.seed ?? 1);
+  const next = () => generator();
   const counts: FaultCounts = { connections: 0, chunks: 0, delays: 0, splits: 0, resets: 0, stalls: 0 };
   const open = new Set<net.Socket>();
   const proxy = {
@@ -150,6 +153,9 @@ export async function startFaultProxy(
     counts,
     get faults() {
       return counts.delays + counts.splits + counts.resets + counts.stalls;
+    },
+    reseed(seed) {
+      generator = random(seed);
     },
     close: async () => {
       for (const socket of open) socket.destroy();

@@ -631,14 +631,14 @@ export const FAULT_PLANS = {
   none: {},
   delays: { maxDelayMs: 15 },
   splits: { splitProbability: 0.5 },
-  resets: { resetProbability: 0.03, splitProbability: 0.2 },
-  stalls: { stallProbability: 0.02, stallMs: 400 },
+  resets: { resetProbability: 0.08, splitProbability: 0.2 },
+  stalls: { stallProbability: 0.04, stallMs: 1200 },
   all: {
     maxDelayMs: 10,
     splitProbability: 0.3,
-    resetProbability: 0.02,
-    stallProbability: 0.01,
-    stallMs: 400,
+    resetProbability: 0.05,
+    stallProbability: 0.02,
+    stallMs: 1200,
   },
 } satisfies Record<string, FaultProxy['plan']>;
 
