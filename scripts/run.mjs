@@ -116,7 +116,8 @@ switch (task) {
     break;
   case 'soak': {
     // Then the model-based phase: --model-runs=N programs per target (default 300; 0 skips it),
-    // from a new seed each time (--model-seed=N replays one); --model-only skips the load soak.
+    // from a new seed each time (--model-seed=N replays one), batches of up to --model-batch=N
+    // calls (default 40); --model-only skips the load soak.
     const flag = (name) => extra.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
     const modelRuns = Number(flag('model-runs') ?? 300);
     const soakArgs = extra.filter((arg) => !arg.startsWith('--model-'));
@@ -136,12 +137,15 @@ switch (task) {
       must(pnpmBin, [...pnpmArgs, '--filter', '@mc/bench', 'run', 'soak', ...soakArgs]);
     if (modelRuns > 0) {
       const seed = flag('model-seed') ?? String(Date.now() % 2 ** 31);
-      console.log(`model-based phase: ${modelRuns} programs per target, --model-seed=${seed}`);
+      const batch = flag('model-batch') ?? '40';
+      console.log(
+        `model-based phase: ${modelRuns} programs per target, --model-seed=${seed} --model-batch=${batch}`,
+      );
       must(
         pnpmBin,
         [...pnpmArgs, '--filter', '@mc/client', 'exec', 'vitest', 'run', 'src/model/model.test.ts'],
         {
-          env: { ...process.env, MODEL_RUNS: String(modelRuns), MODEL_SEED: seed },
+          env: { ...process.env, MODEL_RUNS: String(modelRuns), MODEL_SEED: seed, MODEL_BATCH: batch },
         },
       );
     }

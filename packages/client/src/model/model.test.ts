@@ -18,6 +18,8 @@ import {
 
 // Programs per target: small in `npm test`, many in `npm run soak` (MODEL_RUNS=…).
 const RUNS = Number(process.env.MODEL_RUNS ?? 12);
+/** The most calls in one batch: deeper pipelines with MODEL_BATCH=… */
+const MAX_CALLS = Number(process.env.MODEL_BATCH ?? 12);
 const SEED = process.env.MODEL_SEED === undefined ? 20261201 : Number(process.env.MODEL_SEED);
 /**
  * Each call's deadline: shorter than a stall (FAULT_PLANS), so stalls end in
@@ -155,7 +157,7 @@ describe('model-based programs against memcached behind a fault proxy', () => {
       name,
       async () => {
         await fc.assert(
-          fc.asyncProperty(program, planName, fc.nat(), async (batches, plan, faultSeed) => {
+          fc.asyncProperty(program(MAX_CALLS), planName, fc.nat(), async (batches, plan, faultSeed) => {
             const problems = await runOne(make, batches, plan, faultSeed);
             expect(problems, `plan ${plan}`).toEqual([]);
           }),

@@ -70,11 +70,13 @@ export const operation: fc.Arbitrary<Operation> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constantFrom('metaNoop', 'version', 'stats', 'verbosity') }), weight: 1 },
 ) as fc.Arbitrary<Operation>;
 
-/** A program: 1–6 batches of 1–12 calls. */
-export const program: fc.Arbitrary<Batch[]> = fc.array(fc.array(operation, { minLength: 1, maxLength: 12 }), {
-  minLength: 1,
-  maxLength: 6,
-});
+/** A program: 1–6 batches of 1–`maxCalls` calls. */
+export function program(maxCalls = 12): fc.Arbitrary<Batch[]> {
+  return fc.array(fc.array(operation, { minLength: 1, maxLength: maxCalls, size: 'max' }), {
+    minLength: 1,
+    maxLength: 6,
+  });
+}
 
 // ── drivers: one per way of reaching memcached ─────────────────────────────────────────────
 
