@@ -224,3 +224,25 @@ describe('the model catches what it is for', () => {
     expect(problems.join('\n')).toMatch(/metaGet .*t1: .*got undefined/);
   });
 });
+
+// Programs from failures the suite found, kept as fixed cases (they failed before the fix).
+describe('fixed programs', () => {
+  // Seed 20261201, "Client, 3 connections", run 4, plan "splits": a base64 metaSet, then
+  // plain reads of the key in the same batch (see model-regressions.test.ts). Ten programs,
+  // because each one's key lands on its own socket.
+  it('a base64 metaSet, then plain reads in the same batch (Client, 3 connections)', async () => {
+    const batches: Batch[] = [
+      [
+        { kind: 'metaSet', key: 3, base64: true, quiet: false },
+        { kind: 'metaGet', key: 3, base64: false, quiet: false },
+        { kind: 'get', key: 3 },
+        { kind: 'append', key: 3 },
+        { kind: 'metaDelete', key: 3, base64: true, quiet: false },
+        { kind: 'gets', key: 3 },
+      ],
+    ];
+    for (let run = 0; run < 10; run++) {
+      expect(await runOne(targets['Client, 3 connections']!, batches, 'none', run)).toEqual([]);
+    }
+  });
+});
