@@ -114,12 +114,43 @@ switch (task) {
     pn('exec', 'turbo', 'run', 'build', '--filter=@mc/bench...', '--output-logs=errors-only');
     must(pnpmBin, [...pnpmArgs, '--filter', '@mc/bench', 'run', 'bench', ...extra]);
     break;
-  case 'soak':
+  case 'soak': {
+    // Then the model-based phase: --model-runs=N programs per target (default 300; 0 skips it),
+    // from a new seed each time (--model-seed=N replays one), batches of up to --model-batch=N
+    // calls (default 40); --model-only skips the load soak.
+    const flag = (name) => extra.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+    const modelRuns = Number(flag('model-runs') ?? 300);
+    const soakArgs = extra.filter((arg) => !arg.startsWith('--model-'));
     ensureSystemTools({ need: ['memcached'] });
     install();
-    pn('exec', 'turbo', 'run', 'build', '--filter=@mc/bench...', '--output-logs=errors-only');
-    must(pnpmBin, [...pnpmArgs, '--filter', '@mc/bench', 'run', 'soak', ...extra]);
+    pn(
+      'exec',
+      'turbo',
+      'run',
+      'build',
+      '--filter=@mc/bench...',
+      '--filter=@mc/client...',
+      '--filter=@mc/test-utils',
+      '--output-logs=errors-only',
+    );
+    if (!extra.includes('--model-only'))
+      must(pnpmBin, [...pnpmArgs, '--filter', '@mc/bench', 'run', 'soak', ...soakArgs]);
+    if (modelRuns > 0) {
+      const seed = flag('model-seed') ?? String(Date.now() % 2 ** 31);
+      const batch = flag('model-batch') ?? '40';
+      console.log(
+        `model-based phase: ${modelRuns} programs per target, --model-seed=${seed} --model-batch=${batch}`,
+      );
+      must(
+        pnpmBin,
+        [...pnpmArgs, '--filter', '@mc/client', 'exec', 'vitest', 'run', 'src/model/model.test.ts'],
+        {
+          env: { ...process.env, MODEL_RUNS: String(modelRuns), MODEL_SEED: seed, MODEL_BATCH: batch },
+        },
+      );
+    }
     break;
+  }
   case 'docs':
     install();
     pn('exec', 'turbo', 'run', 'build', '--output-logs=errors-only');

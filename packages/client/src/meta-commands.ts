@@ -216,7 +216,9 @@ export class MetaCommands<V> {
         build(undefined); // bad input rejects before the version lookup goes out
         await this.#gate.require(node, EXPLICIT_CAS_VERSION, gatedFeature);
       }
-      return await this.#batcher.send(node, build, replayable);
+      // Routed by the key as the text commands route it, never by its base64 form, so
+      // every request for one key rides one socket and keeps its call order.
+      return await this.#batcher.send(node, build, replayable, wireKey);
     } catch (error) {
       this.#host.failed?.(key, node.name, build, error);
       if (this.#host.ignoreErrors && isIgnorableError(error)) return undefined;

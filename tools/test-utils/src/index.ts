@@ -9,6 +9,7 @@ export {
   startConfigEndpoint,
 } from './config-endpoint.js';
 export { closedPort, type FakeServer, onLines, startFakeServer } from './fake-server.js';
+export { type FaultCounts, type FaultPlan, type FaultProxy, startFaultProxy } from './fault-proxy.js';
 export { findProgram, requireProgram } from './find-program.js';
 export { freePort, waitForListening } from './free-port.js';
 export { type MemcachedOptions, type MemcachedServer, startCluster, startMemcached } from './memcached.js';
