@@ -52,7 +52,6 @@ function metaLine<Table extends MetaTable>(
   return keyedLine(verb + ' ', key, tail);
 }
 
-
 /**
  * A quiet request's reader can only tell its reply from the next request's by the opaque, so
  * `request()` gives quiet requests without one a short generated token (`.0`, `.1`, ...:
