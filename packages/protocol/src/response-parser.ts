@@ -547,8 +547,12 @@ function startsWith(buffer: Uint8Array, start: number, end: number, word: Uint8A
  * plain Uint8Array over its own memory (not pooled), like the views of small values.
  */
 function blockBuffer(length: number): Uint8Array {
+  // Below this, clearing costs less than the native detour of an uncleared allocation.
+  if (length < UNCLEARED_BLOCK_BYTES) return new Uint8Array(length);
   return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
 }
+
+const UNCLEARED_BLOCK_BYTES = 64 * 1024;
 
 /** Joins a held partial line with the first `length` bytes of the next chunk. */
 function joinLine(held: Uint8Array, chunk: Uint8Array, length: number): Uint8Array {
