@@ -128,6 +128,8 @@ export abstract class BaseClient<V> {
   protected readonly maxValueBytes: number;
   protected readonly clientMetrics = new ClientMetrics();
   protected readonly writeFailures: WriteFailureReporter;
+  /** The caller's serde as given, for reads: the size check wraps writes only. */
+  readonly #readSerde: Serde<V>;
 
   constructor(options: CommandOptions<V>) {
     checkOptionsObject(options, 'the client');
@@ -142,6 +144,7 @@ export abstract class BaseClient<V> {
     checkBoolean(options.defaultNoreply, 'defaultNoreply');
     this.maxValueBytes = resolveMaxValueBytes(options.maxValueBytes);
     this.serde = sizeLimitedSerde(serde, this.maxValueBytes);
+    this.#readSerde = serde;
     this.keyPrefix = options.keyPrefix ?? '';
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.defaultNoreply = options.defaultNoreply ?? false;
@@ -203,23 +206,21 @@ export abstract class BaseClient<V> {
   }
 
   /** Reads many keys in as few round trips as possible; missing keys are absent from the map. */
-  async getMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, T>> {
+  getMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, T>> {
     const result = new Map<string, T>();
-    await this.#retrieveMany('get', keys, (userKey, hit) => {
+    return this.#retrieveMany('get', keys, (userKey, hit) => {
       const value = this.#decode(userKey, hit, 'get');
       if (value !== MISS) result.set(userKey, value as T);
-    });
-    return result;
+    }).then(() => result);
   }
 
   /** `getMany` with cas tokens. */
-  async getsMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, CasValue<T>>> {
+  getsMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, CasValue<T>>> {
     const result = new Map<string, CasValue<T>>();
-    await this.#retrieveMany('gets', keys, (userKey, hit) => {
+    return this.#retrieveMany('gets', keys, (userKey, hit) => {
       const value = this.#decode(userKey, hit, 'gets');
       if (value !== MISS) result.set(userKey, { value: value as T, cas: hit.cas ?? 0n });
-    });
-    return result;
+    }).then(() => result);
   }
 
   // ---- storage ---------------------------------------------------------------------------
@@ -571,31 +572,49 @@ export abstract class BaseClient<V> {
     return hits?.[0];
   }
 
-  async #retrieveMany(
+  // Not async, and one line to one node (the common case) awaits that line's promise alone:
+  // a sequential getMany's time between the reply and the caller is mostly promise hops.
+  // Input errors still reject rather than throw.
+  #retrieveMany(
     command: 'get' | 'gets',
     keys: Iterable<Key>,
     onHit: (userKey: string, hit: RetrievedValue) => void,
   ): Promise<void> {
     const work: Promise<void>[] = [];
-    for (const batch of this.#groupByNode(keys)) {
-      const { wireKeys, userKeys } = batch;
-      for (const [start, end] of lineRanges(wireKeys, GET_LINE_BYTES, GET_LINE_KEYS)) {
-        const lineKeys = start === 0 && end === wireKeys.length ? wireKeys : wireKeys.slice(start, end);
-        work.push(
-          batch.node.send(commands[command].request(lineKeys), lineKeys.length, lineKeys[0]).then(
-            (hits) => {
-              // The reader already paired each hit with the key it answers (hit.index).
-              for (const hit of hits) onHit(userKeys[start + hit.index]!, hit);
-            },
-            (error: unknown) => {
-              if (!(this.ignoreErrors && isIgnorableError(error))) throw error;
-            },
-          ),
-        );
+    try {
+      for (const batch of this.#groupByNode(keys)) {
+        const { wireKeys, userKeys } = batch;
+        const ranges = lineRanges(wireKeys, GET_LINE_BYTES, GET_LINE_KEYS);
+        for (let range = 0; range < ranges.length; range += 2) {
+          const start = ranges[range]!;
+          const end = ranges[range + 1]!;
+          const lineKeys = start === 0 && end === wireKeys.length ? wireKeys : wireKeys.slice(start, end);
+          work.push(
+            batch.node.send(commands[command].request(lineKeys), lineKeys.length, lineKeys[0]).then(
+              (hits) => {
+                // The reader already paired each hit with the key it answers (hit.index).
+                for (let index = 0; index < hits.length; index++) {
+                  const hit = hits[index]!;
+                  onHit(userKeys[start + hit.index]!, hit);
+                }
+              },
+              (error: unknown) => {
+                if (!(this.ignoreErrors && isIgnorableError(error))) throw error;
+              },
+            ),
+          );
+        }
       }
+    } catch (error) {
+      // Lines already sent still settle; their outcome no longer matters.
+      for (const line of work) line.catch(() => {});
+      return Promise.reject(error);
     }
-    const outcomes = await Promise.allSettled(work);
-    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    if (work.length === 1) return work[0]!;
+    if (work.length === 0) return Promise.resolve();
+    return Promise.allSettled(work).then((outcomes) => {
+      for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    });
   }
 
   /** Groups keys by node, and by socket within a node of several, so each line stays on one socket. */
@@ -651,9 +670,9 @@ export abstract class BaseClient<V> {
    * the key; with ignoreErrors it is a miss instead (MISS), published on `mc:command:error`.
    */
   #decode(key: Key, hit: RetrievedValue, command: string): V | typeof MISS {
-    const name = keyToString(key);
+    const name = typeof key === 'string' ? key : keyToString(key);
     try {
-      return decodeValue(this.serde, name, hit.value, hit.flags);
+      return decodeValue(this.#readSerde, name, hit.value, hit.flags);
     } catch (error) {
       if (!this.ignoreErrors) throw error;
       publishAbsorbedError(command, this.nodeFor(key, prefixKey(this.keyPrefix, key)).name, error);
@@ -695,19 +714,24 @@ function toPairs<V>(entries: Entries<V>): Array<readonly [Key, V]> {
   throw new MemcacheIllegalInputError('setMany takes a Map, an object or an iterable of [key, value] pairs');
 }
 
-/** Cuts a key list into [start, end) ranges that stay under memcached's line limits. */
-function* lineRanges(keys: Key[], maxBytes: number, maxKeys: number): Generator<[number, number]> {
+/**
+ * Cuts a key list into [start, end) ranges that stay under memcached's line limits, as a
+ * flat list (start, end, start, end...): one small array per call, not a generator.
+ */
+function lineRanges(keys: Key[], maxBytes: number, maxKeys: number): number[] {
+  const ranges: number[] = [];
   let start = 0;
   let bytes = 0;
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
     const size = (typeof key === 'string' ? key.length : key.byteLength) + 1;
     if (index > start && (bytes + size > maxBytes || index - start >= maxKeys)) {
-      yield [start, index];
+      ranges.push(start, index);
       start = index;
       bytes = 0;
     }
     bytes += size;
   }
-  if (keys.length > start) yield [start, keys.length];
+  if (keys.length > start) ranges.push(start, keys.length);
+  return ranges;
 }

@@ -337,6 +337,9 @@ describe('ResponseParser', () => {
       const [frame] = frames;
       if (frame?.kind !== 'value') throw new Error('expected a value');
       expect(Buffer.from(frame.data).equals(value)).toBe(true);
+      expect(frame.data.constructor).toBe(Uint8Array);
+      // Split, it is gathered in one allocation of exactly the block (never grown and copied again).
+      if (pieces.length > 1) expect(frame.data.buffer.byteLength).toBe(value.length + 2);
     }
   });
 

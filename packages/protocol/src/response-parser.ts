@@ -23,9 +23,10 @@ const MAX_LINE_BYTES = 16 * 1024;
 const MAX_LENGTH_DIGITS = 10;
 
 /**
- * What a data block that spans chunks gets up front, at most: enough for common values in one
- * allocation, while a header that lies about its length costs no more than this until the
- * bytes really arrive (the buffer then doubles as they do).
+ * The value bytes a data block that spans chunks gets up front, at most (plus its `\r\n`): a
+ * value up to 1 MiB is assembled in one exact allocation with one copy, while a header that
+ * lies about its length costs no more than this until the bytes really arrive (the buffer
+ * then doubles as they do, and takes the announced length once half of it is proven).
  */
 const INITIAL_BLOCK_BYTES = 1024 * 1024;
 
@@ -203,8 +204,8 @@ export class ResponseParser {
     // The header's length is not trusted with memory: start with what is here (or a common
     // size) and grow as the bytes arrive.
     const available = chunk.length - offset;
-    const block = new Uint8Array(Math.min(size + 2, Math.max(INITIAL_BLOCK_BYTES, available * 2)));
-    block.set(chunk.subarray(offset));
+    const block = blockBuffer(Math.min(size + 2, Math.max(INITIAL_BLOCK_BYTES + 2, available * 2)));
+    block.set(this.#view(chunk, offset, available));
     this.#block = block;
     this.#blockFilled = available;
     this.#blockLength = size + 2;
@@ -217,12 +218,16 @@ export class ResponseParser {
     const length = this.#blockLength;
     const used = Math.min(length - this.#blockFilled, chunk.length);
     if (this.#blockFilled + used > block.length) {
-      const grown = new Uint8Array(Math.min(length, Math.max(block.length * 2, this.#blockFilled + used)));
-      grown.set(block.subarray(0, this.#blockFilled));
+      // Double as the bytes arrive, but once half the block is here take it all: the bytes
+      // are proven, and the last doubling would copy the value once more for nothing.
+      let capacity = Math.max(block.length * 2, this.#blockFilled + used);
+      if (capacity * 2 >= length) capacity = length;
+      const grown = blockBuffer(capacity);
+      grown.set(new Uint8Array(block.buffer, block.byteOffset, this.#blockFilled));
       block = grown;
       this.#block = grown;
     }
-    block.set(used === chunk.length ? chunk : chunk.subarray(0, used), this.#blockFilled);
+    block.set(used === chunk.length ? chunk : this.#view(chunk, 0, used), this.#blockFilled);
     this.#blockFilled += used;
     if (this.#blockFilled === length) {
       this.#block = undefined;
@@ -230,7 +235,7 @@ export class ResponseParser {
       if (block[block.length - 2] !== CR || block[block.length - 1] !== LF) {
         throw badBlockEnd(block, block.length);
       }
-      this.#emitBlock(block.subarray(0, block.length - 2), onFrame);
+      this.#emitBlock(new Uint8Array(block.buffer, block.byteOffset, block.length - 2), onFrame);
     }
     return used;
   }
@@ -535,6 +540,19 @@ function startsWith(buffer: Uint8Array, start: number, end: number, word: Uint8A
   }
   return true;
 }
+
+/**
+ * Room for a data block, not zero-filled: every byte is written from the stream before any
+ * of it is handed out, and clearing a megabyte first costs about as much as copying it. A
+ * plain Uint8Array over its own memory (not pooled), like the views of small values.
+ */
+function blockBuffer(length: number): Uint8Array {
+  // Below this, clearing costs less than the native detour of an uncleared allocation.
+  if (length < UNCLEARED_BLOCK_BYTES) return new Uint8Array(length);
+  return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+}
+
+const UNCLEARED_BLOCK_BYTES = 64 * 1024;
 
 /** Joins a held partial line with the first `length` bytes of the next chunk. */
 function joinLine(held: Uint8Array, chunk: Uint8Array, length: number): Uint8Array {

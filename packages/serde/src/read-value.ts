@@ -38,7 +38,11 @@ export function readValue(
   own?: OwnFormat,
   maxDecompressedSize?: number,
 ): unknown {
-  const plain = decompressFlagged(value, flags & SERDE_FLAG_BITS, maxDecompressedSize);
+  const serdeFlags = flags & SERDE_FLAG_BITS;
+  // The two formats of almost every hit, read without going through decompression's result.
+  if (serdeFlags === FLAG_TEXT) return decodeUtf8(value);
+  if (serdeFlags === FLAG_BYTES) return value;
+  const plain = decompressFlagged(value, serdeFlags, maxDecompressedSize);
   switch (plain.flags) {
     case FLAG_BYTES:
       return plain.value;
