@@ -1,4 +1,4 @@
-import { type MemcachedServer, startMemcached } from '@mc/test-utils';
+import { type MemcachedServer, resizableBuffer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, MemcacheIllegalInputError } from './index.js';
 
@@ -8,17 +8,6 @@ import { Client, MemcacheIllegalInputError } from './index.js';
 let server: MemcachedServer;
 let client: Client;
 const text = (value: string) => new TextEncoder().encode(value);
-
-/** An ES2024 resizable ArrayBuffer (Node 20 has them; the compiler's lib may not). */
-interface ResizableBuffer extends ArrayBuffer {
-  resize(length: number): void;
-}
-const ResizableArrayBuffer = ArrayBuffer as unknown as new (
-  length: number,
-  options: { maxByteLength: number },
-) => ResizableBuffer;
-const resizableBuffer = (length: number, max: number) =>
-  new ResizableArrayBuffer(length, { maxByteLength: max });
 
 beforeAll(async () => {
   server = await startMemcached();

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type MemcachedServer, startMemcached } from '@mc/test-utils';
+import { type MemcachedServer, resizableBuffer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from './commands.js';
 import { MemcacheIllegalInputError } from './errors.js';
@@ -51,17 +51,6 @@ function sendLater<T>(request: EncodedRequest<T>): Promise<unknown> {
 }
 
 const text = (value: string) => new TextEncoder().encode(value);
-
-/** An ES2024 resizable ArrayBuffer (Node 20 has them; the compiler's lib may not). */
-interface ResizableBuffer extends ArrayBuffer {
-  resize(length: number): void;
-}
-const ResizableArrayBuffer = ArrayBuffer as unknown as new (
-  length: number,
-  options: { maxByteLength: number },
-) => ResizableBuffer;
-const resizableBuffer = (length: number, max: number) =>
-  new ResizableArrayBuffer(length, { maxByteLength: max });
 
 async function victimSurvives(): Promise<boolean> {
   const hits = (await sendLater(commands.get.request(['victim']))) as unknown[];

@@ -16,3 +16,4 @@ export { type MemcachedOptions, type MemcachedServer, startCluster, startMemcach
 export { type NutcrackerProxy, startNutcracker } from './nutcracker.js';
 export { runScript, type ScriptRun } from './run-script.js';
 export { makeTempDir } from './temp-dir.js';
+export { type ResizableBuffer, resizableBuffer } from './resizable-buffer.js';
