@@ -730,7 +730,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   #writeGets(batch: WriteBatch): void {
     const waiting = this.#waiting;
-    const command = waiting.peek()!.mergeableGet!.command;
+    const first = waiting.peek()!;
+    const command = first.mergeableGet!.command;
+    const next = waiting.length > 1 ? waiting.at(1)! : undefined;
+    if (next === undefined || (!next.settled && next.mergeableGet?.command !== command)) {
+      // Alone (one call at a time, the common case): its own line and reader, no group.
+      waiting.shift();
+      let request: EncodedRequest<RetrievedValue[]>;
+      try {
+        request = commands[command].request([first.mergeableGet!.key]);
+      } catch (error) {
+        this.#fail(first, error);
+        return;
+      }
+      first.chunks = undefined;
+      first.reader = request.reader as ReplyReader<unknown>;
+      const chunks = request.chunks;
+      for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
+      this.#inflight.push(first);
+      return;
+    }
     const members: PendingRequest[] = [];
     const slots: number[] = [];
     const keys: Key[] = [];

@@ -35,7 +35,8 @@ export class PendingRequest {
 
   constructor(
     public chunks: readonly Chunk[] | undefined,
-    readonly reader: ReplyReader<unknown> | undefined,
+    /** Reads the reply; a lone mergeable get gets its reader when it is written. */
+    public reader: ReplyReader<unknown> | undefined,
     readonly closesConnection: boolean,
     readonly deadline: number,
     readonly timeout: number,
