@@ -1,5 +1,17 @@
-import { commands, MemcacheConnectionError, MemcacheIllegalInputError } from '@mc/protocol';
-import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
+import {
+  commands,
+  MemcacheConnectionError,
+  MemcacheIllegalInputError,
+  MemcacheTimeoutError,
+} from '@mc/protocol';
+import {
+  type FakeServer,
+  type MemcachedServer,
+  onLines,
+  startFakeServer,
+  startMemcached,
+} from '@mc/test-utils';
+import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
 
@@ -79,5 +91,98 @@ describe('credentials only go to a server that asks for them', () => {
           auth: { ...alice, format: 'sasl' as unknown as 'memcached' },
         }),
     ).toThrow(MemcacheIllegalInputError);
+  });
+});
+
+/**
+ * A memcached -Y stand-in that takes its time to accept the credentials (`delay` ms), logs
+ * every line, and refuses any command that arrives before it said STORED, as memcached does.
+ */
+async function slowAuthServer(delay: number): Promise<{ fake: FakeServer; received: string[] }> {
+  const received: string[] = [];
+  const fake = await startFakeServer((socket: net.Socket) => {
+    let authenticated = false;
+    let credentials = false;
+    onLines(socket, (line) => {
+      received.push(line);
+      if (credentials) {
+        credentials = false;
+        setTimeout(() => {
+          authenticated = true;
+          socket.write('STORED\r\n');
+        }, delay);
+      } else if (line.startsWith('set auth 0 0 ')) credentials = true;
+      else if (!authenticated) socket.write('CLIENT_ERROR unauthenticated\r\n');
+      else if (line === 'version') socket.write('VERSION 1.6.21\r\n');
+      else if (line.startsWith('get ')) socket.write('END\r\n');
+    });
+  });
+  return { fake, received };
+}
+
+describe('authentication goes through the ordered queue', () => {
+  it('requests made before it completes wait behind it and then go out in call order', async () => {
+    const { fake, received } = await slowAuthServer(150);
+    try {
+      const connection = new Connection(fake.address, { auth: alice });
+      const replies = [
+        connection.send(commands.version.request()),
+        connection.send(commands.get.request(['a'])),
+        connection.send(commands.version.request()),
+      ];
+      expect(await Promise.all(replies)).toEqual(['1.6.21', [], '1.6.21']);
+      expect(received).toEqual(['version', 'set auth 0 0 12', 'alice s3cret', 'version', 'get a', 'version']);
+      await connection.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a request whose deadline passes while it waits behind authentication fails alone and is never sent', async () => {
+    const { fake, received } = await slowAuthServer(300);
+    try {
+      const connection = new Connection(fake.address, { auth: alice });
+      const hurried = connection.send(commands.get.request(['hurried']), { timeout: 50 });
+      const patient = connection.send(commands.version.request());
+      await expect(hurried).rejects.toBeInstanceOf(MemcacheTimeoutError);
+      expect(await patient).toBe('1.6.21');
+      expect(received).toEqual(['version', 'set auth 0 0 12', 'alice s3cret', 'version']);
+      await connection.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a refusal rejects every waiting request with the typed authentication error, and none is sent', async () => {
+    const received: string[] = [];
+    const fake = await startFakeServer((socket) => {
+      let credentials = false;
+      onLines(socket, (line) => {
+        received.push(line);
+        if (credentials) socket.write('CLIENT_ERROR authentication failure\r\n');
+        else if (line.startsWith('set auth')) credentials = true;
+        else socket.write('CLIENT_ERROR unauthenticated\r\n');
+      });
+    });
+    try {
+      const connection = new Connection(fake.address, { auth: alice });
+      const failures = await Promise.all(
+        [commands.version.request(), commands.get.request(['a'])].map((request) =>
+          connection.send<unknown>(request).catch((error: unknown) => error),
+        ),
+      );
+      for (const failure of failures) {
+        expect(failure).toBeInstanceOf(MemcacheConnectionError);
+        expect((failure as Error).message).toBe(
+          `authentication with ${fake.address} failed: CLIENT_ERROR authentication failure`,
+        );
+      }
+      expect(failures[1]).toBe(failures[0]);
+      expect(received).toEqual(['version', 'set auth 0 0 12', 'alice s3cret']);
+      expect(connection.pending).toBe(0);
+      connection.destroy();
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import {
   commands,
@@ -111,6 +112,28 @@ describe('close()', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(connection.state).toBe('closed');
     await expect(again).rejects.toBeInstanceOf(MemcacheConnectionError);
+  });
+});
+
+describe('reference tracking', () => {
+  it('one call at a time keeps the socket referenced across calls, and unrefs it once idle', async () => {
+    const connection = new Connection(server.address);
+    await connection.connect();
+    const ref = vi.spyOn(net.Socket.prototype, 'ref');
+    const unref = vi.spyOn(net.Socket.prototype, 'unref');
+    try {
+      for (let call = 0; call < 200; call++) await connection.send(commands.version.request());
+      // Per call it would be 200 of each; lazily, at most a few while calls run back to back.
+      expect(ref.mock.calls.length).toBeLessThan(20);
+      expect(unref.mock.calls.length).toBeLessThan(20);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unref.mock.calls.length).toBeGreaterThan(0); // idle now: the process may exit
+      expect(unref.mock.calls.length - ref.mock.calls.length).toBeGreaterThanOrEqual(0);
+    } finally {
+      ref.mockRestore();
+      unref.mockRestore();
+      await connection.close();
+    }
   });
 });
 
