@@ -623,13 +623,22 @@ export abstract class BaseClient<V> {
     const nodes = this.allNodes();
     const only = nodes.length === 1 && nodes[0]!.socketOf === undefined ? nodes[0]! : undefined;
     if (only !== undefined) {
-      // One server, one socket: no routing, one batch.
-      const batch: NodeBatch = { node: only, wireKeys: [], userKeys: [] };
+      // One server, one socket: no routing, one batch. Without a prefix, string keys are
+      // their own wire form and their own name: one list serves as both.
+      const wireKeys: Key[] = [];
+      let userKeys: string[] | undefined;
+      const prefix = this.keyPrefix;
       for (const key of keys) {
-        batch.wireKeys.push(prefixKey(this.keyPrefix, key));
-        batch.userKeys.push(keyToString(key));
+        if (prefix === '' && userKeys === undefined && typeof key === 'string' && key.length > 0) {
+          wireKeys.push(key);
+          continue;
+        }
+        if (userKeys === undefined) userKeys = wireKeys.slice() as string[];
+        wireKeys.push(prefixKey(prefix, key));
+        userKeys.push(keyToString(key));
       }
-      return batch.wireKeys.length === 0 ? [] : [batch];
+      if (wireKeys.length === 0) return [];
+      return [{ node: only, wireKeys, userKeys: userKeys ?? (wireKeys as string[]) }];
     }
     const byNode = new Map<ServerNode, NodeBatch[]>();
     for (const key of keys) {

@@ -58,7 +58,11 @@ function encodeRetrieval(verb: string, keys: readonly Key[], limitLine: boolean)
  */
 function ownKeys(keys: readonly Key[]): readonly Key[] {
   if (!Array.isArray(keys)) return keys;
-  return keys.some((key) => typeof key !== 'string') ? keys.map(ownKey) : keys;
+  // A plain loop: string keys (the common case) are checked without a callback per key.
+  for (let index = 0; index < keys.length; index++) {
+    if (typeof keys[index] !== 'string') return keys.map(ownKey);
+  }
+  return keys;
 }
 
 /** `get`: values of many keys; misses are absent. */

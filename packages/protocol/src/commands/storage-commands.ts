@@ -3,10 +3,11 @@ import { type StatusMeaning, StatusReader } from '../readers/status-reader.js';
 import type { Chunk, Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
 import { validateFlags } from '../validate-flags.js';
+import { validateKey } from '../validate-key.js';
 import { validateUint64 } from '../validate-uint64.js';
 import { validateValue } from '../validate-value.js';
 import { defineCommand } from './define-command.js';
-import { CRLF, keyedLine, lineEnding } from './keyed-line.js';
+import { CRLF, lineEnding } from './keyed-line.js';
 
 /** Arguments of set, add, replace, append and prepend. */
 export type StorageArgs = [key: Key, value: Uint8Array, flags: number, exptime: number, noreply: boolean];
@@ -45,18 +46,16 @@ function encodeStorage(
   validateFlags(flags);
   validateExptime(exptime);
   const value = validateValue(given, verb);
-  const tail =
-    ' ' +
-    flags +
-    ' ' +
-    exptime +
-    ' ' +
-    value.byteLength +
-    (cas === undefined ? '' : ' ' + cas) +
-    lineEnding(noreply);
-  const chunks = keyedLine(verb + ' ', key, tail);
-  chunks.push(value, CRLF);
-  return chunks;
+  const ending = lineEnding(noreply);
+  const checked = validateKey(key);
+  // One template per header and the chunk list built whole: the hottest write costs one
+  // string and one small array, not a chain of concatenations and a growing list.
+  const numbers =
+    cas === undefined
+      ? `${flags} ${exptime} ${value.byteLength}${ending}`
+      : `${flags} ${exptime} ${value.byteLength} ${cas}${ending}`;
+  if (typeof checked === 'string') return [`${verb} ${checked} ${numbers}`, value, CRLF];
+  return [verb + ' ', checked, ' ' + numbers, value, CRLF];
 }
 
 function storageCommand(verb: string): CommandDefinition<StorageArgs, boolean> {

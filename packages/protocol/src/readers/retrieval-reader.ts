@@ -72,6 +72,13 @@ export class RetrievalReader implements ReplyReader<RetrievedValue[]> {
     const keys = this.#keys;
     this.#answered ??= new Uint8Array(keys.length);
     const answered = this.#answered;
+    // memcached answers in the order asked: the hit is almost always the key at the cursor.
+    const cursor = this.#cursor;
+    if (cursor < keys.length && answered[cursor] === 0 && sameKey(keys[cursor]!, key)) {
+      answered[cursor] = 1;
+      this.#cursor = cursor + 1;
+      return cursor;
+    }
     let repeated = false;
     for (let step = 0; step < keys.length; step++) {
       const index = (this.#cursor + step) % keys.length;
