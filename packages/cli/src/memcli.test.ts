@@ -13,7 +13,10 @@ import {
 } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+// The bin users run (package.json "bin"), which loads the built program.
+const bin = path.resolve(here, '../bin/memcli.js');
+const built = path.resolve(here, '../dist/bin.js');
 
 interface Run {
   code: number | null;
@@ -53,7 +56,7 @@ let client: Client;
 let at: string[];
 
 beforeAll(async () => {
-  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: build @mc/cli first (pnpm run build)`);
+  if (!fs.existsSync(built)) throw new Error(`${built} is missing: build @mc/cli first (pnpm run build)`);
   server = await startMemcached();
   client = new Client(server.address);
   at = ['--server', server.address];

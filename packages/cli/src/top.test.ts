@@ -9,7 +9,10 @@ import { Client } from '@mc/client';
 import { type MemcachedServer, requireProgram, startCluster } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+// The bin users run (package.json "bin"), which loads the built program.
+const bin = path.resolve(here, '../bin/memcli.js');
+const built = path.resolve(here, '../dist/bin.js');
 const tmux = requireProgram('tmux');
 // A tmux server of this test's own (-L), without the user's configuration (-f /dev/null).
 const socket = `memcli-top-${process.pid}`;
@@ -20,7 +23,7 @@ const tmuxCommand = (...args: string[]) =>
 let servers: MemcachedServer[];
 
 beforeAll(async () => {
-  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: build @mc/cli first (pnpm run build)`);
+  if (!fs.existsSync(built)) throw new Error(`${built} is missing: build @mc/cli first (pnpm run build)`);
   servers = await startCluster(2);
 });
 
