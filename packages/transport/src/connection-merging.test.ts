@@ -125,7 +125,7 @@ describe('one call at a time', () => {
     }
   });
 
-  it('gets made in the same tick behind it still share one line; after a pause a burst merges whole', async () => {
+  it('gets made in the same tick behind it still share one line; after a burst or a pause a burst merges whole', async () => {
     const lines: string[] = [];
     const fake = await startFakeServer((socket) =>
       onLines(socket, (line) => {
@@ -137,9 +137,14 @@ describe('one call at a time', () => {
       const connection = new Connection(fake.address);
       await connection.send(mergeable('get', 'first'));
       await Promise.all(['a', 'b', 'c'].map((key) => connection.send(mergeable('get', key))));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // After a burst, the next burst is one line: only a lone call leads to an early write.
       await Promise.all(['d', 'e', 'f'].map((key) => connection.send(mergeable('get', key))));
-      expect(lines).toEqual(['get first', 'get a', 'get b c', 'get d e f']);
+      await connection.send(mergeable('get', 'g'));
+      await connection.send(mergeable('get', 'h'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // After a pause, too.
+      await Promise.all(['i', 'j'].map((key) => connection.send(mergeable('get', key))));
+      expect(lines).toEqual(['get first', 'get a', 'get b c', 'get d e f', 'get g', 'get h', 'get i j']);
       await connection.close();
     } finally {
       await fake.close();

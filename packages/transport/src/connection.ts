@@ -190,11 +190,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #batch = new WriteBatch();
   #flushScheduled = false;
   /**
-   * A reply just emptied the queue: the next send() writes at once instead of deferring to
-   * the end of the tick (requests sent after it in the same tick still merge with each
-   * other). Cleared once used, after a moment idle, and with the socket.
+   * A reply to a lone request just emptied the queue: the next send() writes at once instead
+   * of deferring to the end of the tick (requests sent after it in the same tick still merge
+   * with each other). Cleared once used, after a moment idle, and with the socket.
    */
   #writeAtOnce = false;
+  /** The last flush wrote one request: the caller works one call at a time, not in bursts. */
+  #lastFlushSingle = false;
   /** socket.write returned false: wait for 'drain'. */
   #blocked = false;
   /** A request that makes the server close (quit, shutdown) was written: write nothing more here. */
@@ -500,7 +502,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** A reply was read in full: a handshake step lets the queue move again. */
   #replied(entry: PendingRequest): void {
     if (entry.gate) this.#gated = false;
-    if (this.#pending === 0) this.#writeAtOnce = true;
+    // After a burst, the next burst should merge whole; only a lone call leads to one.
+    if (this.#pending === 0 && this.#lastFlushSingle) this.#writeAtOnce = true;
     if (this.#state === 'closing') this.#checkDrained();
   }
 
@@ -695,6 +698,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // Connecting: only a handshake step may leave before the connection is ready.
       if (this.#state !== 'connecting' || waiting.peek()?.gate !== true) return;
     }
+    this.#lastFlushSingle = waiting.length === 1;
     const batch = this.#batch;
     batch.begin(socket);
     while (waiting.length > 0) {
@@ -760,20 +764,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const command = first.mergeableGet!.command;
     const next = waiting.length > 1 ? waiting.at(1)! : undefined;
     if (next === undefined || (!next.settled && next.mergeableGet?.command !== command)) {
-      // Alone (one call at a time, the common case): its own line and reader, no group.
       waiting.shift();
-      let request: EncodedRequest<RetrievedValue[]>;
-      try {
-        request = commands[command].request([first.mergeableGet!.key]);
-      } catch (error) {
-        this.#fail(first, error);
-        return;
-      }
-      first.chunks = undefined;
-      first.reader = request.reader as ReplyReader<unknown>;
-      const chunks = request.chunks;
-      for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
-      this.#inflight.push(first);
+      this.#writeLoneGet(first, batch);
       return;
     }
     const members: PendingRequest[] = [];
@@ -826,6 +818,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     };
     for (const chunk of request.chunks) batch.add(chunk);
     this.#inflight.push(group);
+  }
+
+  /** Alone (one call at a time, the common case): its own line and reader, no group. */
+  #writeLoneGet(entry: PendingRequest, batch: WriteBatch): void {
+    let request: EncodedRequest<RetrievedValue[]>;
+    try {
+      request = commands[entry.mergeableGet!.command].request([entry.mergeableGet!.key]);
+    } catch (error) {
+      this.#fail(entry, error);
+      return;
+    }
+    entry.chunks = undefined;
+    entry.reader = request.reader as ReplyReader<unknown>;
+    const chunks = request.chunks;
+    for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
+    this.#inflight.push(entry);
   }
 
   /**
