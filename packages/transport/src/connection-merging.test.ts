@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { commands, type EncodedRequest, MemcacheIllegalInputError, type MetaReply } from '@mc/protocol';
 import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Connection } from './connection.js';
 import { bytes, text } from './test-support/requests.js';
 
@@ -100,6 +101,50 @@ describe('the ordered queue of a connection', () => {
       const connection = new Connection(fake.address);
       expect((await connection.send(quietable('k', bytes('v')))).code).toBe('HD');
       expect(lines).toEqual(['ms k 1', 'v']);
+      await connection.close();
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('one call at a time', () => {
+  it('the first request after a reply emptied the queue is written at once, not a tick later', async () => {
+    const connection = new Connection(server.address);
+    await connection.connect();
+    await connection.send(mergeable('get', 'once:a'));
+    const write = vi.spyOn(net.Socket.prototype, 'write');
+    try {
+      const reply = connection.send(mergeable('get', 'once:b'));
+      expect(write).toHaveBeenCalledTimes(1); // before send() returned
+      expect(String(write.mock.calls[0]![0])).toBe('get once:b\r\n');
+      expect(await reply).toEqual([]);
+    } finally {
+      write.mockRestore();
+      await connection.close();
+    }
+  });
+
+  it('gets made in the same tick behind it still share one line; after a burst or a pause a burst merges whole', async () => {
+    const lines: string[] = [];
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        lines.push(line);
+        if (line.startsWith('get ')) socket.write('END\r\n');
+      }),
+    );
+    try {
+      const connection = new Connection(fake.address);
+      await connection.send(mergeable('get', 'first'));
+      await Promise.all(['a', 'b', 'c'].map((key) => connection.send(mergeable('get', key))));
+      // After a burst, the next burst is one line: only a lone call leads to an early write.
+      await Promise.all(['d', 'e', 'f'].map((key) => connection.send(mergeable('get', key))));
+      await connection.send(mergeable('get', 'g'));
+      await connection.send(mergeable('get', 'h'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // After a pause, too.
+      await Promise.all(['i', 'j'].map((key) => connection.send(mergeable('get', key))));
+      expect(lines).toEqual(['get first', 'get a', 'get b c', 'get d e f', 'get g', 'get h', 'get i j']);
       await connection.close();
     } finally {
       await fake.close();

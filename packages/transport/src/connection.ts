@@ -145,7 +145,8 @@ function capture(resolve: (value: unknown) => void, reject: (error: unknown) => 
  *
  * The pipeline. `send()` appends to `waiting`; once per tick (process.nextTick) the flush
  * writes every waiting request in one write (WriteBatch) and moves those that expect a reply to
- * `inflight`. Replies arrive in request order, so the parser's frames always belong to the
+ * `inflight`. The first request after a reply emptied the queue (one call at a time) is
+ * written at once instead: nothing waits to ride along with it. Replies arrive in request order, so the parser's frames always belong to the
  * oldest request in flight:
  *
  *   send() ──► waiting: [ r7 r6 r5 ] ──flush──► socket ──► memcached
@@ -188,6 +189,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   readonly #batch = new WriteBatch();
   #flushScheduled = false;
+  /**
+   * A reply to a lone request just emptied the queue: the next send() writes at once instead
+   * of deferring to the end of the tick (requests sent after it in the same tick still merge
+   * with each other). Cleared once used, after a moment idle, and with the socket.
+   */
+  #writeAtOnce = false;
+  /** The last flush wrote one request: the caller works one call at a time, not in bursts. */
+  #lastFlushSingle = false;
   /** socket.write returned false: wait for 'drain'. */
   #blocked = false;
   /** A request that makes the server close (quit, shutdown) was written: write nothing more here. */
@@ -315,8 +324,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (++this.#pending === 1 && !this.#referenced) this.#updateReference();
     this.#waiting.push(entry);
     this.#deadlines.track(deadline);
-    if (this.#state === 'ready') this.#scheduleFlush();
-    else if (this.#state === 'idle') this.#startConnect();
+    if (this.#state === 'ready') {
+      if (
+        this.#writeAtOnce &&
+        !this.#flushScheduled &&
+        entry.quietForm === undefined &&
+        !entry.reader?.quiet
+      ) {
+        // The first call after a reply emptied the queue (one call at a time): nothing
+        // waits to ride along, so it goes now rather than a tick later. A meta request that
+        // may join a quiet run still waits for the tick, so a burst of them is one run.
+        this.#writeAtOnce = false;
+        this.#flush();
+      } else this.#scheduleFlush();
+    } else if (this.#state === 'idle') this.#startConnect();
     return promise;
   }
 
@@ -481,6 +502,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** A reply was read in full: a handshake step lets the queue move again. */
   #replied(entry: PendingRequest): void {
     if (entry.gate) this.#gated = false;
+    // After a burst, the next burst should merge whole; only a lone call leads to one.
+    if (this.#pending === 0 && this.#lastFlushSingle) this.#writeAtOnce = true;
     if (this.#state === 'closing') this.#checkDrained();
   }
 
@@ -576,6 +599,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#blocked = false;
     this.#quitting = false;
     this.#gated = false;
+    this.#writeAtOnce = false;
     return socket;
   }
 
@@ -674,6 +698,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // Connecting: only a handshake step may leave before the connection is ready.
       if (this.#state !== 'connecting' || waiting.peek()?.gate !== true) return;
     }
+    this.#lastFlushSingle = waiting.length === 1;
     const batch = this.#batch;
     batch.begin(socket);
     while (waiting.length > 0) {
@@ -739,20 +764,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const command = first.mergeableGet!.command;
     const next = waiting.length > 1 ? waiting.at(1)! : undefined;
     if (next === undefined || (!next.settled && next.mergeableGet?.command !== command)) {
-      // Alone (one call at a time, the common case): its own line and reader, no group.
       waiting.shift();
-      let request: EncodedRequest<RetrievedValue[]>;
-      try {
-        request = commands[command].request([first.mergeableGet!.key]);
-      } catch (error) {
-        this.#fail(first, error);
-        return;
-      }
-      first.chunks = undefined;
-      first.reader = request.reader as ReplyReader<unknown>;
-      const chunks = request.chunks;
-      for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
-      this.#inflight.push(first);
+      this.#writeLoneGet(first, batch);
       return;
     }
     const members: PendingRequest[] = [];
@@ -805,6 +818,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     };
     for (const chunk of request.chunks) batch.add(chunk);
     this.#inflight.push(group);
+  }
+
+  /** Alone (one call at a time, the common case): its own line and reader, no group. */
+  #writeLoneGet(entry: PendingRequest, batch: WriteBatch): void {
+    let request: EncodedRequest<RetrievedValue[]>;
+    try {
+      request = commands[entry.mergeableGet!.command].request([entry.mergeableGet!.key]);
+    } catch (error) {
+      this.#fail(entry, error);
+      return;
+    }
+    entry.chunks = undefined;
+    entry.reader = request.reader as ReplyReader<unknown>;
+    const chunks = request.chunks;
+    for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
+    this.#inflight.push(entry);
   }
 
   /**
@@ -973,6 +1002,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   readonly #checkIdle = (): void => {
     this.#idleArmed = false;
+    if (this.#pending === 0) this.#writeAtOnce = false; // a burst after a pause merges whole
     const socket = this.#socket;
     if (socket === undefined || this.#pending > 0 || !this.#referenced) return;
     this.#referenced = false;
