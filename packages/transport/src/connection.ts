@@ -146,8 +146,8 @@ function capture(resolve: (value: unknown) => void, reject: (error: unknown) => 
  * The pipeline. `send()` appends to `waiting`; once per tick (process.nextTick) the flush
  * writes every waiting request in one write (WriteBatch) and moves those that expect a reply to
  * `inflight`. The first request after a reply emptied the queue (one call at a time) is
- * written at once instead: nothing waits to ride along with it. Replies arrive in request order, so the parser's frames always belong to the
- * oldest request in flight:
+ * written at once instead: nothing waits to ride along with it. Replies arrive in request
+ * order, so the parser's frames always belong to the oldest request in flight:
  *
  *   send() ──► waiting: [ r7 r6 r5 ] ──flush──► socket ──► memcached
  *                                                              │
