@@ -177,19 +177,26 @@ export abstract class BaseClient<V> {
 
   /** Reads one value; `undefined` on a miss. */
   get<T extends V = ReadValue<V>>(key: Key): Promise<T | undefined> {
-    return this.#readOne('get', key, (hit) => {
-      const value = this.#decode(key, hit, 'get');
-      return value === MISS ? undefined : (value as T);
-    });
+    return this.#readOne('get', key, this.#finishGet) as Promise<T | undefined>;
   }
 
   /** Reads one value with its cas token, for a later `cas()`. */
   gets<T extends V = ReadValue<V>>(key: Key): Promise<CasValue<T> | undefined> {
-    return this.#readOne('gets', key, (hit) => {
-      const value = this.#decode(key, hit, 'gets');
-      return value === MISS ? undefined : { value: value as T, cas: hit.cas ?? 0n };
-    });
+    return this.#readOne('gets', key, this.#finishGets) as Promise<CasValue<T> | undefined>;
   }
+
+  // One function per client, handed the caller's key: a read allocates no closure of its own.
+  readonly #finishGet = (hit: RetrievedValue | undefined, key: Key): V | undefined => {
+    if (hit === undefined) return undefined;
+    const value = this.#decode(key, hit, 'get');
+    return value === MISS ? undefined : value;
+  };
+
+  readonly #finishGets = (hit: RetrievedValue | undefined, key: Key): CasValue<V> | undefined => {
+    if (hit === undefined) return undefined;
+    const value = this.#decode(key, hit, 'gets');
+    return value === MISS ? undefined : { value, cas: hit.cas ?? 0n };
+  };
 
   /** Reads one value and resets its TTL in the same round trip. */
   async gat<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<T | undefined> {
@@ -543,27 +550,28 @@ export abstract class BaseClient<V> {
 
   // Not async: the most frequent call of all pays for one `.then`, not a chain of awaits
   // (a sequential read's time between a reply and the next request is mostly such hops).
-  #readOne<R>(command: 'get' | 'gets', key: Key, found: (hit: RetrievedValue) => R): Promise<R | undefined> {
-    let pending: Promise<RetrievedValue[]>;
+  #readOne<R>(
+    command: 'get' | 'gets',
+    key: Key,
+    finish: (hit: RetrievedValue | undefined, key: Key) => R,
+  ): Promise<R> {
+    let pending: Promise<R>;
     try {
       const wireKey = prefixKey(this.keyPrefix, key);
       const node = this.nodeFor(key, wireKey);
-      // Single-key reads may share a multi-key line with their neighbours (ServerNode.retrieve).
+      // Single-key reads may share a multi-key line with their neighbours (ServerNode.retrieve),
+      // which settles the read with finish's result itself.
       pending = node.retrieve
-        ? node.retrieve(command, wireKey)
-        : node.send(commands[command].request([wireKey]), 1, wireKey);
+        ? node.retrieve(command, wireKey, finish, key)
+        : node.send(commands[command].request([wireKey]), 1, wireKey).then((hits) => finish(hits[0], key));
     } catch (error) {
       return Promise.reject(error);
     }
-    return pending.then(
-      (hits) => (hits.length === 0 ? undefined : found(hits[0]!)),
-      this.ignoreErrors
-        ? (error: unknown) => {
-            if (isIgnorableError(error)) return undefined;
-            throw error;
-          }
-        : undefined,
-    );
+    if (!this.ignoreErrors) return pending;
+    return pending.then(undefined, (error: unknown) => {
+      if (isIgnorableError(error)) return undefined as R;
+      throw error;
+    });
   }
 
   async #retrieveOne(command: 'gat' | 'gats', key: Key, exptime: number) {

@@ -10,7 +10,7 @@ import { type CloseOptions, Connection, type ConnectionOptions, type ServerAddre
 import { keySlot } from './key-slot.js';
 import { measuredSend } from './metrics/measured-send.js';
 import type { NodeMetrics } from './metrics/node-metrics.js';
-import type { ServerNode } from './server-node.js';
+import type { FinishRead, ServerNode } from './server-node.js';
 import { tracedSend, tracingActive } from './tracing.js';
 
 /**
@@ -52,16 +52,36 @@ export class ConnectionGroup implements ServerNode {
     return keySlot(wireKey, this.#connections.length);
   }
 
-  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue[]> {
+  retrieve<R, C>(command: 'get' | 'gets', wireKey: Key, finish: FinishRead<R, C>, context: C): Promise<R> {
     // The connection encodes the (merged) line itself: only the checked key travels here.
     const key = validateKey(wireKey);
-    const request: EncodedRequest<RetrievedValue[]> = {
+    if (this.metrics !== undefined || tracingActive()) {
+      // Measured and traced sends time the command alone: finish runs after them, as a
+      // decoding error is the caller's, not the command's.
+      const request: EncodedRequest<RetrievedValue[]> = {
+        chunks: NO_CHUNKS,
+        reader: undefined,
+        command,
+        mergeableGet: { command, key },
+      };
+      return this.send(request, 1, key).then((hits) => finish(hits[0], context));
+    }
+    // The connection settles the read with finish's result itself: no list, no extra promise.
+    const request: EncodedRequest<R> = {
       chunks: NO_CHUNKS,
       reader: undefined,
       command,
-      mergeableGet: { command, key },
+      mergeableGet: {
+        command,
+        key,
+        finish: finish as (hit: RetrievedValue | undefined, context: unknown) => unknown,
+        context,
+      },
     };
-    return this.send(request, 1, key);
+    const connections = this.#connections;
+    return (connections.length === 1 ? connections[0]! : connections[keySlot(key, connections.length)]!).send(
+      request,
+    );
   }
 
   send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {

@@ -9,7 +9,7 @@ import {
 } from '@mc/protocol';
 import type { CloseOptions } from '@mc/transport';
 import type { ConnectionGroup } from './connection-group.js';
-import type { ServerNode } from './server-node.js';
+import type { FinishRead, ServerNode } from './server-node.js';
 
 /** How HashClient decides that a node is dead, and for how long. */
 export interface FailurePolicy {
@@ -81,8 +81,11 @@ export class HashNode implements ServerNode {
     return this.group.socketOf(wireKey);
   }
 
-  retrieve(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue[]> {
-    return this.#guard(() => this.group.retrieve(command, wireKey));
+  retrieve<R, C>(command: 'get' | 'gets', wireKey: Key, finish: FinishRead<R, C>, context: C): Promise<R> {
+    // finish runs outside the guard: a value that does not decode is no failure of the node.
+    return this.#guard(() => this.group.retrieve(command, wireKey, firstHit, undefined)).then((hit) =>
+      finish(hit, context),
+    );
   }
 
   /** Refuses at once while dead, lets one probe through when due, and counts failures. */
@@ -170,3 +173,5 @@ export class HashNode implements ServerNode {
     this.#probeTimer = undefined;
   }
 }
+
+const firstHit = (hit: RetrievedValue | undefined): RetrievedValue | undefined => hit;

@@ -1,6 +1,9 @@
 import type { EncodedRequest, Key, RetrievedValue } from '@mc/protocol';
 import type { CloseOptions } from '@mc/transport';
 
+/** Turns a one-key read's hit (undefined on a miss) into what the read resolves with. */
+export type FinishRead<R, C> = (hit: RetrievedValue | undefined, context: C) => R;
+
 /**
  * One memcached server as the clients see it: somewhere to send encoded requests. Client has
  * one; HashClient has many and decides, per key, which one answers. Keeping this seam small
@@ -19,9 +22,10 @@ export interface ServerNode {
   /**
    * Reads one key; concurrent calls in the same tick may share one multi-key line, so a burst
    * of single-key reads costs the server one command instead of many. Optional: without it a
-   * read is a one-key `send`.
+   * read is a one-key `send`. Resolves with `finish(hit, context)` (`hit` undefined on a
+   * miss); a throw of `finish` rejects this read alone and is not the node's failure.
    */
-  retrieve?(command: 'get' | 'gets', wireKey: Key): Promise<RetrievedValue[]>;
+  retrieve?<R, C>(command: 'get' | 'gets', wireKey: Key, finish: FinishRead<R, C>, context: C): Promise<R>;
   /** Says `quit` on every socket, then closes them. */
   quit(): Promise<void>;
   /** Closes every socket: gracefully within `options.timeout`, or at once with `force`. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Client, MemcacheDeserializeError } from './index.js';
+import { Client, HashClient, MemcacheDeserializeError } from './index.js';
 import { MemoryClient } from './testing/index.js';
 
 let server: MemcachedServer;
@@ -85,6 +85,44 @@ describe('a value the serde cannot decode', () => {
     expect([...withCas.keys()]).toEqual(['name']);
     const meta = await lenient.metaGetMany(['when', 'name'], { value: true });
     expect([...meta.keys()]).toEqual(['name']);
+  });
+
+  it('rejects only its own caller among gets merged into one line, and is no failure of the node', async () => {
+    const keys = ['name', 'garbled', 'count', 'garbled', 'missing', 'name'];
+    const outcomes = await Promise.allSettled(keys.map((key) => strict.get(key)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined))).toEqual([
+      'ada',
+      undefined,
+      3,
+      undefined,
+      undefined,
+      'ada',
+    ]);
+    expectNamesKey((outcomes[1] as PromiseRejectedResult).reason, 'garbled');
+    // A HashClient's node that keeps serving undecodable values is healthy: it stays alive.
+    const hashed = new HashClient([server.address], { retryAttempts: 1, failover: true });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const reads = await Promise.allSettled([
+          hashed.get('garbled'),
+          hashed.gets('garbled'),
+          hashed.get('name'),
+        ]);
+        expect(reads.map((read) => read.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+        expectNamesKey((reads[0] as PromiseRejectedResult).reason, 'garbled');
+      }
+      expect(await hashed.get('name')).toBe('ada');
+    } finally {
+      await hashed.close();
+    }
   });
 
   it('names the key in MemoryClient too', async () => {

@@ -1,4 +1,5 @@
 import type { MemcacheError } from './errors.js';
+import type { RetrievedValue } from './readers/retrieval-reader.js';
 
 /**
  * A piece of an encoded request. Strings are written as UTF-8 and carry header text; byte
@@ -119,6 +120,16 @@ export interface EncodedRequest<T> {
    * and hand each request its own hit (a one-element or empty list, `index` 0). The transport
    * encodes the line itself, so such a request may leave `chunks` empty and `reader`
    * undefined (its key must then be validated already, see validateKey).
+   *
+   * With `finish`, the request resolves with `finish(hit, context)` instead (`hit` undefined on
+   * a miss; its `index` then means nothing), called once when the reply is in; a throw
+   * rejects that request alone. A caller that would turn the list into a value anyway saves
+   * a promise, a closure and a list per read.
    */
-  mergeableGet?: { command: 'get' | 'gets'; key: Key };
+  mergeableGet?: {
+    command: 'get' | 'gets';
+    key: Key;
+    finish?: (hit: RetrievedValue | undefined, context: unknown) => unknown;
+    context?: unknown;
+  };
 }

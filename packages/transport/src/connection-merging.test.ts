@@ -1,5 +1,11 @@
 import net from 'node:net';
-import { commands, type EncodedRequest, MemcacheIllegalInputError, type MetaReply } from '@mc/protocol';
+import {
+  commands,
+  type EncodedRequest,
+  MemcacheIllegalInputError,
+  type MetaReply,
+  type RetrievedValue,
+} from '@mc/protocol';
 import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Connection } from './connection.js';
@@ -64,6 +70,56 @@ describe('the ordered queue of a connection', () => {
     } finally {
       await fake.close();
     }
+  });
+
+  it('settles merged and lone gets through their finish: a throw rejects that caller alone', async () => {
+    const connection = new Connection(server.address);
+    await connection.send(commands.set.request('finish:a', bytes('A'), 0, 0, false));
+    await connection.send(commands.set.request('finish:b', bytes('B'), 0, 0, false));
+    const seen: string[] = [];
+    const finish = (hit: RetrievedValue | undefined, context: unknown): unknown => {
+      seen.push(String(context));
+      if (context === 'throws') throw new Error('cannot decode');
+      return hit === undefined ? `${String(context)}: miss` : `${String(context)}: ${text(hit.value)}`;
+    };
+    const finishing = (key: string, context: string): EncodedRequest<unknown> => ({
+      chunks: [],
+      reader: undefined,
+      command: 'get',
+      mergeableGet: { command: 'get', key, finish, context },
+    });
+    const results = await Promise.allSettled([
+      connection.send(finishing('finish:a', 'first')),
+      connection.send(finishing('finish:missing', 'second')),
+      connection.send(finishing('finish:b', 'throws')),
+      connection.send(finishing('finish:b', 'fourth')),
+      connection.send(finishing('finish:a', 'fifth')),
+    ]);
+    expect(
+      results.map((result) => (result.status === 'fulfilled' ? result.value : result.reason.message)),
+    ).toEqual(['first: A', 'second: miss', 'cannot decode', 'fourth: B', 'fifth: A']);
+    expect(seen).toEqual(['first', 'second', 'throws', 'fourth', 'fifth']);
+    // One call at a time: the lone path (its own line and reader) finishes the same way.
+    expect(await connection.send(finishing('finish:b', 'alone'))).toBe('alone: B');
+    expect(await connection.send(finishing('finish:missing', 'alone'))).toBe('alone: miss');
+    await expect(connection.send(finishing('finish:a', 'throws'))).rejects.toThrow('cannot decode');
+    // The stream stayed in step.
+    expect(await connection.send(finishing('finish:a', 'after'))).toBe('after: A');
+    await connection.close();
+  });
+
+  it('keeps a string key and a byte key of the same spelling apart when merging', async () => {
+    const connection = new Connection(server.address);
+    await connection.send(commands.set.request('merge:same', bytes('S'), 0, 0, false));
+    const asBytes = bytes('merge:same');
+    const [byString, byBytes] = await Promise.all([
+      connection.send(mergeable('get', 'merge:same')),
+      connection.send({ ...commands.get.request([asBytes]), mergeableGet: { command: 'get', key: asBytes } }),
+    ]);
+    expect(text(byString[0]?.value)).toBe('S');
+    expect(text(byBytes[0]?.value)).toBe('S');
+    expect(byBytes[0]?.index).toBe(0);
+    await connection.close();
   });
 
   it('makes adjacent replayable meta requests one quiet run and keeps mn a barrier', async () => {

@@ -243,7 +243,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       keepAlive: options.keepAlive ?? true,
     };
     this.#router = new FrameRouter(this.name, {
-      succeed: (entry, value) => this.#succeed(entry, value),
+      succeed: (entry, value) =>
+        entry.mergeableGet === undefined
+          ? this.#succeed(entry, value)
+          : this.#settleGet(entry, (value as RetrievedValue[])[0]),
       fail: (entry, error) => this.#fail(entry, error),
       reset: (error, failure, unsentError) => this.#drop(error, failure, unsentError),
       replied: (entry) => this.#replied(entry),
@@ -771,7 +774,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const members: PendingRequest[] = [];
     const slots: number[] = [];
     const keys: Key[] = [];
+    // String keys are their own Map keys (already flat and hashed); byte keys, rare, go by
+    // their latin1 spelling in a second map, so a string and bytes of one spelling stay apart.
     const positions = new Map<string, number>();
+    let bytePositions: Map<string, number> | undefined;
     let lineBytes = 0;
     for (let entry = waiting.peek(); entry !== undefined; entry = waiting.peek()) {
       if (entry.settled) {
@@ -780,15 +786,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
       const merge = entry.mergeableGet;
       if (merge === undefined || merge.command !== command) break;
-      const id =
-        typeof merge.key === 'string' ? 's' + merge.key : 'b' + Buffer.from(merge.key).toString('latin1');
-      let slot = positions.get(id);
+      const key = merge.key;
+      let slot: number | undefined;
+      let byteId: string | undefined;
+      if (typeof key === 'string') slot = positions.get(key);
+      else {
+        byteId = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+        bytePositions ??= new Map();
+        slot = bytePositions.get(byteId);
+      }
       if (slot === undefined) {
-        const bytes = (typeof merge.key === 'string' ? merge.key.length : merge.key.byteLength) + 1;
+        const bytes = (typeof key === 'string' ? key.length : key.byteLength) + 1;
         if (keys.length >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
         slot = keys.length;
-        positions.set(id, slot);
-        keys.push(merge.key);
+        if (byteId === undefined) positions.set(key as string, slot);
+        else bytePositions!.set(byteId, slot);
+        keys.push(key);
         lineBytes += bytes;
       }
       waiting.shift();
@@ -807,17 +820,36 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     group.resolve = (hits) => {
       const byKey: Array<RetrievedValue | undefined> = new Array(keys.length);
       for (const hit of hits as RetrievedValue[]) byKey[hit.index] = hit;
-      members.forEach((member, index) => {
-        if (member.settled) return;
-        const hit = byKey[slots[index]!];
-        this.#succeed(member, hit === undefined ? [] : [hit.index === 0 ? hit : { ...hit, index: 0 }]);
-      });
+      for (let index = 0; index < members.length; index++) {
+        const member = members[index]!;
+        if (!member.settled) this.#settleGet(member, byKey[slots[index]!]);
+      }
     };
     group.reject = (error) => {
       for (const member of members) if (!member.settled) this.#fail(member, error);
     };
     for (const chunk of request.chunks) batch.add(chunk);
     this.#inflight.push(group);
+  }
+
+  /**
+   * Settles a one-key get with its hit (undefined on a miss): through the caller's `finish`
+   * when it gave one, else as the one-element (or empty) list a one-key get reads.
+   */
+  #settleGet(entry: PendingRequest, hit: RetrievedValue | undefined): void {
+    const merge = entry.mergeableGet!;
+    if (merge.finish === undefined) {
+      this.#succeed(entry, hit === undefined ? [] : [hit.index === 0 ? hit : { ...hit, index: 0 }]);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = merge.finish(hit, merge.context);
+    } catch (error) {
+      this.#fail(entry, error);
+      return;
+    }
+    this.#succeed(entry, value);
   }
 
   /** Alone (one call at a time, the common case): its own line and reader, no group. */

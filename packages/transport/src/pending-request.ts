@@ -1,4 +1,4 @@
-import type { Chunk, EncodedRequest, Key, ReplyReader } from '@mc/protocol';
+import type { Chunk, EncodedRequest, ReplyReader } from '@mc/protocol';
 
 /**
  * One request from `send()` until it settles, as the ordered queue holds it (waiting, then in
@@ -16,7 +16,7 @@ export class PendingRequest {
   /** The quiet variant of a loud meta request that may run twice (EncodedRequest.quietForm). */
   quietForm: ((opaque: string) => EncodedRequest<unknown>) | undefined = undefined;
   /** A one-key get/gets that may share a multi-key line (EncodedRequest.mergeableGet). */
-  mergeableGet: { command: 'get' | 'gets'; key: Key } | undefined = undefined;
+  mergeableGet: EncodedRequest<unknown>['mergeableGet'] = undefined;
   /**
    * A step of the connect handshake (the auth probe, the credentials): once it is written,
    * nothing behind it is written until its reply is in, because that reply decides what may
