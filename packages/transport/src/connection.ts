@@ -32,6 +32,7 @@ import type { SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
 import { PendingRequest } from './pending-request.js';
 import { RingQueue } from './ring-queue.js';
+import { SocketReader } from './socket-reader.js';
 import { WriteBatch } from './write-batch.js';
 
 export interface ConnectionOptions {
@@ -241,6 +242,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       tls: options.tls,
       noDelay: options.noDelay ?? true,
       keepAlive: options.keepAlive ?? true,
+      placeReads: true,
     };
     this.#router = new FrameRouter(this.name, {
       succeed: (entry, value) => this.#succeed(entry, value),
@@ -560,7 +562,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const onFrame: (frame: Frame) => void = (frame) => {
       if (this.#socket === socket) route(frame);
     };
-    socket.on('data', (chunk: Buffer) => {
+    const receive = (chunk: Uint8Array) => {
       if (this.#socket !== socket) return;
       this.#heard = true;
       if (first) {
@@ -582,7 +584,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         );
         this.#drop(failure, true, failure);
       }
-    });
+    };
+    // A plain socket reads large values straight into their buffers; a TLS one emits chunks.
+    const reader = SocketReader.of(socket);
+    if (reader === undefined) socket.on('data', receive);
+    else reader.attach(receive, () => parser.blockRoom());
     socket.on('drain', () => {
       if (this.#socket !== socket) return;
       this.#blocked = false;
