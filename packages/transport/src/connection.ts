@@ -21,11 +21,13 @@ import {
   type ReplyReader,
   ResponseParser,
   type ResponseParserOptions,
+  type RetrievalReader,
   type RetrievedValue,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { ConnectFlow } from './connect-flow.js';
 import { DeadlineTimer } from './deadline-timer.js';
+import { earlyHitReader } from './early-hit-reader.js';
 import { type Deferred, deferred } from './deferred.js';
 import { FrameRouter } from './frame-router.js';
 import type { SocketOptions } from './open-socket.js';
@@ -810,6 +812,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     const group = this.#group(members, request);
+    group.reader = earlyHitReader(request.reader as RetrievalReader, members, slots, (member, hit) =>
+      this.#succeed(member, [hit.index === 0 ? hit : { ...hit, index: 0 }]),
+    );
     group.resolve = (hits) => {
       const byKey: Array<RetrievedValue | undefined> = new Array(keys.length);
       for (const hit of hits as RetrievedValue[]) byKey[hit.index] = hit;

@@ -158,7 +158,7 @@ describe('SocketReader: reads placed straight into large values', () => {
     }
   });
 
-  it('reads into the room it is given, never past it, and into its own buffer otherwise', async () => {
+  it('reads into the room it is given, never past it, and into a copy otherwise', async () => {
     const fake = await startFakeServer();
     try {
       const socket = SocketReader.connect({ host: fake.host, port: fake.port });
@@ -173,7 +173,7 @@ describe('SocketReader: reads placed straight into large values', () => {
         },
         () => (roomLeft ? room : undefined),
       );
-      // The first read was set up before anyone attached: it lands in the reader's own buffer.
+      // The first read was set up before anyone attached: it lands in the shared buffer.
       fake.sockets[0]!.write('head');
       await waitFor(() => chunks.length === 1);
       expect(chunks[0]!.buffer).not.toBe(room.buffer);

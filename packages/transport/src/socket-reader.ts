@@ -1,27 +1,24 @@
 import net from 'node:net';
 
 /**
- * The bytes one read may fill at most when they do not go into a data block; also the size
- * of a fresh read buffer (what Node's own reads use).
+ * Where every plain socket of the process reads what does not go into a data block. One
+ * buffer serves them all: a read's bytes are copied out (exactly, `nread` of them) in the
+ * read's own callback, before any other read can happen, so an idle connection holds no read
+ * memory and a delivered chunk is never overwritten. 64 KiB per read, as Node's own reads.
  */
-const READ_BUFFER_BYTES = 64 * 1024;
-
-/** A read buffer with less room than this left is replaced by a fresh one. */
-const MIN_READ_BYTES = 16 * 1024;
+const scratch = new Uint8Array(64 * 1024);
 
 /**
  * Chooses, read by read, the memory a plain socket (TCP or UNIX) reads into, through Node's
  * `onread` option: while a large value is being gathered the kernel writes it straight into
  * the value's own buffer (`room()`, the parser's `blockRoom()`), so a 1 MB value costs one
- * copy instead of two and no 64 KB buffer per read; everything else is read into a shared
- * buffer that consecutive reads fill one after the other:
+ * copy instead of two, no 64 KB buffer per read, and reads as large as the socket holds;
+ * anything else is read into a buffer shared by all sockets and copied out at once:
  *
- *   socket ─read─► room() ? the value's buffer : the read buffer's free tail ─► deliver(chunk)
+ *   socket ─read─► room() ? the value's buffer ─────────────► deliver(view of it)
+ *                          : the shared buffer ─ copy nread ─► deliver(copy)
  *
- * A chunk is never overwritten once delivered (the next read goes after it, or into a fresh
- * buffer), so the views the parser hands out stay valid for as long as the caller keeps
- * them; a kept view keeps its read buffer (at most 64 KiB) alive, as a view into one of
- * Node's own read buffers does. TLS sockets cannot take `onread` and keep their 'data' events.
+ * TLS sockets cannot take `onread` and keep their 'data' events.
  */
 export class SocketReader {
   static readonly #readers = new WeakMap<net.Socket, SocketReader>();
@@ -39,8 +36,6 @@ export class SocketReader {
     return SocketReader.#readers.get(socket);
   }
 
-  #buffer = new Uint8Array(READ_BUFFER_BYTES);
-  #used = 0;
   #deliver: ((chunk: Uint8Array) => void) | undefined = undefined;
   #room: () => Uint8Array | undefined = () => undefined;
   /** Chunks read before anyone attached (kept in arrival order). */
@@ -69,17 +64,14 @@ export class SocketReader {
 
   #next(): Uint8Array {
     const room = this.#room();
-    if (room !== undefined && room.length > 0) return room;
-    if (this.#buffer.length - this.#used < MIN_READ_BYTES) {
-      this.#buffer = new Uint8Array(READ_BUFFER_BYTES);
-      this.#used = 0;
-    }
-    return new Uint8Array(this.#buffer.buffer, this.#used, this.#buffer.length - this.#used);
+    return room !== undefined && room.length > 0 ? room : scratch;
   }
 
   #received(bytesRead: number, target: Uint8Array): void {
-    const chunk = new Uint8Array(target.buffer, target.byteOffset, bytesRead);
-    if (target.buffer === this.#buffer.buffer) this.#used += bytesRead;
+    const chunk =
+      target === scratch
+        ? scratch.slice(0, bytesRead)
+        : new Uint8Array(target.buffer, target.byteOffset, bytesRead);
     const deliver = this.#deliver;
     if (deliver === undefined) this.#early.push(chunk);
     else deliver(chunk);
