@@ -77,7 +77,7 @@ export {
 export { nextQuietOpaque } from './quiet-opaque.js';
 export type { MetaReply } from './readers/meta-reader.js';
 export { type QuietMember, type QuietOutcome, QuietRunReader } from './readers/quiet-run-reader.js';
-export type { RetrievedValue } from './readers/retrieval-reader.js';
+export { RetrievalReader, type RetrievedValue } from './readers/retrieval-reader.js';
 export { type ResponseCode, responseCodes } from './response-codes.js';
 export { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './item-limits.js';
 export { MAX_UINT64_DIGITS, parseUint64 } from './parse-uint64.js';

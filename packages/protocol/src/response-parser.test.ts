@@ -22,6 +22,26 @@ function parse(pieces: readonly Uint8Array[]): Frame[] {
   return frames;
 }
 
+/**
+ * Feeds `reply` the way a socket reader with `blockRoom()` does: each read of at most
+ * `readSize` bytes lands in the block's room when a block is being gathered (and is fed as a
+ * view of it), and in a fresh chunk otherwise.
+ */
+function parseInPlace(reply: Uint8Array, readSize: number, parser = new ResponseParser()): Frame[] {
+  const frames: Frame[] = [];
+  let offset = 0;
+  while (offset < reply.length) {
+    const room = parser.blockRoom();
+    const target = room ?? new Uint8Array(readSize);
+    const length = Math.min(readSize, target.length, reply.length - offset);
+    target.set(reply.subarray(offset, offset + length));
+    offset += length;
+    parser.feed(target.subarray(0, length), (frame) => frames.push(frame));
+  }
+  expect(parser.buffered).toBe(0);
+  return frames;
+}
+
 /** Frames as plain data, so runs with different splits compare equal. */
 function plain(frames: readonly Frame[]): unknown[] {
   return frames.map((frame) => {
@@ -392,6 +412,72 @@ describe('ResponseParser', () => {
     expect(() => {
       for (let index = 0; index < 20; index++) second.feed(new Uint8Array(1000).fill(65), () => {});
     }).toThrow(MemcacheProtocolError);
+  });
+
+  describe('reads received straight into blockRoom()', () => {
+    it('has no room when no block spans chunks', () => {
+      const parser = new ResponseParser();
+      expect(parser.blockRoom()).toBeUndefined();
+      parser.feed(bytes('VALUE k 0 3\r\nabc\r\nVAL'), () => {});
+      expect(parser.blockRoom()).toBeUndefined();
+    });
+
+    it('offers the rest of the block, never past its end, and does not copy what lands there', () => {
+      const parser = new ResponseParser();
+      const frames: Frame[] = [];
+      parser.feed(bytes('VALUE k 0 10\r\nhel'), (frame) => frames.push(frame));
+      const room = parser.blockRoom()!;
+      expect(room.length).toBe(7 + 2); // the rest of the value and its \r\n
+      room.set(bytes('lo worl\r\n'));
+      parser.feed(room, (frame) => frames.push(frame));
+      parser.feed(bytes('END\r\n'), (frame) => frames.push(frame));
+      expect(plain(frames)).toEqual(plain(parse([bytes('VALUE k 0 10\r\nhello worl\r\nEND\r\n')])));
+      const [frame] = frames;
+      if (frame?.kind !== 'value') throw new Error('expected a value');
+      expect(frame.data.buffer).toBe(room.buffer);
+      expect(parser.blockRoom()).toBeUndefined();
+    });
+
+    it('gives the same frames as ordinary chunks, for every read size and split', () => {
+      const every = new Uint8Array(256).map((_, index) => index);
+      const reply = Buffer.concat([
+        bytes('VALUE a 0 256\r\n'),
+        every,
+        bytes('\r\nVALUE b 5 0\r\n\r\nEND\r\nVA 300 t1\r\n'),
+        every,
+        every.subarray(0, 44),
+        bytes('\r\nHD\r\nSTORED\r\n'),
+      ]);
+      const expected = plain(parse([reply]));
+      for (let readSize = 1; readSize <= reply.length; readSize++) {
+        expect(plain(parseInPlace(reply, readSize))).toEqual(expected);
+      }
+    });
+
+    it('reads 1 MB and 5 MB values in place, in 64 KB reads, with one buffer per value', () => {
+      for (const size of [1_000_000, 5 * 1024 * 1024 + 3]) {
+        const value = new Uint8Array(size).map((_, index) => (index * 13) % 251);
+        const reply = Buffer.concat([bytes(`VALUE big 0 ${size}\r\n`), value, bytes('\r\nEND\r\n')]);
+        const frames = parseInPlace(reply, 65536);
+        expect(frames.map((frame) => frame.kind)).toEqual(['value', 'end']);
+        const [frame] = frames;
+        if (frame?.kind !== 'value') throw new Error('expected a value');
+        expect(Buffer.from(frame.data).equals(value)).toBe(true);
+        expect(frame.data.buffer.byteLength).toBe(size + 2);
+      }
+    });
+
+    it('grows a lying block only as bytes arrive: a full buffer offers no room', () => {
+      const parser = new ResponseParser({ maxValueBytes: MEMCACHED_ITEM_LIMIT });
+      parser.feed(bytes(`VALUE a 0 ${MEMCACHED_ITEM_LIMIT}\r\nabc`), () => {});
+      const room = parser.blockRoom()!;
+      expect(room.length).toBeLessThanOrEqual(1024 * 1024);
+      parser.feed(room, () => {});
+      expect(parser.buffered).toBe(room.length + 3);
+      expect(parser.blockRoom()).toBeUndefined();
+      parser.feed(bytes('more'), () => {});
+      expect(parser.blockRoom()!.length).toBeLessThanOrEqual(2 * parser.buffered);
+    });
   });
 
   describe('bounded memory whatever the server announces', () => {

@@ -132,6 +132,25 @@ export class ResponseParser {
     return (this.#line?.length ?? 0) + (this.#block === undefined ? 0 : this.#blockFilled);
   }
 
+  /**
+   * Where the next bytes of the stream belong when a data block is being gathered across
+   * chunks: a view of the room left in the block's buffer (never past the block's end, so
+   * the bytes of the next reply never land in it), or undefined when no block is being
+   * gathered or its buffer is full (it grows only as bytes arrive, in `feed`). A reader that
+   * receives straight into this view and feeds exactly the bytes received, as a view of
+   * that same memory, saves the parser its copy: a large value then costs the one copy that
+   * put it there.
+   */
+  blockRoom(): Uint8Array | undefined {
+    const block = this.#block;
+    if (block === undefined || this.#blockFilled === block.length) return undefined;
+    return new Uint8Array(
+      block.buffer,
+      block.byteOffset + this.#blockFilled,
+      block.length - this.#blockFilled,
+    );
+  }
+
   /** Drops anything buffered, for a fresh stream (a new connection). */
   reset(): void {
     this.#line = undefined;
@@ -227,7 +246,10 @@ export class ResponseParser {
       block = grown;
       this.#block = grown;
     }
-    block.set(used === chunk.length ? chunk : this.#view(chunk, 0, used), this.#blockFilled);
+    // A chunk received into blockRoom() is already in place.
+    if (chunk.buffer !== block.buffer || chunk.byteOffset !== block.byteOffset + this.#blockFilled) {
+      block.set(used === chunk.length ? chunk : this.#view(chunk, 0, used), this.#blockFilled);
+    }
     this.#blockFilled += used;
     if (this.#blockFilled === length) {
       this.#block = undefined;

@@ -21,17 +21,20 @@ import {
   type ReplyReader,
   ResponseParser,
   type ResponseParserOptions,
+  type RetrievalReader,
   type RetrievedValue,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { ConnectFlow } from './connect-flow.js';
 import { DeadlineTimer } from './deadline-timer.js';
+import { earlyHitReader } from './early-hit-reader.js';
 import { type Deferred, deferred } from './deferred.js';
 import { FrameRouter } from './frame-router.js';
 import type { SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
 import { PendingRequest } from './pending-request.js';
 import { RingQueue } from './ring-queue.js';
+import { SocketReader } from './socket-reader.js';
 import { WriteBatch } from './write-batch.js';
 
 export interface ConnectionOptions {
@@ -241,6 +244,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       tls: options.tls,
       noDelay: options.noDelay ?? true,
       keepAlive: options.keepAlive ?? true,
+      placeReads: true,
     };
     this.#router = new FrameRouter(this.name, {
       succeed: (entry, value) =>
@@ -563,7 +567,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const onFrame: (frame: Frame) => void = (frame) => {
       if (this.#socket === socket) route(frame);
     };
-    socket.on('data', (chunk: Buffer) => {
+    const receive = (chunk: Uint8Array) => {
       if (this.#socket !== socket) return;
       this.#heard = true;
       if (first) {
@@ -585,7 +589,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         );
         this.#drop(failure, true, failure);
       }
-    });
+    };
+    // A plain socket reads large values straight into their buffers; a TLS one emits chunks.
+    const reader = SocketReader.of(socket);
+    if (reader === undefined) socket.on('data', receive);
+    else reader.attach(receive, () => parser.blockRoom());
     socket.on('drain', () => {
       if (this.#socket !== socket) return;
       this.#blocked = false;
@@ -817,6 +825,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     const group = this.#group(members, request);
+    group.reader = earlyHitReader(request.reader as RetrievalReader, members, slots, (member, hit) =>
+      this.#settleGet(member, hit),
+    );
     group.resolve = (hits) => {
       const byKey: Array<RetrievedValue | undefined> = new Array(keys.length);
       for (const hit of hits as RetrievedValue[]) byKey[hit.index] = hit;

@@ -9,4 +9,5 @@ export {
   type SendOptions,
 } from './connection.js';
 export { openSocket, type SocketOptions } from './open-socket.js';
+export { SocketReader } from './socket-reader.js';
 export { DEFAULT_PORT, parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';

@@ -3,12 +3,19 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { MemcacheConnectionError } from '@mc/protocol';
 import type { ResolvedAddress } from './parse-address.js';
+import { SocketReader } from './socket-reader.js';
 
 /** How to open the socket; the fields of ConnectionOptions that matter before the first byte. */
 export interface SocketOptions {
   tls: boolean | tls.ConnectionOptions | undefined;
   noDelay: boolean;
   keepAlive: boolean;
+  /**
+   * A plain (not TLS) socket reads through a SocketReader (Node's `onread`), which places
+   * a large value's bytes straight into its buffer: the socket then emits no 'data' events,
+   * and its owner takes the bytes with `SocketReader.of(socket).attach`. Default false.
+   */
+  placeReads?: boolean;
   /** Resolves a host name to its addresses, in the order to try them; dns.lookup by default. */
   lookup?: (host: string) => Promise<string[]>;
 }
@@ -32,7 +39,7 @@ export async function openSocket(
   if (address.kind === 'unix') {
     let socket: net.Socket;
     try {
-      socket = await attempt(() => net.connect({ path: address.path }), 'connect', signal);
+      socket = await attempt(() => plainSocket({ path: address.path }, options), 'connect', signal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw new MemcacheConnectionError(`cannot connect to ${address.name}: ${(error as Error).message}`, {
@@ -47,7 +54,7 @@ export async function openSocket(
   for (const host of hosts) {
     let socket: net.Socket;
     try {
-      socket = await attempt(() => net.connect({ host, port: address.port }), 'connect', signal);
+      socket = await attempt(() => plainSocket({ host, port: address.port }, options), 'connect', signal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       failures.push(error as Error);
@@ -61,6 +68,11 @@ export async function openSocket(
   throw new MemcacheConnectionError(`cannot connect to ${address.name} (${reasons})`, {
     cause: failures.length === 1 ? failures[0] : new AggregateError(failures, reasons),
   });
+}
+
+/** A socket that will carry plain memcached reads its replies through a SocketReader. */
+function plainSocket(target: net.NetConnectOpts, options: SocketOptions): net.Socket {
+  return options.placeReads === true && !options.tls ? SocketReader.connect(target) : net.connect(target);
 }
 
 async function lookup(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../commands.js';
 import { MemcacheClientError, MemcacheProtocolError, MemcacheServerError } from '../errors.js';
 import type { Frame } from '../types.js';
+import { RetrievalReader } from './retrieval-reader.js';
 import { MAX_STATS_BYTES, MAX_STATS_LINES } from './stats-reader.js';
 
 const value = (key: string, data: string): Frame => ({
@@ -25,6 +26,18 @@ const serverError: Frame = {
 };
 
 describe('reply readers', () => {
+  it('name the hit the last push added, checked, with its place in the keys asked', () => {
+    const reader = new RetrievalReader('get', ['a', 'b', 'c']);
+    expect(reader.lastHit).toBeUndefined();
+    reader.push(value('c', '3'));
+    expect(reader.lastHit).toMatchObject({ index: 2, flags: 0 });
+    expect(Buffer.from(reader.lastHit!.value).toString()).toBe('3');
+    expect(() => reader.push(value('x', '9'))).toThrow(MemcacheProtocolError);
+    reader.push({ kind: 'end' });
+    expect(reader.lastHit).toBeUndefined();
+    expect(commands.get.request(['a']).reader).toBeInstanceOf(RetrievalReader);
+  });
+
   it('collect VALUE frames until END', () => {
     const reader = commands.get.request(['a', 'b']).reader!;
     expect(reader.push(value('a', '1'))).toBe(false);

@@ -1,0 +1,79 @@
+import net from 'node:net';
+
+/**
+ * Where every plain socket of the process reads what does not go into a data block. One
+ * buffer serves them all: a read's bytes are copied out (exactly, `nread` of them) in the
+ * read's own callback, before any other read can happen, so an idle connection holds no read
+ * memory and a delivered chunk is never overwritten. 64 KiB per read, as Node's own reads.
+ */
+const scratch = new Uint8Array(64 * 1024);
+
+/**
+ * Chooses, read by read, the memory a plain socket (TCP or UNIX) reads into, through Node's
+ * `onread` option: while a large value is being gathered the kernel writes it straight into
+ * the value's own buffer (`room()`, the parser's `blockRoom()`), so a 1 MB value costs one
+ * copy instead of two, no 64 KB buffer per read, and reads as large as the socket holds;
+ * anything else is read into a buffer shared by all sockets and copied out at once:
+ *
+ *   socket ─read─► room() ? the value's buffer ─────────────► deliver(view of it)
+ *                          : the shared buffer ─ copy nread ─► deliver(copy)
+ *
+ * TLS sockets cannot take `onread` and keep their 'data' events.
+ */
+export class SocketReader {
+  static readonly #readers = new WeakMap<net.Socket, SocketReader>();
+
+  /** Opens a plain socket whose reads this reader places (net.connect with `onread`). */
+  static connect(options: net.NetConnectOpts): net.Socket {
+    const reader = new SocketReader();
+    const socket = net.connect({ ...options, onread: reader.onread });
+    SocketReader.#readers.set(socket, reader);
+    return socket;
+  }
+
+  /** The reader of a socket opened by `connect`; undefined for any other (a TLS socket). */
+  static of(socket: net.Socket): SocketReader | undefined {
+    return SocketReader.#readers.get(socket);
+  }
+
+  #deliver: ((chunk: Uint8Array) => void) | undefined = undefined;
+  #room: () => Uint8Array | undefined = () => undefined;
+  /** Chunks read before anyone attached (kept in arrival order). */
+  #early: Uint8Array[] = [];
+
+  /** The `onread` option for `net.connect`. */
+  readonly onread = {
+    buffer: (): Uint8Array => this.#next(),
+    callback: (bytesRead: number, target: Uint8Array): boolean => {
+      this.#received(bytesRead, target);
+      return true; // false would stop reading
+    },
+  };
+
+  /**
+   * Starts delivering the socket's bytes to `deliver`, beginning with any that arrived
+   * before; `room` names where the next bytes belong, when they have a place of their own.
+   */
+  attach(deliver: (chunk: Uint8Array) => void, room: () => Uint8Array | undefined): void {
+    this.#deliver = deliver;
+    this.#room = room;
+    const early = this.#early;
+    this.#early = [];
+    for (const chunk of early) deliver(chunk);
+  }
+
+  #next(): Uint8Array {
+    const room = this.#room();
+    return room !== undefined && room.length > 0 ? room : scratch;
+  }
+
+  #received(bytesRead: number, target: Uint8Array): void {
+    const chunk =
+      target === scratch
+        ? scratch.slice(0, bytesRead)
+        : new Uint8Array(target.buffer, target.byteOffset, bytesRead);
+    const deliver = this.#deliver;
+    if (deliver === undefined) this.#early.push(chunk);
+    else deliver(chunk);
+  }
+}
