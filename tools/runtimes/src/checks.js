@@ -164,6 +164,11 @@ export const checks = [
         new Uint8Array(0),
         'getMany: the empty value',
       );
+      // Gets made together share one line, and each large value crosses many reads.
+      const together = await Promise.all([client.get(large), client.get(tricky), client.get(large)]);
+      expect.equal(/** @type {Uint8Array} */ (together[0]), largeValue, 'merged gets: the first large value');
+      expect.equal(/** @type {Uint8Array} */ (together[1]), TRICKY_BYTES, 'merged gets: the tricky value');
+      expect.equal(/** @type {Uint8Array} */ (together[2]), largeValue, 'merged gets: the large value again');
       await client.set(appended, Uint8Array.of(0, 13));
       await client.append(appended, Uint8Array.of(10, 255));
       expect.equal(
