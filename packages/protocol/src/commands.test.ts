@@ -102,6 +102,41 @@ describe('text command encoders', () => {
     expect(wire(commands.incr.encode('k', 5 as unknown as bigint, false))).toBe('incr k 5\r\n');
   });
 
+  it('writes each storage header from its own flags and exptime, whatever came before', () => {
+    // The header's middle is remembered between calls: a change of either number must show.
+    const headers = (
+      [
+        [0, 0],
+        [0, 0],
+        [16, 0],
+        [16, 60],
+        [0, 60],
+        [0, 0],
+        [4294967295, -1],
+      ] as const
+    ).map(([flags, exptime]) => wire(commands.set.request('k', text('v'), flags, exptime, false).chunks));
+    expect(headers).toEqual([
+      'set k 0 0 1\r\nv\r\n',
+      'set k 0 0 1\r\nv\r\n',
+      'set k 16 0 1\r\nv\r\n',
+      'set k 16 60 1\r\nv\r\n',
+      'set k 0 60 1\r\nv\r\n',
+      'set k 0 0 1\r\nv\r\n',
+      'set k 4294967295 -1 1\r\nv\r\n',
+    ]);
+    expect(wire(commands.cas.request('k', text('v'), 16, 60, 9n, true).chunks)).toBe(
+      'cas k 16 60 1 9 noreply\r\nv\r\n',
+    );
+    expect(wire(commands.add.request('k', text('v'), 16, 60, false).chunks)).toBe('add k 16 60 1\r\nv\r\n');
+  });
+
+  it('gives a storage header the byte length of a multi-byte value, and a byte key as its own chunk', () => {
+    const value = text('é€😀');
+    expect(wire(commands.set.request(bin(0x6b, 0xff), value, 1, 2, false).chunks)).toBe(
+      `set k\xff 1 2 9\r\n${Buffer.from(value).toString('latin1')}\r\n`,
+    );
+  });
+
   it('gives noreply commands and quit no reader, and the others a fresh one', () => {
     expect(commands.set.request('k', text('v'), 0, 0, true).reader).toBeUndefined();
     expect(commands.delete.request('k', true).reader).toBeUndefined();

@@ -111,4 +111,40 @@ describe('WriteBatch', () => {
       { numRuns: 200 },
     );
   });
+
+  it('never changes bytes already handed over, while later batches fill the same buffer', () => {
+    // The stream keeps each write's buffer uncopied (as a busy socket does) until the end.
+    const held: Uint8Array[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        held.push(chunk);
+        callback();
+      },
+    });
+    const batch = new WriteBatch();
+    const sent: Buffer[] = [];
+    const value = new Uint8Array(100);
+    for (let round = 0; round < 300; round++) {
+      batch.begin(stream);
+      // A text of several bytes per character, so the header's byte length is not its length.
+      const chunks: Chunk[] = [`set é${round} 0 0 100\r\n`, value.fill(round & 0xff), '\r\n'];
+      for (const chunk of chunks) batch.add(chunk);
+      sent.push(...chunks.map((chunk) => Buffer.from(chunk)));
+      batch.end();
+    }
+    value.fill(0xee);
+    expect(Buffer.concat(held).equals(Buffer.concat(sent))).toBe(true);
+  });
+
+  it('grows past its first buffer when one batch holds more than 16 KB of small values and text', () => {
+    const chunks: Chunk[] = [];
+    for (let index = 0; index < 400; index++)
+      chunks.push(
+        `set k${index} 0 0 100 ${'ü'.repeat(index % 50)}\r\n`,
+        new Uint8Array(100).fill(index & 0xff),
+        '\r\n',
+      );
+    const result = run(chunks);
+    expect(result.bytes.equals(expected(chunks))).toBe(true);
+  });
 });

@@ -1,10 +1,15 @@
 import type { Writable } from 'node:stream';
+import { Buffer } from 'node:buffer';
 import type { Chunk } from '@mc/protocol';
 
 /** Byte chunks up to this size are copied into the batch; larger ones are written as they are. */
 const SMALL_BYTES = 4096;
 /** A batch is handed to the socket once it holds about this much, so write() can push back. */
 const BATCH_BYTES = 64 * 1024;
+/** The first size of a batch's byte buffer: 100 small sets fit without growing it. */
+const FIRST_BUFFER_BYTES = 16 * 1024;
+/** What must be left of a buffer for the next batch to start in it. */
+const MIN_REST_BYTES = 1024;
 
 /**
  * Gathers the chunks of the requests flushed in one tick into as few socket writes as
@@ -20,8 +25,9 @@ const BATCH_BYTES = 64 * 1024;
 export class WriteBatch {
   #stream: Pick<Writable, 'write' | 'cork' | 'uncork'> | undefined;
   #text = '';
-  #parts: Chunk[] = [];
-  #partBytes = 0;
+  /** Where small values and the text between them are copied as they come (no list of parts). */
+  #buffer: Buffer | undefined;
+  #offset = 0;
   #corked = false;
   #writable = true;
 
@@ -36,13 +42,11 @@ export class WriteBatch {
     if (typeof chunk === 'string') {
       this.#text += chunk;
     } else if (chunk.byteLength <= SMALL_BYTES) {
-      if (this.#text !== '') {
-        this.#parts.push(this.#text);
-        this.#partBytes += Buffer.byteLength(this.#text);
-        this.#text = '';
-      }
-      this.#parts.push(chunk);
-      this.#partBytes += chunk.byteLength;
+      if (this.#text !== '') this.#copyText();
+      const length = chunk.byteLength;
+      const buffer = this.#room(length);
+      buffer.set(chunk, this.#offset);
+      this.#offset += length;
     } else {
       this.#emit(false);
       this.#write(chunk, false);
@@ -51,7 +55,7 @@ export class WriteBatch {
 
   /** Whether the batch has grown enough to hand it over now; the caller checks between requests. */
   get full(): boolean {
-    return this.#partBytes + this.#text.length >= BATCH_BYTES;
+    return this.#offset + this.#text.length >= BATCH_BYTES;
   }
 
   /** Hands what was gathered so far to the stream, keeping the stream corked for more. */
@@ -72,32 +76,44 @@ export class WriteBatch {
     return this.#writable;
   }
 
+  /** Copies the text gathered so far into the buffer, after the bytes before it. */
+  #copyText(): void {
+    const text = this.#text;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; only a tight fit measures the text exactly.
+    const room = this.#buffer === undefined ? 0 : this.#buffer.length - this.#offset;
+    const buffer = room >= text.length * 3 ? this.#buffer! : this.#room(Buffer.byteLength(text));
+    this.#offset += buffer.write(text, this.#offset);
+    this.#text = '';
+  }
+
+  /** The buffer, grown (by copying what it holds) until `length` more bytes fit. */
+  #room(length: number): Buffer {
+    const buffer = this.#buffer;
+    const needed = this.#offset + length;
+    if (buffer !== undefined && buffer.length >= needed) return buffer;
+    let size = buffer === undefined ? FIRST_BUFFER_BYTES : buffer.length * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    if (buffer !== undefined) buffer.copy(grown, 0, 0, this.#offset);
+    this.#buffer = grown;
+    return grown;
+  }
+
   #emit(final: boolean): void {
-    const parts = this.#parts;
-    if (parts.length === 0) {
+    if (this.#offset === 0) {
       if (this.#text !== '') this.#write(this.#text, final);
       this.#text = '';
       return;
     }
-    let total = this.#partBytes;
-    if (this.#text !== '') {
-      parts.push(this.#text);
-      total += Buffer.byteLength(this.#text);
-      this.#text = '';
-    }
-    const buffer = Buffer.allocUnsafe(total);
-    let offset = 0;
-    for (let index = 0; index < parts.length; index++) {
-      const part = parts[index]!;
-      if (typeof part === 'string') offset += buffer.write(part, offset);
-      else {
-        buffer.set(part, offset);
-        offset += part.byteLength;
-      }
-    }
-    parts.length = 0;
-    this.#partBytes = 0;
-    this.#write(buffer, final);
+    if (this.#text !== '') this.#copyText();
+    const full = this.#buffer!;
+    const filled = full.subarray(0, this.#offset);
+    // The stream keeps these bytes until the kernel has them, so they are never written again:
+    // the next batch fills the rest of the buffer (a lone set costs no 16 KB of its own), or a
+    // new one when little is left.
+    this.#buffer = full.length - this.#offset >= MIN_REST_BYTES ? full.subarray(this.#offset) : undefined;
+    this.#offset = 0;
+    this.#write(filled, final);
   }
 
   #write(data: string | Uint8Array, final: boolean): void {

@@ -1,6 +1,6 @@
 import type { CommandDefinition } from '../command-definition.js';
 import { type StatusMeaning, StatusReader } from '../readers/status-reader.js';
-import type { Chunk, Key } from '../types.js';
+import type { Chunk, EncodedRequest, Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
 import { validateFlags } from '../validate-flags.js';
 import { validateKey } from '../validate-key.js';
@@ -36,6 +36,7 @@ const CAS: StatusMeaning<CasResult> = { STORED: 'stored', EXISTS: 'exists', NOT_
  */
 function encodeStorage(
   verb: string,
+  head: string,
   key: Key,
   given: Uint8Array,
   flags: number,
@@ -48,23 +49,43 @@ function encodeStorage(
   const value = validateValue(given, verb);
   const ending = lineEnding(noreply);
   const checked = validateKey(key);
-  // One template per header and the chunk list built whole: the hottest write costs one
-  // string and one small array, not a chain of concatenations and a growing list.
-  const numbers =
-    cas === undefined
-      ? `${flags} ${exptime} ${value.byteLength}${ending}`
-      : `${flags} ${exptime} ${value.byteLength} ${cas}${ending}`;
-  if (typeof checked === 'string') return [`${verb} ${checked} ${numbers}`, value, CRLF];
-  return [verb + ' ', checked, ' ' + numbers, value, CRLF];
+  // The header is joined from as few pieces as possible: the ` <flags> <exptime> ` middle is
+  // the same for most writes, so the last one is kept rather than built again.
+  const middle = flags === lastFlags && exptime === lastExptime ? lastMiddle : middleOf(flags, exptime);
+  const tail = cas === undefined ? value.byteLength + ending : `${value.byteLength} ${cas}${ending}`;
+  if (typeof checked === 'string') return [head + checked + middle + tail, value, CRLF];
+  return [head, checked, middle + tail, value, CRLF];
+}
+
+let lastFlags = 0;
+let lastExptime = 0;
+let lastMiddle = ' 0 0 ';
+
+/** ` <flags> <exptime> `, remembered for the next header. */
+function middleOf(flags: number, exptime: number): string {
+  lastFlags = flags;
+  lastExptime = exptime;
+  lastMiddle = ` ${flags} ${exptime} `;
+  return lastMiddle;
 }
 
 function storageCommand(verb: string): CommandDefinition<StorageArgs, boolean> {
-  return defineCommand(
-    verb,
-    (key: Key, value: Uint8Array, flags: number, exptime: number, noreply: boolean) =>
-      encodeStorage(verb, key, value, flags, exptime, undefined, noreply),
-    (_key, _value, _flags, _exptime, noreply) => (noreply ? undefined : new StatusReader(verb, STORED)),
-  );
+  const head = `${verb} `;
+  const encode = (key: Key, value: Uint8Array, flags: number, exptime: number, noreply: boolean) =>
+    encodeStorage(verb, head, key, value, flags, exptime, undefined, noreply);
+  // `request` spelled out with its five arguments instead of defineCommand's rest and spread:
+  // the hottest write then builds no argument lists (callgrind: about 4% of a concurrent set).
+  return {
+    name: verb,
+    encode,
+    request(key, value, flags, exptime, noreply): EncodedRequest<boolean> {
+      return {
+        chunks: encodeStorage(verb, head, key, value, flags, exptime, undefined, noreply),
+        reader: noreply ? undefined : new StatusReader(verb, STORED),
+        command: verb,
+      };
+    },
+  };
 }
 
 /** `set`: store. STORED → true. */
@@ -82,6 +103,6 @@ export const prepend = storageCommand('prepend') satisfies CommandDefinition<Sto
 export const cas = defineCommand(
   'cas',
   (key: Key, value: Uint8Array, flags: number, exptime: number, casUnique: bigint, noreply: boolean) =>
-    encodeStorage('cas', key, value, flags, exptime, validateUint64(casUnique, 'cas'), noreply),
+    encodeStorage('cas', 'cas ', key, value, flags, exptime, validateUint64(casUnique, 'cas'), noreply),
   (_key, _value, _flags, _exptime, _cas, noreply) => (noreply ? undefined : new StatusReader('cas', CAS)),
 ) satisfies CommandDefinition<CasArgs, CasResult>;
