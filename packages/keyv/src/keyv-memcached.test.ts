@@ -1,4 +1,4 @@
-import { Client, HashClient, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/client';
+import { Client, HashClient, MAX_TTL, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/client';
 import { closedPort, type MemcachedServer, startCluster, startMemcached } from '@mc/test-utils';
 import Keyv6 from 'keyv';
 import Keyv5 from 'keyv5';
@@ -217,6 +217,22 @@ describe.each(majors)('with $name', (major) => {
     expect(await store.get(major.storeKey(namespace, 'short'))).toBeUndefined();
     expect(await keyv.get('two-seconds')).toBeUndefined();
     expect(await keyv.get('longer')).toBe('stays a while');
+    await keyv.disconnect();
+  });
+
+  it("stores an entry whose TTL is longer than the client's one-year limit, for a year", async () => {
+    const namespace = uniqueNamespace();
+    const keyv = major.make(new KeyvMemcached(server.address), namespace);
+    const errors: unknown[] = [];
+    keyv.on('error', (error) => errors.push(error));
+    expect(await keyv.set('long', 'kept', 400 * 86_400_000)).toBe(true);
+    expect(errors).toEqual([]);
+    expect(await keyv.get('long')).toBe('kept');
+    const ttl = (
+      await admin.metaGet(await wireKey(namespace, major.storeKey(namespace, 'long')), { ttl: true })
+    )?.ttl;
+    expect(ttl).toBeGreaterThan(MAX_TTL - 60);
+    expect(ttl).toBeLessThanOrEqual(MAX_TTL + 5);
     await keyv.disconnect();
   });
 
