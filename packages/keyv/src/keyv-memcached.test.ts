@@ -326,6 +326,17 @@ describe('KeyvMemcached', () => {
     await strict.disconnect();
   });
 
+  it("has Keyv 5's adapter fields: opts, which Keyv's own test suite writes to", async () => {
+    const store = new KeyvMemcached(server.address, { namespace: 'opts', timeout: 1000 });
+    expect(store.opts).toMatchObject({ namespace: 'opts', timeout: 1000 });
+    // @keyv/test-suite's serializer test: `store().opts.deserialize = ...`, then a round trip.
+    store.opts.deserialize = JSON.parse;
+    const keyv = new Keyv5({ store, serialize: JSON.stringify, deserialize: JSON.parse });
+    await keyv.set('big', { n: '12345678901234567890' });
+    expect(await keyv.get('big')).toEqual({ n: '12345678901234567890' });
+    await keyv.disconnect();
+  });
+
   it('describes itself to Keyv 6 as a relative-TTL adapter, so Keyv bridges it', () => {
     const store = new KeyvMemcached(server.address);
     expect(store.capabilities.expires).toBe(false);
