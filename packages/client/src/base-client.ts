@@ -28,6 +28,7 @@ import type {
   MetaSetOptions,
   MetaSetResult,
 } from './meta-options.js';
+import { requiredTtl } from './required-ttl.js';
 import type { ServerNode } from './server-node.js';
 import { publishAbsorbedError } from './tracing.js';
 
@@ -200,14 +201,14 @@ export abstract class BaseClient<V> {
 
   /** Reads one value and resets its TTL in the same round trip. */
   async gat<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<T | undefined> {
-    const hit = await this.#retrieveOne('gat', key, toExptime(ttl));
+    const hit = await this.#retrieveOne('gat', key, toExptime(requiredTtl(ttl, 'gat')));
     const value = hit === undefined ? MISS : this.#decode(key, hit, 'gat');
     return value === MISS ? undefined : (value as T);
   }
 
   /** `gat` with the cas token. */
   async gats<T extends V = ReadValue<V>>(key: Key, ttl: number): Promise<CasValue<T> | undefined> {
-    const hit = await this.#retrieveOne('gats', key, toExptime(ttl));
+    const hit = await this.#retrieveOne('gats', key, toExptime(requiredTtl(ttl, 'gats')));
     const value = hit === undefined ? MISS : this.#decode(key, hit, 'gats');
     return value === MISS ? undefined : { value: value as T, cas: hit?.cas ?? 0n };
   }
@@ -336,7 +337,7 @@ export abstract class BaseClient<V> {
   async touch(key: Key, ttl: number, options?: DeleteOptions): Promise<boolean> {
     const noreply = this.#noreply(options, 'touch', this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
-    const request = commands.touch.request(wireKey, toExptime(ttl), noreply);
+    const request = commands.touch.request(wireKey, toExptime(requiredTtl(ttl, 'touch')), noreply);
     return this.#write(key, wireKey, request, noreply ? true : undefined, false);
   }
 

@@ -70,6 +70,23 @@ describe('Client against a real memcached', () => {
     expect(Object.fromEntries(result)).toEqual({ clé: 'accent', byté: 'from bytes', plain: 'ascii' });
   });
 
+  it('keeps byte keys that are not UTF-8 apart in multi-key results', async () => {
+    // Decoded leniently, both would be 'k\uFFFD' and one value would hide the other.
+    const first = Uint8Array.from([0x6b, 0xff]);
+    const second = Uint8Array.from([0x6b, 0xfe]);
+    await client.set(first, 'first');
+    await client.set(second, 'second');
+    const found = await client.getMany([first, second]);
+    expect(found.size).toBe(2);
+    // The bytes that are not UTF-8 read as U+DC80 + byte (Python's surrogateescape).
+    expect(found.get('k\udcff')).toBe('first');
+    expect(found.get('k\udcfe')).toBe('second');
+    expect((await client.getsMany([first, second])).size).toBe(2);
+    expect(await client.deleteMany([first, second])).toBe(2);
+    expect(await client.get(first)).toBeUndefined();
+    expect(await client.get(second)).toBeUndefined();
+  });
+
   it('getMany splits very long key lists and merges the results', async () => {
     const keys = Array.from({ length: 3_000 }, (_, index) => `long-list-key-with-some-length-${index}`);
     await client.setMany(keys.filter((_, index) => index % 3 === 0).map((key) => [key, key] as const));

@@ -8,7 +8,9 @@ import {
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
+import { closedPort, startMemcached } from '@mc/test-utils';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { Client } from './client.js';
 import { RetryingClient } from './retrying-client.js';
 
 /**
@@ -200,6 +202,43 @@ describe('RetryingClient', () => {
     await expect(client.quit()).rejects.toBeInstanceOf(MemcacheConnectionError);
     expect(flaky.calls).toEqual(['close', 'quit']);
     expect(flaky.closed).toBe(1);
+  });
+
+  it('stops retrying once closed: a call waiting for its next try settles at close()', async () => {
+    const { address } = await closedPort();
+    const client = new RetryingClient(new Client(address, { connectTimeout: 500 }), {
+      attempts: 5,
+      retryDelay: 2_000,
+    });
+    const started = Date.now();
+    const read = client.get('k').catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first try has failed
+    await client.close();
+    expect(await read).toBeInstanceOf(MemcacheConnectionError);
+    expect(Date.now() - started).toBeLessThan(1_000); // not after 4 more waits of ~2 s
+  });
+
+  it('after quit, a call in its retry wait settles with the last error and tries no more', async () => {
+    const server = await startMemcached();
+    try {
+      const { address } = await closedPort();
+      const down = new RetryingClient(new Client(address, { connectTimeout: 500 }), {
+        attempts: 3,
+        retryDelay: 2_000,
+      });
+      const read = down.get('k').catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      await down.quit();
+      expect(await read).toBeInstanceOf(MemcacheConnectionError);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      // A client that was never closed still retries as before.
+      const up = new RetryingClient(new Client(server.address), { attempts: 2, retryDelay: 10 });
+      expect(await up.set('k', 'v')).toBe(true);
+      await up.close();
+    } finally {
+      await server.stop();
+    }
   });
 
   it('leaves synchronous methods alone', () => {

@@ -40,6 +40,8 @@ const DEFAULT_RETRY_FOR: readonly ErrorClass[] = [
 
 /** Ending the client is never retried: a close that fails has nothing to try again. */
 const PASS_THROUGH = new Set<PropertyKey>(['close', 'quit', 'shutdown', 'constructor']);
+/** After these, a call waiting for its next try settles with its last error at once. */
+const ENDS_CLIENT = new Set<PropertyKey>(['close', 'quit']);
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -49,10 +51,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** An option listing error classes: an array of constructors, or absent. */
@@ -69,6 +67,9 @@ class RetryPolicy {
   readonly #retryDelay: number;
   readonly #retryFor: readonly ErrorClass[];
   readonly #doNotRetryFor: readonly ErrorClass[];
+  #ended = false;
+  /** Wakes the calls waiting between tries (see end()). */
+  readonly #waiting = new Set<() => void>();
 
   constructor(options: RetryingClientOptions) {
     if (options === null || typeof options !== 'object') {
@@ -101,6 +102,27 @@ class RetryPolicy {
     return this.#retryDelay * (0.5 + Math.random());
   }
 
+  /**
+   * The client is being closed: no call tries again, and a call waiting for its next try
+   * settles now with its last error instead of after the wait (and a try on a closed client).
+   */
+  end(): void {
+    this.#ended = true;
+    for (const wake of this.#waiting) wake();
+  }
+
+  #wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#waiting.add(wake);
+    });
+  }
+
   /** Calls `method` until it resolves, fails with an error not to retry, or tries run out. */
   async retry(
     first: PromiseLike<unknown>,
@@ -111,14 +133,17 @@ class RetryPolicy {
     let attempt = 1;
     let pending: PromiseLike<unknown> = first;
     for (;;) {
+      let failure: unknown;
       try {
         return await pending;
       } catch (error) {
-        if (attempt >= this.attempts || !this.shouldRetry(error)) throw error;
+        if (attempt >= this.attempts || this.#ended || !this.shouldRetry(error)) throw error;
+        failure = error;
       }
       attempt++;
       const delay = this.delay();
-      if (delay > 0) await sleep(delay);
+      if (delay > 0) await this.#wait(delay);
+      if (this.#ended) throw failure;
       pending = Promise.resolve().then(() => method.apply(target, args));
     }
   }
@@ -128,7 +153,8 @@ class RetryPolicy {
  * Wraps any object with the Client methods and retries the calls that fail with a
  * transient error, by default a connection that could not be made, closed under a request,
  * or timed out. Every method that returns a promise is retried the same way; properties,
- * synchronous methods, `close()`, `quit()` and `shutdown()` pass straight through.
+ * synchronous methods, `close()`, `quit()` and `shutdown()` pass straight through; once
+ * `close()` or `quit()` is called, nothing is tried again.
  *
  *   call ─► try 1 ──fails, retryable──► wait retryDelay ±50% ─► try 2 ─► ... ─► try `attempts`
  *              └──ok / not retryable──► settle                        (its error rejects)
@@ -151,6 +177,12 @@ class RetryingClientWrapper<C extends object> {
         const value: unknown = Reflect.get(client, property, client);
         if (typeof value !== 'function') return value;
         const original = value as Method;
+        if (ENDS_CLIENT.has(property)) {
+          return (...args: unknown[]) => {
+            policy.end();
+            return original.apply(client, args);
+          };
+        }
         if (PASS_THROUGH.has(property) || typeof property === 'symbol') return original.bind(client);
         const cached = wrapped.get(property);
         if (cached?.original === original) return cached.retrying;

@@ -1,4 +1,4 @@
-import { Client, HashClient, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/client';
+import { Client, HashClient, MAX_TTL, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/client';
 import { closedPort, type MemcachedServer, startCluster, startMemcached } from '@mc/test-utils';
 import Keyv6 from 'keyv';
 import Keyv5 from 'keyv5';
@@ -220,6 +220,22 @@ describe.each(majors)('with $name', (major) => {
     await keyv.disconnect();
   });
 
+  it("stores an entry whose TTL is longer than the client's one-year limit, for a year", async () => {
+    const namespace = uniqueNamespace();
+    const keyv = major.make(new KeyvMemcached(server.address), namespace);
+    const errors: unknown[] = [];
+    keyv.on('error', (error) => errors.push(error));
+    expect(await keyv.set('long', 'kept', 400 * 86_400_000)).toBe(true);
+    expect(errors).toEqual([]);
+    expect(await keyv.get('long')).toBe('kept');
+    const ttl = (
+      await admin.metaGet(await wireKey(namespace, major.storeKey(namespace, 'long')), { ttl: true })
+    )?.ttl;
+    expect(ttl).toBeGreaterThan(MAX_TTL - 60);
+    expect(ttl).toBeLessThanOrEqual(MAX_TTL + 5);
+    await keyv.disconnect();
+  });
+
   it('reports a server that is down through the error event, without hanging', async () => {
     const { address } = await closedPort();
     const keyv = major.make(new KeyvMemcached(address, { connectTimeout: 500 }), uniqueNamespace());
@@ -308,6 +324,17 @@ describe('KeyvMemcached', () => {
     expect(errors).toEqual([]);
     await quiet.disconnect();
     await strict.disconnect();
+  });
+
+  it("has Keyv 5's adapter fields: opts, which Keyv's own test suite writes to", async () => {
+    const store = new KeyvMemcached(server.address, { namespace: 'opts', timeout: 1000 });
+    expect(store.opts).toMatchObject({ namespace: 'opts', timeout: 1000 });
+    // @keyv/test-suite's serializer test: `store().opts.deserialize = ...`, then a round trip.
+    store.opts.deserialize = JSON.parse;
+    const keyv = new Keyv5({ store, serialize: JSON.stringify, deserialize: JSON.parse });
+    await keyv.set('big', { n: '12345678901234567890' });
+    expect(await keyv.get('big')).toEqual({ n: '12345678901234567890' });
+    await keyv.disconnect();
   });
 
   it('describes itself to Keyv 6 as a relative-TTL adapter, so Keyv bridges it', () => {

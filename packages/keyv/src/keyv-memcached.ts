@@ -106,6 +106,11 @@ export class KeyvMemcached extends EventEmitter {
   readonly client: KeyvMemcachedClient;
   /** Set by Keyv; entries of different namespaces never meet, and `clear()` empties only this one. */
   namespace: string | undefined;
+  /**
+   * The options the adapter was made with. Keyv 5's adapter interface has this field, and
+   * Keyv's own test suite writes to it; the adapter reads its options once, at construction.
+   */
+  readonly opts: KeyvMemcachedOptions & HashClientOptions & Record<string, unknown>;
   readonly #ownsClient: boolean;
   readonly #throwOnErrors: boolean;
   /** The namespace's version token as last seen, so most calls take one round trip. */
@@ -124,6 +129,7 @@ export class KeyvMemcached extends EventEmitter {
     options: KeyvMemcachedOptions & HashClientOptions = {},
   ) {
     super();
+    this.opts = { ...options };
     const { namespace, throwOnErrors, ...clientOptions } = options;
     if (isClient(clientOrServers)) {
       this.client = clientOrServers;

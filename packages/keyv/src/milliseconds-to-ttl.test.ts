@@ -1,3 +1,4 @@
+import { MAX_TTL } from '@mc/client';
 import { describe, expect, it } from 'vitest';
 import { millisecondsToTtl } from './milliseconds-to-ttl.js';
 
@@ -18,5 +19,11 @@ describe('millisecondsToTtl', () => {
     expect(millisecondsToTtl(Number.POSITIVE_INFINITY)).toBe(0);
     expect(millisecondsToTtl(Number.NaN)).toBe(0);
     expect(millisecondsToTtl(-5)).toBe(-1);
+  });
+
+  it("caps a TTL above the client's longest (a year) at that year", () => {
+    expect(millisecondsToTtl(MAX_TTL * 1000)).toBe(MAX_TTL);
+    expect(millisecondsToTtl(400 * 86_400_000)).toBe(MAX_TTL);
+    expect(millisecondsToTtl(Number.MAX_SAFE_INTEGER)).toBe(MAX_TTL);
   });
 });

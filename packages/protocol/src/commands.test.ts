@@ -400,6 +400,28 @@ describe('illegal input', () => {
     }
   });
 
+  it('takes stats with no arguments, and refuses arguments that are not an array', () => {
+    const stats = commands.stats as unknown as {
+      request(args?: unknown): { chunks: Chunk[] };
+      encode(args?: unknown): Chunk[];
+    };
+    expect(wire(stats.request().chunks)).toBe('stats\r\n');
+    // A string would be read letter by letter: `stats i t e m s`.
+    for (const args of ['items', 5, null, { length: 1, 0: 'items' }]) {
+      expect(() => stats.request(args)).toThrow(MemcacheIllegalInputError);
+      expect(() => stats.encode(args)).toThrow(MemcacheIllegalInputError);
+    }
+  });
+
+  it('refuses meta options that are null with a typed error, quiet or not', () => {
+    const nullOptions = null as unknown as undefined;
+    expect(() => commands.metaGet.request('k', nullOptions)).toThrow(MemcacheIllegalInputError);
+    expect(() => commands.metaSet.request('k', text('v'), nullOptions)).toThrow(MemcacheIllegalInputError);
+    expect(() => commands.metaDelete.request('k', nullOptions)).toThrow(MemcacheIllegalInputError);
+    expect(() => commands.metaArithmetic.request('k', nullOptions)).toThrow(MemcacheIllegalInputError);
+    expect(() => commands.metaDebug.request('k', nullOptions)).toThrow(MemcacheIllegalInputError);
+  });
+
   it('refuses values that are not bytes', () => {
     expect(() => commands.set.encode('k', 'v' as unknown as Uint8Array, 0, 0, false)).toThrow(
       MemcacheIllegalInputError,

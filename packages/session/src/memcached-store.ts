@@ -1,4 +1,4 @@
-import type { Key } from '@mc/client';
+import { type Key, MAX_TTL } from '@mc/client';
 import { type SessionData, Store } from 'express-session';
 
 /**
@@ -150,9 +150,13 @@ export class MemcachedStore extends Store {
     return this.prefix + sid;
   }
 
-  /** Seconds to keep the session: the `ttl` function's, else the cookie's, else `ttl`. */
+  /**
+   * Seconds to keep the session: the `ttl` function's, else the cookie's, else `ttl`; at most
+   * the client's longest TTL (a year), since browsers keep cookies for up to 400 days.
+   */
   #ttlOf(session: SessionData): number {
-    if (typeof this.#ttl === 'function') return Math.ceil(this.#ttl(session));
-    return cookieSeconds(session) ?? this.#ttl;
+    const seconds =
+      typeof this.#ttl === 'function' ? this.#ttl(session) : (cookieSeconds(session) ?? this.#ttl);
+    return Math.min(Math.ceil(seconds), MAX_TTL);
   }
 }

@@ -3,6 +3,7 @@ import {
   MemcacheConnectionError,
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
+  MemcacheUnknownCommandError,
 } from '@mc/protocol';
 import { closedPort, startFakeServer, startMemcached } from '@mc/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,24 @@ describe('Connection lifecycle', () => {
       await expect(connection.send(commands.shutdown.request(false))).resolves.toBeUndefined();
       await new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
       connection.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a refused shutdown (no -A) keeps the connection working for the requests after it', async () => {
+    const server = await startMemcached();
+    try {
+      const connection = new Connection(server.address, { timeout: 2000 });
+      await connection.connect();
+      const [shutdown, version] = await Promise.allSettled([
+        connection.send(commands.shutdown.request(false)),
+        connection.send(commands.version.request()),
+      ]);
+      expect(shutdown.status === 'rejected' && shutdown.reason).toBeInstanceOf(MemcacheUnknownCommandError);
+      expect(version).toEqual({ status: 'fulfilled', value: expect.stringMatching(/^\d/) });
+      await expect(connection.send(commands.version.request())).resolves.toMatch(/^\d/);
+      await connection.close();
     } finally {
       await server.stop();
     }

@@ -509,6 +509,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** A reply was read in full: a handshake step lets the queue move again. */
   #replied(entry: PendingRequest): void {
     if (entry.gate) this.#gated = false;
+    if (entry.closesConnection && this.#quitting) {
+      // The server answered instead of closing (a shutdown refused without -A): the
+      // connection stays, and the requests held back behind the shutdown go out.
+      this.#quitting = false;
+      this.#scheduleFlush();
+    }
     // After a burst, the next burst should merge whole; only a lone call leads to one.
     if (this.#pending === 0 && this.#lastFlushSingle) this.#writeAtOnce = true;
     if (this.#state === 'closing') this.#checkDrained();

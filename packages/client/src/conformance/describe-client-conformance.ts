@@ -299,6 +299,18 @@ export function describeClientConformance(
         expect(await client.get('ttl')).toBeUndefined();
       });
 
+      it('refuses touch, gat and gats without a ttl instead of making the item immortal', async () => {
+        await client.set('no-ttl', 'x', { ttl: 100 });
+        const missing = undefined as unknown as number;
+        await expect(client.touch('no-ttl', missing)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+        await expect(client.gat('no-ttl', missing)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+        await expect(client.gats('no-ttl', missing)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+        await expect(client.touch('no-ttl', '10' as unknown as number)).rejects.toBeInstanceOf(
+          MemcacheIllegalInputError,
+        );
+        expect(await client.touch('no-ttl', 0)).toBe(true);
+      });
+
       it('flushAll empties the cache', async () => {
         await client.set('f1', 1);
         await client.set('f2', 2);

@@ -31,7 +31,11 @@ function validateCount(value: number, name: string, min: number, max: number): v
 /** `stats[ <args>]`: the STAT lines as a Map (empty for `stats reset` and `stats detail on|off`). */
 export const stats = defineCommand(
   'stats',
-  (args: readonly string[]) => {
+  (args: readonly string[] = []) => {
+    // A string would otherwise be walked letter by letter (`stats i t e m s`).
+    if (!Array.isArray(args)) {
+      throw new MemcacheIllegalInputError(`stats arguments must be an array of strings, not ${String(args)}`);
+    }
     if (args.length === 0) return [STATS_LINE];
     let line = 'stats';
     for (const arg of args) {
@@ -41,7 +45,7 @@ export const stats = defineCommand(
     return [line + CRLF];
   },
   () => new StatsReader(),
-) satisfies CommandDefinition<[args: readonly string[]], Map<string, string>>;
+) satisfies CommandDefinition<[args?: readonly string[]], Map<string, string>>;
 
 /** `flush_all[ <delay>][ noreply]`: invalidate every item, now or after `delay` seconds. */
 export const flushAll = defineCommand(

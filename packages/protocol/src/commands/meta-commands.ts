@@ -60,8 +60,10 @@ function metaLine<Table extends MetaTable>(
 function withOpaque<Options extends { quiet?: boolean; opaque?: string }>(
   options: Options | undefined,
 ): Options {
-  if (options === undefined || !options.quiet || options.opaque !== undefined)
-    return options ?? ({} as Options);
+  if (options === undefined) return {} as Options;
+  // Anything but an object (null too) is left as it is, for the encoder to refuse.
+  if (typeof options !== 'object' || options === null || !options.quiet || options.opaque !== undefined)
+    return options;
   return { ...options, opaque: nextQuietOpaque() };
 }
 
