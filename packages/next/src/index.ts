@@ -1,8 +1,8 @@
 import { createCacheHandler } from './create-cache-handler.js';
 
 export type { CacheClient } from './cache-client.js';
+export type { CacheHandlerOptions } from './cache-handler-options.js';
 export {
-  type CacheHandlerOptions,
   createCacheHandler,
   type MemcachedCacheHandler,
   type MemcachedCacheHandlerClass,
