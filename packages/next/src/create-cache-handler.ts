@@ -10,7 +10,6 @@ import type {
   IncrementalCacheValue,
   SetContext,
 } from './next-types.js';
-import { recordCodec } from './record-codec.js';
 import type { StoredEntry } from './stored-entry.js';
 
 /** One handler instance; Next.js makes one per request, all sharing their class's client. */
@@ -50,30 +49,13 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): Memcached
 
     /** The entry, or `null` for a miss, an expired tag, an unreadable value or an unreachable server. */
     async get(name: string, context: GetContext): Promise<CacheHandlerValue | null> {
-      const key = entryKey(name);
-      const client = store.client();
       // A fetch names its tags up front: read them with the entry, in one round trip.
       const requestTags = isFetchContext(context)
         ? [...(context.tags ?? []), ...(context.softTags ?? [])]
         : [];
-      let entry: StoredEntry | undefined;
-      let found: Map<string, unknown>;
-      try {
-        found = await client.getMany([key, ...requestTags.map((tag) => store.tagKey(tag))]);
-        if (!found.has(key)) return null;
-        entry = toStoredEntry(recordCodec.decode(key, found.get(key)));
-        if (entry === undefined) {
-          store.warnings.once(
-            key,
-            `@mc/next: the value at ${key} is not an entry this handler wrote; treated as a miss`,
-          );
-          return null;
-        }
-        await store.readTags(entry.tags, found);
-      } catch (error) {
-        store.warnings.unavailable('get', error);
-        return null;
-      }
+      const read = await store.readEntry(entryKey(name), requestTags, toStoredEntry, 'an entry');
+      if (read === undefined) return null;
+      const { entry, found } = read;
       const now = cacheClock();
       const verdict = store.verdict([...entry.tags, ...requestTags], found, entry.lastModified, now);
       if (verdict === 'expired') return null;

@@ -100,6 +100,38 @@ export class HandlerStore {
     for (const [key, value] of await this.client().getMany(missing)) found.set(key, value);
   }
 
+  /**
+   * Reads the entry at `key` together with the records of `tags` known up front, in one round
+   * trip, then the records of the entry's own tags it still lacks. `undefined` for a miss, a
+   * value `decode` does not take for one of `what` (with one warning per key), or a server out
+   * of reach (a throttled warning): all of them misses to Next.
+   */
+  async readEntry<Entry extends { tags: string[] }>(
+    key: string,
+    tags: readonly string[],
+    decode: (record: unknown) => Entry | undefined,
+    what: string,
+  ): Promise<{ entry: Entry; found: Map<string, unknown> } | undefined> {
+    const client = this.client();
+    try {
+      const found = await client.getMany([key, ...tags.map((tag) => this.tagKey(tag))]);
+      if (!found.has(key)) return undefined;
+      const entry = decode(recordCodec.decode(key, found.get(key)));
+      if (entry === undefined) {
+        this.warnings.once(
+          key,
+          `@mc/next: the value at ${key} is not ${what} this handler wrote; treated as a miss`,
+        );
+        return undefined;
+      }
+      await this.readTags(entry.tags, found);
+      return { entry, found };
+    } catch (error) {
+      this.warnings.unavailable('get', error);
+      return undefined;
+    }
+  }
+
   /** How an entry written at `lastModified` stands against the records of `tags` in `found`. */
   verdict(
     tags: readonly string[],

@@ -7,6 +7,10 @@ export {
   type MemcachedCacheHandler,
   type MemcachedCacheHandlerClass,
 } from './create-cache-handler.js';
+export {
+  createUseCacheHandler,
+  type MemcachedUseCacheHandler,
+} from './create-use-cache-handler.js';
 export type { HandlerLogger } from './handler-warnings.js';
 
 /**
