@@ -3,8 +3,10 @@
 // then two `next start` instances sharing it. A 'use cache' function's result, cached by one
 // instance, is served by the other; revalidateTag on one instance makes the other run the
 // function afresh at once; with the 'max' profile both serve the old result once and then the
-// regenerated one; revalidatePath reaches the entry through the page's path (soft) tags.
+// regenerated one; revalidatePath reaches the entry through the page's path (soft) tags, and
+// updateTag in a server action on one instance reaches the other.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@mc/client';
@@ -39,8 +41,25 @@ async function revalidate(instance, query) {
   assert.equal(response.status, 200, `POST /api/revalidate?${query}`);
 }
 
+/** Calls the server action `name` of `pathname` on `instance`, as the page's form posts it. */
+async function callAction(instance, pathname, name) {
+  const manifestFile = path.join(appDir, '.next/server/server-reference-manifest.json');
+  const actions = JSON.parse(fs.readFileSync(manifestFile, 'utf8')).node;
+  const id = Object.keys(actions).find((key) => actions[key].exportedName === name);
+  assert.ok(id, `server action ${name} is in the build`);
+  const response = await fetch(`${instance.url}${pathname}`, {
+    method: 'POST',
+    headers: { 'next-action': id, accept: 'text/x-component', 'content-type': 'text/plain;charset=UTF-8' },
+    body: '[]',
+  });
+  assert.equal(response.status, 200, `server action ${name}`);
+  await response.arrayBuffer();
+}
+
 const started = performance.now();
 const memcached = await startMemcached();
+// Looks at what the handlers keep in memcached.
+const inspector = new Client(memcached.address);
 let greeting = 'hello, version 1';
 const dataServer = await startJsonServer(() => ({ greeting }));
 const app = nextApp(appDir);
@@ -89,14 +108,18 @@ try {
   assert.equal(byPath.greeting, 'hello, version 4', 'revalidatePath on b reaches a');
   assert.deepEqual(await readPage(b), byPath);
 
-  // What made it work is in memcached: the 'use cache' entry and the tag's record.
-  const inspector = new Client(memcached.address);
-  try {
-    assert.ok((await inspector.get('next:tag:greeting')) instanceof Uint8Array, 'the tag record is there');
-    assert.ok((await inspector.get('next:tag:_N_T_/greeting')) instanceof Uint8Array, 'the path tag too');
-  } finally {
-    await inspector.close();
-  }
+  // updateTag in a server action on a (the page's Refresh button) rewrites the tag's record; the
+  // next read on b runs the function afresh, or serves the result a made in answering the
+  // action (Next re-renders the page for it), never the old one.
+  greeting = 'hello, version 5';
+  const recordBefore = await inspector.get('next:tag:greeting');
+  assert.ok(recordBefore instanceof Uint8Array, 'the tag record is in memcached');
+  await callAction(a, '/greeting', 'refreshGreeting');
+  assert.notDeepEqual(await inspector.get('next:tag:greeting'), recordBefore, 'updateTag wrote the record');
+  const updated = await settledPage(b);
+  assert.equal(updated.greeting, 'hello, version 5', 'updateTag on a reaches b');
+  assert.deepEqual(await readPage(a), updated);
+  assert.ok((await inspector.get('next:tag:_N_T_/greeting')) instanceof Uint8Array, 'the path tag too');
 
   console.log(
     `e2e passed: two instances share 'use cache' results in one memcached; whole run ${seconds(started)} s`,
@@ -106,6 +129,7 @@ try {
   throw error;
 } finally {
   await app.stop();
+  await inspector.close();
   await dataServer.close();
   await memcached.stop();
 }

@@ -1,6 +1,7 @@
 import { connection } from 'next/server';
 import { Suspense } from 'react';
 import { getGreeting } from '../../lib/greeting.js';
+import { refreshGreeting } from './actions.js';
 
 // The page's shell is static; the greeting is rendered per request (after `connection()`), and
 // every request asks the 'use cache' handler for getGreeting's result.
@@ -11,6 +12,9 @@ export default function GreetingPage() {
       <Suspense fallback={<p>loading</p>}>
         <Greeting />
       </Suspense>
+      <form action={refreshGreeting}>
+        <button type="submit">Refresh</button>
+      </form>
     </main>
   );
 }
