@@ -298,6 +298,18 @@ describe('what memcached will not hold', () => {
     expect(warnings[0]).toMatch(/maxValueBytes 10000/);
   });
 
+  it("skips a value above the client's own maxValueBytes as too large, not as a server down", async () => {
+    const { handler, warnings } = instance({ clientOptions: { maxValueBytes: 100_000 } });
+    const big = randomBytes(200_000);
+    await handler.set(key('client-limit'), Promise.resolve(entry(chunked([big]))));
+    await handler.set(key('client-limit'), Promise.resolve(entry(chunked([big]))));
+    expect(await handler.get(key('client-limit'), [])).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/client-limit.*exceed .*maxValueBytes/);
+    await handler.set(key('client-small'), Promise.resolve(entry('fits')));
+    expect(await text(await handler.get(key('client-small'), []))).toBe('fits');
+  });
+
   it('treats a value another program stored at an entry key as a miss, with a warning', async () => {
     const { handler, warnings } = instance({ keyPrefix: 'foreign-u:' });
     await probe().set('foreign-u:use-cache:taken', 'not an entry');

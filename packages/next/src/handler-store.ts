@@ -1,4 +1,10 @@
-import { compressedSerde, defaultSerde, HashClient, MemcacheIllegalInputError } from '@mc/client';
+import {
+  compressedSerde,
+  defaultSerde,
+  HashClient,
+  MemcacheIllegalInputError,
+  MemcacheServerError,
+} from '@mc/client';
 import { cacheClock } from './cache-clock.js';
 import type { CacheClient } from './cache-client.js';
 import type { CacheHandlerOptions } from './cache-handler-options.js';
@@ -206,8 +212,12 @@ export class HandlerStore {
     try {
       await client.set(key, bytes, { ttl: entryTtl(this.ttl, expire) });
     } catch (error) {
-      if (isTooLargeError(error)) this.warnTooLarge(key, name, bytes.byteLength, "the server's item size");
-      else this.warnings.unavailable('set', error);
+      if (!isTooLargeError(error)) this.warnings.unavailable('set', error);
+      else {
+        const limit =
+          error instanceof MemcacheServerError ? "the server's item size" : "the client's maxValueBytes";
+        this.warnTooLarge(key, name, bytes.byteLength, limit);
+      }
     }
   }
 
