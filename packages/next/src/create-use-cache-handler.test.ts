@@ -120,7 +120,7 @@ describe('values', () => {
     expect(Buffer.from(await new Response(second?.value).arrayBuffer())).toStrictEqual(bytes);
   });
 
-  it('does not store a value whose stream errors midway, nor one whose render failed', async () => {
+  it('does not store a value whose stream errors midway, nor one whose render failed or that is not bytes', async () => {
     const { handler, warnings } = instance();
     let pulls = 0;
     const failing = new ReadableStream<Uint8Array>({
@@ -133,6 +133,17 @@ describe('values', () => {
     expect(await handler.get(key('broken'), [])).toBeUndefined();
     await expect(handler.set(key('rejected'), Promise.reject(new Error('no')))).resolves.toBeUndefined();
     expect(await handler.get(key('rejected'), [])).toBeUndefined();
+    const locked = chunked([Buffer.from('held elsewhere')]);
+    locked.getReader();
+    await expect(handler.set(key('locked'), Promise.resolve(entry(locked)))).resolves.toBeUndefined();
+    const notBytes = new ReadableStream({
+      start(controller) {
+        controller.enqueue('text, not bytes');
+        controller.close();
+      },
+    }) as unknown as ReadableStream<Uint8Array>;
+    await expect(handler.set(key('not-bytes'), Promise.resolve(entry(notBytes)))).resolves.toBeUndefined();
+    expect(await handler.get(key('not-bytes'), [])).toBeUndefined();
     expect(warnings).toStrictEqual([]);
   });
 

@@ -129,21 +129,28 @@ export function createUseCacheHandler(options: CacheHandlerOptions = {}): Memcac
 }
 
 /**
- * The stream's bytes in one buffer, or `undefined` when it fails midway or passes `limit`
- * (then `tooLarge` is told the size reached and the rest of the stream is cancelled).
+ * The stream's bytes in one buffer, or `undefined` when it fails midway, is locked, delivers
+ * something other than bytes or passes `limit` (then `tooLarge` is told the size reached and
+ * the rest of the stream is cancelled).
  */
 async function readValue(
   stream: ReadableStream<Uint8Array>,
   limit: number | undefined,
   tooLarge: (size: number) => void,
 ): Promise<Uint8Array | undefined> {
-  const reader = stream.getReader();
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = stream.getReader();
+  } catch {
+    return undefined; // a stream someone else is reading: there is nothing whole to keep
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      if (!(value instanceof Uint8Array)) throw new TypeError('a value chunk is not bytes');
       chunks.push(value);
       size += value.byteLength;
       if (limit !== undefined && size > limit) {
