@@ -4,7 +4,8 @@
 // instance, is served by the other; revalidateTag on one instance makes the other run the
 // function afresh at once; with the 'max' profile both serve the old result once and then the
 // regenerated one; revalidatePath reaches the entry through the page's path (soft) tags, and
-// updateTag in a server action on one instance reaches the other.
+// updateTag in a server action on one instance reaches the other; without memcached both
+// instances still serve the page.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -120,6 +121,19 @@ try {
   assert.equal(updated.greeting, 'hello, version 5', 'updateTag on a reaches b');
   assert.deepEqual(await readPage(a), updated);
   assert.ok((await inspector.get('next:tag:_N_T_/greeting')) instanceof Uint8Array, 'the path tag too');
+
+  // memcached goes away: both instances still serve the page, the function running uncached,
+  // and the handlers warn instead of failing the render.
+  await memcached.kill();
+  greeting = 'hello, version 6';
+  for (const instance of [a, b]) {
+    assert.equal(
+      (await readPage(instance)).greeting,
+      'hello, version 6',
+      `${instance.name} without memcached`,
+    );
+    assert.match(instance.output(), /@mc\/next: memcached unavailable/);
+  }
 
   console.log(
     `e2e passed: two instances share 'use cache' results in one memcached; whole run ${seconds(started)} s`,
