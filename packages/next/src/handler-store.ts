@@ -99,13 +99,6 @@ export class HandlerStore {
     return cacheKey(this.keyPrefix, 'tag', tag);
   }
 
-  /** Reads the records of `tags` that `found` lacks, into `found`. */
-  async readTags(tags: readonly string[], found: Map<string, unknown>): Promise<void> {
-    const missing = tags.map((tag) => this.tagKey(tag)).filter((key) => !found.has(key));
-    if (missing.length === 0) return;
-    for (const [key, value] of await this.client().getMany(missing)) found.set(key, value);
-  }
-
   /**
    * Reads the entry at `key` together with the records of `tags` known up front, in one round
    * trip, then the records of the entry's own tags it still lacks. `undefined` for a miss, a
@@ -120,7 +113,8 @@ export class HandlerStore {
   ): Promise<{ entry: Entry; found: Map<string, unknown> } | undefined> {
     const client = this.client();
     try {
-      const found = await client.getMany([key, ...tags.map((tag) => this.tagKey(tag))]);
+      const asked = new Set([key, ...tags.map((tag) => this.tagKey(tag))]);
+      const found = await client.getMany(asked);
       if (!found.has(key)) return undefined;
       const entry = decode(recordCodec.decode(key, found.get(key)));
       if (entry === undefined) {
@@ -130,7 +124,12 @@ export class HandlerStore {
         );
         return undefined;
       }
-      await this.readTags(entry.tags, found);
+      // Only what the first read did not ask for: a tag without a record is a miss there too.
+      const missing = new Set(
+        entry.tags.map((tag) => this.tagKey(tag)).filter((tagKey) => !asked.has(tagKey)),
+      );
+      if (missing.size > 0)
+        for (const [tagKey, value] of await client.getMany(missing)) found.set(tagKey, value);
       return { entry, found };
     } catch (error) {
       this.warnings.unavailable('get', error);
