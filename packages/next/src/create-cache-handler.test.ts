@@ -2,11 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client, MemcacheIllegalInputError } from '@mc/client';
 import { closedPort, type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CacheHandlerOptions,
-  createCacheHandler,
-  type MemcachedCacheHandlerClass,
-} from './create-cache-handler.js';
+import type { CacheHandlerOptions } from './cache-handler-options.js';
+import { createCacheHandler, type MemcachedCacheHandlerClass } from './create-cache-handler.js';
 import type { GetContext, SetContext } from './next-types.js';
 import { sampleEntries } from './test-support/entries.js';
 
@@ -138,6 +135,17 @@ describe('revalidateTag across instances', () => {
     await second.handler.revalidateTag(['_N_T_/a/page', 'unrelated']);
     expect(await first.handler.get('/a', pageContext)).toBeNull();
     expect(await first.handler.get('/b', pageContext)).not.toBeNull();
+  });
+
+  it('counts a revalidation made in the same millisecond as the write against it', async () => {
+    // Localhost round trips take far less than a millisecond, so with whole-millisecond dates
+    // many of these revalidations would share the entry's date and be missed.
+    const [first, second] = twoInstances('shared-ms:');
+    for (let round = 0; round < 40; round++) {
+      await first.handler.set('/now', page(`round-${round}`), pageSetContext);
+      await second.handler.revalidateTag(`round-${round}`);
+      expect(await first.handler.get('/now', pageContext), `round ${round}`).toBeNull();
+    }
   });
 
   it('checks a fetch against its own tags and the soft tags of the page that reads it', async () => {

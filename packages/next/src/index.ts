@@ -1,12 +1,16 @@
 import { createCacheHandler } from './create-cache-handler.js';
 
 export type { CacheClient } from './cache-client.js';
+export type { CacheHandlerOptions } from './cache-handler-options.js';
 export {
-  type CacheHandlerOptions,
   createCacheHandler,
   type MemcachedCacheHandler,
   type MemcachedCacheHandlerClass,
 } from './create-cache-handler.js';
+export {
+  createUseCacheHandler,
+  type MemcachedUseCacheHandler,
+} from './create-use-cache-handler.js';
 export type { HandlerLogger } from './handler-warnings.js';
 
 /**

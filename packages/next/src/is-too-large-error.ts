@@ -1,6 +1,10 @@
-import { MemcacheServerError } from '@mc/client';
+import { MemcacheIllegalInputError, MemcacheServerError } from '@mc/client';
 
-/** True for memcached's refusal of a value above its item size (`-I`, 1 MiB by default). */
+/**
+ * True for a value refused for its size: by memcached, above its item size (`-I`, 1 MiB by
+ * default), or by the client before sending, above its own `maxValueBytes`.
+ */
 export function isTooLargeError(error: unknown): boolean {
-  return error instanceof MemcacheServerError && /too large/i.test(error.message);
+  if (error instanceof MemcacheServerError) return /too large/i.test(error.message);
+  return error instanceof MemcacheIllegalInputError && /maxValueBytes/.test(error.message);
 }

@@ -58,4 +58,42 @@ describe('module formats', () => {
       });`;
     expect(runNode(script, 'commonjs')).toStrictEqual(expected);
   });
+
+  describe("@mc/next/use-cache, the 'use cache' handler (cacheHandlers in next.config)", () => {
+    // Next loads each `cacheHandlers` path as it loads `cacheHandler`, import() then
+    // `.default || module` twice, and takes the result as the handler object itself.
+    const describeHandler = `
+      const methods = ['get', 'set', 'refreshTags', 'getExpiration', 'updateTags', 'close'];
+      console.log(JSON.stringify({
+        methods: methods.map((name) => typeof handler[name]),
+        createUseCacheHandler: typeof createUseCacheHandler,
+      }));`;
+    const expectedHandler = {
+      methods: ['function', 'function', 'function', 'function', 'function', 'function'],
+      createUseCacheHandler: 'function',
+    };
+
+    it('loads with require() from its CommonJS build', () => {
+      const script = `const resolved = require.resolve('@mc/next/use-cache');
+        if (!resolved.endsWith('dist/cjs/use-cache.js')) throw new Error(resolved);
+        const { default: handler, createUseCacheHandler } = require('@mc/next/use-cache');${describeHandler}`;
+      expect(runNode(script, 'commonjs')).toStrictEqual(expectedHandler);
+    });
+
+    it('loads with import()', () => {
+      const script = `const { default: handler, createUseCacheHandler } = await import('@mc/next/use-cache');${describeHandler}`;
+      expect(runNode(script, 'module')).toStrictEqual(expectedHandler);
+    });
+
+    it('loads as next start loads the require.resolve path', () => {
+      const script = `const { pathToFileURL } = require('node:url');
+        const resolved = require.resolve('@mc/next/use-cache');
+        import(pathToFileURL(resolved).href).then((namespace) => {
+          const loaded = namespace.default || namespace;
+          const handler = loaded.default || loaded;
+          const { createUseCacheHandler } = namespace;${describeHandler}
+        });`;
+      expect(runNode(script, 'commonjs')).toStrictEqual(expectedHandler);
+    });
+  });
 });

@@ -35,3 +35,9 @@ export type SetContext =
   | SetIncrementalFetchCacheContext
   | SetIncrementalResponseCacheHandlerContext
   | SetIncrementalImageCacheContext;
+
+// What Next.js hands a `'use cache'` handler (`cacheHandlers` in next.config).
+export type {
+  CacheEntry as UseCacheEntry,
+  CacheHandler as UseCacheHandler,
+} from 'next/dist/server/lib/cache-handlers/types.js';

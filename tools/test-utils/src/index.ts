@@ -12,8 +12,11 @@ export { closedPort, type FakeServer, onLines, startFakeServer } from './fake-se
 export { type FaultCounts, type FaultPlan, type FaultProxy, startFaultProxy } from './fault-proxy.js';
 export { findProgram, requireProgram } from './find-program.js';
 export { freePort, waitForListening } from './free-port.js';
+export { type JsonServer, startJsonServer } from './json-server.js';
 export { type MemcachedOptions, type MemcachedServer, startCluster, startMemcached } from './memcached.js';
+export { type NextApp, type NextInstance, nextApp } from './next-app.js';
 export { type NutcrackerProxy, startNutcracker } from './nutcracker.js';
 export { runScript, type ScriptRun } from './run-script.js';
 export { makeTempDir } from './temp-dir.js';
 export { type ResizableBuffer, resizableBuffer } from './resizable-buffer.js';
+export { waitFor } from './wait-for.js';
