@@ -8,7 +8,7 @@ import type { CacheHandlerOptions } from './cache-handler-options.js';
 import { createCacheHandler, type MemcachedCacheHandlerClass } from './create-cache-handler.js';
 import { createUseCacheHandler, type MemcachedUseCacheHandler } from './create-use-cache-handler.js';
 import type { UseCacheEntry } from './next-types.js';
-import defaultHandler from './use-cache.js';
+import defaultHandler from './use-cache/index.js';
 
 let server: MemcachedServer;
 const handlers: Array<MemcachedUseCacheHandler | MemcachedCacheHandlerClass> = [];

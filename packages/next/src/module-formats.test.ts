@@ -75,7 +75,7 @@ describe('module formats', () => {
 
     it('loads with require() from its CommonJS build', () => {
       const script = `const resolved = require.resolve('@mc/next/use-cache');
-        if (!resolved.endsWith('dist/cjs/use-cache.js')) throw new Error(resolved);
+        if (!resolved.endsWith('dist/cjs/use-cache/index.js')) throw new Error(resolved);
         const { default: handler, createUseCacheHandler } = require('@mc/next/use-cache');${describeHandler}`;
       expect(runNode(script, 'commonjs')).toStrictEqual(expectedHandler);
     });

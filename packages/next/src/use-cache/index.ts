@@ -1,9 +1,9 @@
-import { createUseCacheHandler } from './create-use-cache-handler.js';
+import { createUseCacheHandler } from '../create-use-cache-handler.js';
 
 export {
   createUseCacheHandler,
   type MemcachedUseCacheHandler,
-} from './create-use-cache-handler.js';
+} from '../create-use-cache-handler.js';
 
 /**
  * The handler for `cacheHandlers: { default: require.resolve('@mc/next/use-cache') }`: its
