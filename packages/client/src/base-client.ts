@@ -6,6 +6,7 @@ import {
   type RetrievedValue,
 } from '@mc/protocol';
 import { defaultSerde, type Serde } from '@mc/serde';
+import { checkKeyPrefix } from './check-key-prefix.js';
 import { checkBoolean, checkOptionsObject } from './check-options.js';
 import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
@@ -138,15 +139,12 @@ export abstract class BaseClient<V> {
     if (typeof serde?.serialize !== 'function' || typeof serde.deserialize !== 'function') {
       throw new MemcacheIllegalInputError('serde must have serialize and deserialize methods');
     }
-    if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') {
-      throw new MemcacheIllegalInputError('keyPrefix must be a string');
-    }
     checkBoolean(options.ignoreErrors, 'ignoreErrors');
     checkBoolean(options.defaultNoreply, 'defaultNoreply');
     this.maxValueBytes = resolveMaxValueBytes(options.maxValueBytes);
     this.serde = sizeLimitedSerde(serde, this.maxValueBytes);
     this.#readSerde = serde;
-    this.keyPrefix = options.keyPrefix ?? '';
+    this.keyPrefix = checkKeyPrefix(options.keyPrefix);
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.defaultNoreply = options.defaultNoreply ?? false;
     checkBoolean(options.metrics, 'metrics');

@@ -38,6 +38,11 @@ const badKeys: Array<[string, unknown]> = [
 describe('constructor options are checked when the client is made', () => {
   it.each([
     ['keyPrefix', 5],
+    ['keyPrefix', 'app :'],
+    ['keyPrefix', 'app\r\nflush_all\r\n'],
+    ['keyPrefix', 'del\x7f'],
+    ['keyPrefix', 'x'.repeat(250)],
+    ['keyPrefix', 'lone\ud800'],
     ['ignoreErrors', 'yes'],
     ['defaultNoreply', 1],
     ['connections', 0],
@@ -65,6 +70,14 @@ describe('constructor options are checked when the client is made', () => {
     ['failover', 'true'],
   ])('HashClient %s: %s', (name, value) => {
     expect(() => new HashClient([fake.address], { [name]: value })).toThrow(MemcacheIllegalInputError);
+  });
+
+  it('a keyPrefix that leaves room for a key is fine, in UTF-8 too', async () => {
+    for (const keyPrefix of ['', 'app:', 'é:', 'x'.repeat(249)]) {
+      expect(() => new Client(fake.address, { keyPrefix }).close()).not.toThrow();
+      await new MemoryClient({ keyPrefix }).close();
+    }
+    expect(() => new MemoryClient({ keyPrefix: 'a b' })).toThrow(MemcacheIllegalInputError);
   });
 
   it('options that are not an object', () => {

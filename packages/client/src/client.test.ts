@@ -1,6 +1,6 @@
 import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Client, MemcacheServerError } from './index.js';
+import { Client, MemcacheConnectionError, MemcacheServerError } from './index.js';
 
 let server: MemcachedServer;
 let client: Client;
@@ -257,6 +257,26 @@ describe('Client against a real memcached', () => {
     const before = (await client.stats()).curr_connections as number;
     expect(before).toBeGreaterThanOrEqual(4);
     await pooled.close();
+  });
+
+  it('quit, connected or not yet, refuses what is called after it and sends none of it', async () => {
+    for (const connectFirst of [true, false]) {
+      const quitting = new Client(server.address, { connections: 2 });
+      if (connectFirst) await quitting.version();
+      const key = `after-quit-${String(connectFirst)}`;
+      const [before, quit, after, write] = await Promise.allSettled([
+        quitting.set(`before-${key}`, 'v'),
+        quitting.quit(),
+        quitting.get(`before-${key}`),
+        quitting.set(key, 'x'),
+      ]);
+      expect(before).toEqual({ status: 'fulfilled', value: true });
+      expect(quit.status).toBe('fulfilled');
+      expect(after.status === 'rejected' && after.reason).toBeInstanceOf(MemcacheConnectionError);
+      expect(write.status === 'rejected' && write.reason).toBeInstanceOf(MemcacheConnectionError);
+      expect(await client.get(key)).toBeUndefined();
+      expect(await client.get(`before-${key}`)).toBe('v');
+    }
   });
 
   it('quit closes after earlier replies arrive; shutdown stops a server started with -A', async () => {

@@ -106,12 +106,14 @@ export class ConnectionGroup implements ServerNode {
   }
 
   async quit(): Promise<void> {
-    await Promise.all(
-      this.#connections.map(async (connection) => {
-        if (connection.state === 'ready') await connection.send(commands.quit.request()).catch(() => {});
-      }),
+    const said = this.#connections.map((connection) =>
+      connection.state === 'ready' ? connection.send(commands.quit.request()).catch(() => {}) : undefined,
     );
-    await this.close();
+    // Closing at once, not after the quits are written: a call made after quit() in the same
+    // tick is refused like one made after close(), whether or not a socket was open yet.
+    const closed = this.close();
+    await Promise.all(said);
+    await closed;
   }
 
   async close(options?: CloseOptions): Promise<void> {

@@ -8,6 +8,7 @@ import {
 import type { Serde } from '@mc/serde';
 import { type CloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
+import { flushDelay } from './flush-delay.js';
 import type { ClientOptions } from './client.js';
 import {
   checkBoolean,
@@ -202,7 +203,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
 
   /** Invalidates every item on every node. */
   async flushAll(delay?: number): Promise<void> {
-    await this.#everyNode((node) => node.send(commands.flushAll.request(delay, false)));
+    const sent = flushDelay(delay);
+    await this.#everyNode((node) => node.send(commands.flushAll.request(sent, false)));
   }
 
   async verbosity(level: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { commands, type Key, MemcacheIllegalInputError, MemcacheUnexpectedCloseError } from '@mc/protocol';
 import type { CloseOptions } from '@mc/transport';
 import { BaseClient, type CommandOptions } from './base-client.js';
+import { flushDelay } from './flush-delay.js';
 import type { ServerNode } from './server-node.js';
 import { parseStats, type Stats } from './stats.js';
 
@@ -42,7 +43,7 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
 
   /** Invalidates every item, now or after `delay` seconds. */
   async flushAll(delay?: number): Promise<void> {
-    await this.#node.send(commands.flushAll.request(delay, false));
+    await this.#node.send(commands.flushAll.request(flushDelay(delay), false));
   }
 
   /** Sets the server's logging verbosity. */

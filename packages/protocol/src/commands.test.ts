@@ -394,6 +394,13 @@ describe('illegal input', () => {
     );
   });
 
+  it('says an opaque or stats argument that is not a string must be one', () => {
+    expect(() => commands.metaGet.encode('k', { opaque: 123 as unknown as string })).toThrow(
+      /opaque must be a string of 1 to 32 characters, not number/,
+    );
+    expect(() => commands.stats.encode([5 as unknown as string])).toThrow(/must be a string/);
+  });
+
   it('refuses stats arguments with whitespace or control characters', () => {
     for (const arg of ['a b', 'a\r\nflush_all', '', 'a\tb', 'é']) {
       expect(() => commands.stats.encode([arg])).toThrow(MemcacheIllegalInputError);

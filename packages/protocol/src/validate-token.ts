@@ -6,7 +6,12 @@ import { MemcacheIllegalInputError } from './errors.js';
  * arguments and meta opaques, which the server would otherwise split or reject mid-line.
  */
 export function validateToken(token: string, name: string, maxLength = 250): void {
-  if (typeof token !== 'string' || token.length === 0 || token.length > maxLength) {
+  if (typeof token !== 'string') {
+    throw new MemcacheIllegalInputError(
+      `${name} must be a string of 1 to ${maxLength} characters, not ${token === null ? 'null' : typeof token}`,
+    );
+  }
+  if (token.length === 0 || token.length > maxLength) {
     throw new MemcacheIllegalInputError(`${name} must be 1 to ${maxLength} characters`);
   }
   for (let index = 0; index < token.length; index++) {

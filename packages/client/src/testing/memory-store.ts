@@ -174,14 +174,17 @@ export class MemoryStore {
     return Math.max(0, Math.ceil((item.expiresAt - this.now()) / 1000));
   }
 
-  /** `flush_all [delay]`: everything now, or what was last written before `delay` seconds from now. */
-  flush(delaySeconds: number): void {
+  /**
+   * `flush_all [delay]`: everything now, or what was last written before the moment the delay
+   * names (seconds from now, or above 30 days a Unix time, as memcached reads it).
+   */
+  flush(delay: number): void {
     this.count('cmd_flush');
-    if (delaySeconds <= 0) {
+    if (delay <= 0) {
       this.#items.clear();
       this.#flushAt = undefined;
     } else {
-      this.#flushAt = this.now() + delaySeconds * 1000;
+      this.#flushAt = this.deadline(delay);
     }
   }
 
