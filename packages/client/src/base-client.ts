@@ -11,6 +11,7 @@ import { checkBoolean, checkOptionsObject } from './check-options.js';
 import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
+import { isDeadNodeRefusal } from './dead-node-refusal.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
 import { checkValueSize, resolveMaxValueBytes, sizeLimitedSerde } from './max-value-bytes.js';
@@ -566,17 +567,35 @@ export abstract class BaseClient<V> {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.ignoreErrors) return pending;
+    if (!this.ignoreErrors && !this.mayRefuseAsDead) return pending;
     return pending.then(undefined, (error: unknown) => {
-      if (isIgnorableError(error)) return undefined as R;
+      if (this.#readMisses(error)) return undefined as R;
       throw error;
     });
   }
 
   async #retrieveOne(command: 'gat' | 'gats', key: Key, exptime: number) {
     const wireKey = prefixKey(this.keyPrefix, key);
-    const hits = await this.sendFor(key, wireKey, commands[command].request(exptime, [wireKey]), undefined);
-    return hits?.[0];
+    try {
+      const hits = await this.sendFor(key, wireKey, commands[command].request(exptime, [wireKey]), undefined);
+      return hits?.[0];
+    } catch (error) {
+      if (isDeadNodeRefusal(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * True when a node may refuse requests as dead (HashClient): its reads then need the miss
+   * rule below even without ignoreErrors.
+   */
+  protected get mayRefuseAsDead(): boolean {
+    return false;
+  }
+
+  /** A failed read that answers as a miss: a dead node's refusal, or what ignoreErrors absorbs. */
+  #readMisses(error: unknown): boolean {
+    return isDeadNodeRefusal(error) || (this.ignoreErrors && isIgnorableError(error));
   }
 
   // Not async, and one line to one node (the common case) awaits that line's promise alone:
@@ -606,7 +625,7 @@ export abstract class BaseClient<V> {
                 }
               },
               (error: unknown) => {
-                if (!(this.ignoreErrors && isIgnorableError(error))) throw error;
+                if (!this.#readMisses(error)) throw error;
               },
             ),
           );

@@ -150,7 +150,7 @@ describe('HashClient', () => {
     await victim!.stop();
   });
 
-  it('without ignoreErrors a dead node is a typed error; with failover its keys move', async () => {
+  it("without ignoreErrors a dead node's keys are misses for reads and typed errors for writes; with failover they move", async () => {
     const [victim] = await startCluster(1);
     const addresses = [nodes[0]!.address, victim!.address];
     const strict = new HashClient(addresses, { retryAttempts: 1, deadTimeout: 10_000, timeout: 500 });
@@ -165,9 +165,19 @@ describe('HashClient', () => {
     const onVictim = [...(await new Client(victim!.address).getMany(keys)).keys()];
     expect(onVictim.length).toBeGreaterThan(0);
     await victim!.kill();
-    // The first failure may surface as a refused connection or as the old socket closing.
+    // The failure that marks the node dead surfaces (a refused connection or the old socket
+    // closing); once it is dead its keys are misses for reads, typed errors for writes.
     await expect(strict.get(onVictim[0]!)).rejects.toBeInstanceOf(MemcacheError);
-    await expect(strict.get(onVictim[0]!)).rejects.toBeInstanceOf(MemcacheConnectionError);
+    const started = performance.now();
+    expect(await strict.get(onVictim[0]!)).toBeUndefined();
+    expect(await strict.gets(onVictim[0]!)).toBeUndefined();
+    expect(await strict.gat(onVictim[0]!, 60)).toBeUndefined();
+    expect(await strict.metaGet(onVictim[0]!, { value: true })).toBeUndefined();
+    const many = await strict.getMany(keys);
+    expect([...many.keys()].sort()).toEqual(keys.filter((key) => !onVictim.includes(key)).sort());
+    expect(performance.now() - started).toBeLessThan(200);
+    await expect(strict.set(onVictim[0]!, 'lost')).rejects.toBeInstanceOf(MemcacheConnectionError);
+    await expect(strict.delete(onVictim[0]!)).rejects.toBeInstanceOf(MemcacheConnectionError);
 
     await expect(moving.set(onVictim[0]!, 'moved')).rejects.toBeInstanceOf(MemcacheError);
     expect(await moving.set(onVictim[0]!, 'moved')).toBe(true);

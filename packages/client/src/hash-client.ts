@@ -45,8 +45,9 @@ export interface HashClientOptions<V = DefaultValue> extends ClientOptions<V> {
   /** How long a dead node is left alone before one request probes it, in ms (default 60000). */
   deadTimeout?: number;
   /**
-   * `false` (default): a dead node's keys fail fast (misses with `ignoreErrors`) and stay
-   * where they are. `true`: they move to the next node while it is dead — riskier, since two
+   * `false` (default): a dead node's keys stay where they are and answer at once, without
+   * the network: misses for reads, a MemcacheConnectionError for writes (`false`, `not_stored`
+   * and the like with `ignoreErrors`). `true`: they move to the next node while it is dead — riskier, since two
    * nodes may then hold different values for one key once it comes back.
    */
   failover?: boolean;
@@ -66,6 +67,11 @@ export interface HashClientOptions<V = DefaultValue> extends ClientOptions<V> {
  */
 export class HashClient<V = DefaultValue> extends BaseClient<V> {
   readonly #nodes = new Map<string, HashNode>();
+
+  // A dead node's keys are misses for reads, with or without ignoreErrors.
+  protected override get mayRefuseAsDead(): boolean {
+    return true;
+  }
   readonly #hasher: Hasher | CustomHasher;
   readonly #usesPrefixedKey: boolean;
   readonly #options: HashClientOptions<V>;

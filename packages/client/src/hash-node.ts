@@ -9,6 +9,7 @@ import {
 } from '@mc/protocol';
 import type { CloseOptions } from '@mc/transport';
 import type { ConnectionGroup } from './connection-group.js';
+import { deadNodeRefusal } from './dead-node-refusal.js';
 import type { FinishRead, ServerNode } from './server-node.js';
 
 /** How HashClient decides that a node is dead, and for how long. */
@@ -46,8 +47,9 @@ function isNodeFailure(error: unknown): boolean {
  *                                          │ probe fails
  *                                          └──────────────▶ dead (for another deadTimeout)
  *
- * While dead, requests are refused at once with a MemcacheConnectionError, without touching
- * the network, so a dead node costs its callers nothing but the miss. The probe is the first
+ * While dead, requests are refused at once (deadNodeRefusal: reads take it as a miss, writes
+ * reject with it), without touching the network, so a dead node costs its callers nothing but
+ * the miss. The probe is the first
  * request after `deadTimeout`, or, with `probeInBackground` (failover, where the node's keys
  * are elsewhere), a `version` the node sends itself; the node counts as alive again only
  * once a probe succeeds.
@@ -93,9 +95,7 @@ export class HashNode implements ServerNode {
     let probe = false;
     if (this.#deadUntil !== 0) {
       if (this.#probing || this.#policy.probeInBackground || Date.now() < this.#deadUntil) {
-        throw new MemcacheConnectionError(
-          `${this.name} is marked dead; retrying after ${new Date(this.#deadUntil).toISOString()}`,
-        );
+        throw deadNodeRefusal(this.name, this.#deadUntil);
       }
       probe = true;
       this.#probing = true;

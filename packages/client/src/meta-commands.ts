@@ -22,6 +22,7 @@ import {
 import type { Serde } from '@mc/serde';
 import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
+import { isDeadNodeRefusal } from './dead-node-refusal.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
 import { MetaBatcher, type MetaRequestBuilder } from './meta-batcher.js';
@@ -122,6 +123,7 @@ export class MetaCommands<V> {
       (quiet) => commands.metaGet.request(wireKey, { ...flags, ...quietFlags(quiet) }),
       replayable,
       options.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined,
+      true,
     );
     if (reply === undefined || reply.code === 'EN') return undefined;
     return { reply, wireKey, decode: () => this.#decode(key, reply) };
@@ -209,6 +211,7 @@ export class MetaCommands<V> {
     build: MetaRequestBuilder,
     replayable: boolean,
     gatedFeature?: string,
+    read = false,
   ): Promise<MetaReply | undefined> {
     const node = this.#host.nodeFor(key, wireKey);
     try {
@@ -220,6 +223,8 @@ export class MetaCommands<V> {
       // every request for one key rides one socket and keeps its call order.
       return await this.#batcher.send(node, build, replayable, wireKey);
     } catch (error) {
+      // A dead node's keys are misses for reads (HashClient), with or without ignoreErrors.
+      if (read && isDeadNodeRefusal(error)) return undefined;
       this.#host.failed?.(key, node.name, build, error);
       if (this.#host.ignoreErrors && isIgnorableError(error)) return undefined;
       throw error;

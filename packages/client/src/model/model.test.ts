@@ -83,13 +83,15 @@ const targets: Record<string, MakeTarget> = {
       timeout: TIMEOUT_MS,
       connectTimeout: TIMEOUT_MS,
       deadTimeout: 100,
+      // The driver reads node health from the metrics (see clientDriver).
+      metrics: true,
     });
     return { driver: clientDriver('HashClient(2)', client), close: () => client.close() };
   },
   'HashClient, 3 nodes': () => {
     const client = new HashClient(
       proxies.map((proxy) => proxy.address),
-      { timeout: TIMEOUT_MS, connectTimeout: TIMEOUT_MS, deadTimeout: 100, connections: 2 },
+      { timeout: TIMEOUT_MS, connectTimeout: TIMEOUT_MS, deadTimeout: 100, connections: 2, metrics: true },
     );
     return { driver: clientDriver('HashClient(3)', client), close: () => client.close() };
   },

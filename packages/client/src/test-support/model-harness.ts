@@ -2,7 +2,7 @@ import type { FaultProxy } from '@mc/test-utils';
 import type { Connection } from '@mc/transport';
 import fc from 'fast-check';
 import { commands } from '@mc/protocol';
-import { type Client, type HashClient, MemcacheError } from '../index.js';
+import { type Client, type HashClient, MemcacheConnectionError, MemcacheError } from '../index.js';
 import { FAULT_ERRORS, settleWithin } from './fault-harness.js';
 
 // ── programs ───────────────────────────────────────────────────────────────────────────────
@@ -118,76 +118,118 @@ const ARITHMETIC_STATUS: Record<string, string> = {
 const SET_STATUS: Record<string, string> = { HD: 'stored', NS: 'not_stored', EX: 'exists', NF: 'not_found' };
 const DELETE_STATUS: Record<string, string> = { HD: 'deleted', NF: 'not_found', EX: 'exists' };
 
-/** Client and HashClient share one surface. */
+/**
+ * Node health as a HashClient made with `metrics: true` sees it: a count that moves whenever a
+ * node dies or comes back, and whether one is held dead now.
+ */
+function nodeHealth(client: Client | HashClient): { changes: number; dead: boolean } | undefined {
+  const snapshot = client.metrics();
+  if (snapshot === undefined) return undefined;
+  let changes = 0;
+  let dead = false;
+  for (const node of Object.values(snapshot.nodes)) {
+    changes += node.markedDead + node.markedAlive;
+    dead ||= node.dead;
+  }
+  return { changes, dead };
+}
+
+/**
+ * Client and HashClient share one surface. A HashClient answers a read of a dead node's keys
+ * as a miss, which the model cannot tell from a lost write: with `metrics: true` on the client,
+ * a miss while any node was dead (at the call's start or end, or dying or reviving during it)
+ * is reported as that refusal (a connection error) instead of being judged as a miss.
+ */
 export function clientDriver(name: string, client: Client | HashClient): Driver {
+  const run = clientRun(client);
   return {
     name,
-    async run({ operation, key = '', keys = [], value = '', delta = 1n, cas = 0n }): Promise<Answer> {
-      switch (operation.kind) {
-        case 'get':
-          return { kind: 'value', value: (await client.get(key)) as string | undefined };
-        case 'gets': {
-          const hit = await client.gets(key);
-          return { kind: 'value', value: hit?.value as string | undefined, cas: hit?.cas };
-        }
-        case 'getMany':
-          return { kind: 'values', values: (await client.getMany(keys)) as Map<string, string> };
-        case 'touch':
-          return { kind: 'boolean', value: await client.touch(key, 0) };
-        case 'set':
-        case 'setCounter':
-          return {
-            kind: 'boolean',
-            value: await client.set(key, value, { noreply: 'noreply' in operation && operation.noreply }),
-          };
-        case 'add':
-          return { kind: 'boolean', value: await client.add(key, value, { noreply: operation.noreply }) };
-        case 'delete':
-          return { kind: 'boolean', value: await client.delete(key, { noreply: operation.noreply }) };
-        case 'cas':
-          return { kind: 'status', value: await client.cas(key, value, cas, { noreply: operation.noreply }) };
-        case 'append':
-          return { kind: 'boolean', value: await client.append(key, value) };
-        case 'incr':
-          return { kind: 'number', value: await client.incr(key, delta) };
-        case 'decr':
-          return { kind: 'number', value: await client.decr(key, delta) };
-        case 'metaGet': {
-          const hit = await client.metaGet(key, { value: true, cas: true, base64: operation.base64 });
-          return { kind: 'value', value: hit?.value as string | undefined, cas: hit?.cas };
-        }
-        case 'metaSet':
-          return {
-            kind: 'status',
-            value: (await client.metaSet(key, value, { base64: operation.base64 })).status,
-          };
-        case 'metaDelete':
-          return {
-            kind: 'status',
-            value: (await client.metaDelete(key, { base64: operation.base64 })).status,
-          };
-        case 'metaArithmetic': {
-          const result = await client.metaArithmetic(key, {
-            mode: operation.decrement ? 'decr' : 'incr',
-            delta,
-            base64: operation.base64,
-          });
-          return { kind: 'arithmetic', status: result.status, value: result.value };
-        }
-        case 'metaNoop':
-          await client.metaNoop();
-          return { kind: 'other' };
-        case 'version':
-          await client.version();
-          return { kind: 'other' };
-        case 'stats':
-          await client.stats();
-          return { kind: 'other' };
-        case 'verbosity':
-          await client.verbosity(0);
-          return { kind: 'other' };
+    async run(call): Promise<Answer> {
+      const before = nodeHealth(client);
+      const answer = await run(call);
+      if (before === undefined || !isMiss(answer, call.keys ?? [])) return answer;
+      const after = nodeHealth(client)!;
+      if (before.dead || after.dead || before.changes !== after.changes) {
+        throw new MemcacheConnectionError('a miss while a node was held dead (its keys are misses)');
       }
+      return answer;
     },
+  };
+}
+
+/** A read that found nothing, or a getMany that found less than it asked for. */
+function isMiss(answer: Answer, keys: readonly string[]): boolean {
+  if (answer.kind === 'value') return answer.value === undefined;
+  if (answer.kind === 'values') return keys.some((key) => !answer.values.has(key));
+  return false;
+}
+
+function clientRun(client: Client | HashClient): Driver['run'] {
+  return async ({ operation, key = '', keys = [], value = '', delta = 1n, cas = 0n }): Promise<Answer> => {
+    switch (operation.kind) {
+      case 'get':
+        return { kind: 'value', value: (await client.get(key)) as string | undefined };
+      case 'gets': {
+        const hit = await client.gets(key);
+        return { kind: 'value', value: hit?.value as string | undefined, cas: hit?.cas };
+      }
+      case 'getMany':
+        return { kind: 'values', values: (await client.getMany(keys)) as Map<string, string> };
+      case 'touch':
+        return { kind: 'boolean', value: await client.touch(key, 0) };
+      case 'set':
+      case 'setCounter':
+        return {
+          kind: 'boolean',
+          value: await client.set(key, value, { noreply: 'noreply' in operation && operation.noreply }),
+        };
+      case 'add':
+        return { kind: 'boolean', value: await client.add(key, value, { noreply: operation.noreply }) };
+      case 'delete':
+        return { kind: 'boolean', value: await client.delete(key, { noreply: operation.noreply }) };
+      case 'cas':
+        return { kind: 'status', value: await client.cas(key, value, cas, { noreply: operation.noreply }) };
+      case 'append':
+        return { kind: 'boolean', value: await client.append(key, value) };
+      case 'incr':
+        return { kind: 'number', value: await client.incr(key, delta) };
+      case 'decr':
+        return { kind: 'number', value: await client.decr(key, delta) };
+      case 'metaGet': {
+        const hit = await client.metaGet(key, { value: true, cas: true, base64: operation.base64 });
+        return { kind: 'value', value: hit?.value as string | undefined, cas: hit?.cas };
+      }
+      case 'metaSet':
+        return {
+          kind: 'status',
+          value: (await client.metaSet(key, value, { base64: operation.base64 })).status,
+        };
+      case 'metaDelete':
+        return {
+          kind: 'status',
+          value: (await client.metaDelete(key, { base64: operation.base64 })).status,
+        };
+      case 'metaArithmetic': {
+        const result = await client.metaArithmetic(key, {
+          mode: operation.decrement ? 'decr' : 'incr',
+          delta,
+          base64: operation.base64,
+        });
+        return { kind: 'arithmetic', status: result.status, value: result.value };
+      }
+      case 'metaNoop':
+        await client.metaNoop();
+        return { kind: 'other' };
+      case 'version':
+        await client.version();
+        return { kind: 'other' };
+      case 'stats':
+        await client.stats();
+        return { kind: 'other' };
+      case 'verbosity':
+        await client.verbosity(0);
+        return { kind: 'other' };
+    }
   };
 }
 
@@ -595,7 +637,11 @@ export async function runProgram(
   }
 }
 
-/** After the faults stop, a fresh write and read of `keys` must succeed and agree at once. */
+/**
+ * After the faults stop, a fresh write and then a read of `keys` must succeed and agree at once.
+ * The read follows the write's answer: while a HashClient node is still held dead (its probe
+ * being the write), a read of its keys is a miss by design, not a lost write.
+ */
 export async function checkRecovery(
   driver: Driver,
   keys: readonly string[],
@@ -606,13 +652,14 @@ export async function checkRecovery(
   for (const key of keys) {
     const value = `${key}#recovered`;
     for (;;) {
-      const [write, read] = await settleWithin(
-        [
-          driver.run({ operation: { kind: 'set', key: 0, noreply: false }, key, value }),
-          driver.run({ operation: { kind: 'get', key: 0 }, key }),
-        ],
+      const [write] = await settleWithin(
+        [driver.run({ operation: { kind: 'set', key: 0, noreply: false }, key, value })],
         settleMs,
       );
+      const [read] =
+        write!.status === 'fulfilled'
+          ? await settleWithin([driver.run({ operation: { kind: 'get', key: 0 }, key })], settleMs)
+          : [write!];
       if (write!.status === 'fulfilled' && read!.status === 'fulfilled') {
         const answer = read!.value;
         if (answer.kind !== 'value' || answer.value !== value)
