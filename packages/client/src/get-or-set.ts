@@ -88,7 +88,8 @@ export async function getOrSet<V>(
       report(error);
       return await loader();
     }
-    // Only with ignoreErrors: the cache is unreachable, so load and store on a best effort.
+    // With ignoreErrors, or a node HashClient holds dead: the cache is unreachable, so load
+    // and store on a best effort.
     if (hit === undefined) return loadAndStore(meta, key, loader, ttl, report);
     const { reply } = hit;
     if (reply.flags.has('W')) return refresh(meta, key, loader, hit, ttl, report);
