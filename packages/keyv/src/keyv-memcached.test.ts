@@ -248,7 +248,9 @@ describe.each(majors)('with $name', (major) => {
     expect(await keyv.getMany(['a', 'b'])).toEqual([undefined, undefined]);
     await keyv.clear();
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(errors.length).toBeGreaterThanOrEqual(5);
+    // The two failures that mark the server dead, then every write; reads of a dead server's
+    // keys are misses (HashClient's rule), so has() and getMany() report nothing.
+    expect(errors.length).toBeGreaterThanOrEqual(3);
     for (const error of errors) expect(error).toBeInstanceOf(MemcacheConnectionError);
     await keyv.disconnect();
   });
