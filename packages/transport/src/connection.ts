@@ -611,6 +611,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#quitting = false;
     this.#gated = false;
     this.#writeAtOnce = false;
+    this.#batch.release();
     return socket;
   }
 
@@ -1045,7 +1046,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   readonly #checkIdle = (): void => {
     this.#idleArmed = false;
-    if (this.#pending === 0) this.#writeAtOnce = false; // a burst after a pause merges whole
+    if (this.#pending === 0) {
+      this.#writeAtOnce = false; // a burst after a pause merges whole
+      this.#batch.release(); // an idle connection keeps no write memory
+    }
     const socket = this.#socket;
     if (socket === undefined || this.#pending > 0 || !this.#referenced) return;
     this.#referenced = false;

@@ -68,6 +68,15 @@ export class WriteBatch {
     return this.#writable;
   }
 
+  /**
+   * Lets go of the buffer kept for the next batch (called when the connection goes idle): the
+   * rest of a buffer that grew for a burst would otherwise hold the whole of it, up to 128 KB
+   * per idle connection.
+   */
+  release(): void {
+    if (this.#stream === undefined) this.#buffer = undefined;
+  }
+
   /** Writes the rest and uncorks; returns whether the stream wants more now. */
   end(): boolean {
     this.#emit(true);
