@@ -46,6 +46,7 @@ export type {
   MetaStatusOf,
   MetaTable,
 } from './commands/meta-table.js';
+export { checkedGetRequest } from './commands/checked-get-request.js';
 export { gat, gats, get, gets, MAX_UNSPLIT_LINE_BYTES } from './commands/retrieval-commands.js';
 export {
   add,

@@ -4,7 +4,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import {
   type Chunk,
-  commands,
+  checkedGetRequest,
   type EncodedRequest,
   type Frame,
   type Key,
@@ -23,6 +23,7 @@ import {
   type ResponseParserOptions,
   type RetrievalReader,
   type RetrievedValue,
+  validateKey,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { ConnectFlow } from './connect-flow.js';
@@ -192,6 +193,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   readonly #batch = new WriteBatch();
   #flushScheduled = false;
+  /** performance.now() at the first send() since the last flush: deadlines count from it. */
+  #sentAt = 0;
   /**
    * A reply to a lone request just emptied the queue: the next send() writes at once instead
    * of deferring to the end of the tick (requests sent after it in the same tick still merge
@@ -282,14 +285,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * same tick leave in one write.
    */
   send<T>(request: EncodedRequest<T>, options?: SendOptions): Promise<T> {
-    if (this.#ending) return Promise.reject(this.#closedError());
-    if (this.#waiting.length + this.#inflight.length >= this.#maxPending) {
-      return Promise.reject(
-        new MemcacheClientError(
-          `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
-        ),
-      );
+    let merge = request.mergeableGet;
+    if (merge !== undefined) {
+      // The connection encodes the merged line itself: the key is checked here, once.
+      let key: Key;
+      try {
+        key = validateKey(merge.key);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (key !== merge.key) merge = { ...merge, key };
     }
+    const refused = this.#refusal();
+    if (refused !== undefined) return refused;
     let timeout = this.#timeout;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
@@ -303,34 +311,97 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         }
       }
     }
-    if (this.#waiting.length === 0 && this.#inflight.length === 0) {
-      this.#deadlines.restart();
-    }
-    const deadline = timeout === Number.POSITIVE_INFINITY ? timeout : performance.now() + timeout;
     const entry = new PendingRequest(
       request.chunks,
       request.reader as ReplyReader<unknown> | undefined,
       request.closesConnection === true,
-      deadline,
+      this.#deadline(timeout),
       timeout,
       this.#onAbort,
     );
     entry.byteCount = entry.byteChunkLength();
     if (request.quietForm !== undefined)
       entry.quietForm = request.quietForm as (opaque: string) => EncodedRequest<unknown>;
-    if (request.mergeableGet !== undefined) entry.mergeableGet = request.mergeableGet;
+    if (merge !== undefined) entry.mergeableGet = merge;
+    if (signal !== undefined) {
+      entry.signal = signal;
+      signal.addEventListener('abort', entry, { once: true });
+    }
+    return this.#enqueue(entry);
+  }
+
+  /**
+   * Reads one key with `get` or `gets`: what `send` does with a request marked
+   * `mergeableGet` that carries `finish`, without an encoded request of its own. The read may
+   * share a multi-key line with its neighbours and resolves with `finish(hit, context)` (`hit`
+   * undefined on a miss); a throw of `finish` rejects this read alone. The key is checked
+   * here (MemcacheIllegalInputError).
+   */
+  retrieve<R, C>(
+    command: 'get' | 'gets',
+    key: Key,
+    finish: (hit: RetrievedValue | undefined, context: C) => R,
+    context: C,
+  ): Promise<R> {
+    let checked: Key;
+    try {
+      checked = validateKey(key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const refused = this.#refusal();
+    if (refused !== undefined) return refused;
+    const timeout = this.#timeout;
+    const entry = new PendingRequest(
+      undefined,
+      undefined,
+      false,
+      this.#deadline(timeout),
+      timeout,
+      this.#onAbort,
+    );
+    entry.mergeableGet = {
+      command,
+      key: checked,
+      finish: finish as (hit: RetrievedValue | undefined, context: unknown) => unknown,
+      context,
+    };
+    return this.#enqueue(entry);
+  }
+
+  /** Why a new request is refused at once (closed, or too many pending), if it is. */
+  #refusal(): Promise<never> | undefined {
+    if (this.#ending) return Promise.reject(this.#closedError());
+    if (this.#waiting.length + this.#inflight.length >= this.#maxPending) {
+      return Promise.reject(
+        new MemcacheClientError(
+          `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  /** The deadline of a request sent now with `timeout`. */
+  #deadline(timeout: number): number {
+    if (this.#waiting.length === 0 && this.#inflight.length === 0) this.#deadlines.restart();
+    // The clock is read once per tick, as Node's own timers count from the event loop's time:
+    // requests sent while a flush is scheduled share the first one's reading (a clock read
+    // costs about as much as the rest of a merged get's queueing).
+    if (!this.#flushScheduled) this.#sentAt = performance.now();
+    return timeout === Number.POSITIVE_INFINITY ? timeout : this.#sentAt + timeout;
+  }
+
+  /** Queues a new request and settles the promise it answers with (see the pipeline above). */
+  #enqueue<T>(entry: PendingRequest): Promise<T> {
     creating = entry;
     const promise = new Promise<T>(
       capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
     );
     creating = undefined;
-    if (signal !== undefined) {
-      entry.signal = signal;
-      signal.addEventListener('abort', entry, { once: true });
-    }
     if (++this.#pending === 1 && !this.#referenced) this.#updateReference();
     this.#waiting.push(entry);
-    this.#deadlines.track(deadline);
+    this.#deadlines.track(entry.deadline);
     if (this.#state === 'ready') {
       if (
         this.#writeAtOnce &&
@@ -818,13 +889,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       slots.push(slot);
     }
     // Even a lone one goes through here: a mergeable get may carry no chunks of its own.
-    let request: EncodedRequest<RetrievedValue[]>;
-    try {
-      request = commands[command].request(keys);
-    } catch (error) {
-      for (const member of members) this.#fail(member, error);
-      return;
-    }
+    // Every key was checked when its request was made.
+    const request = checkedGetRequest(command, keys);
     const group = this.#group(members, request);
     group.reader = earlyHitReader(request.reader as RetrievalReader, members, slots, (member, hit) =>
       this.#settleGet(member, hit),
@@ -866,13 +932,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Alone (one call at a time, the common case): its own line and reader, no group. */
   #writeLoneGet(entry: PendingRequest, batch: WriteBatch): void {
-    let request: EncodedRequest<RetrievedValue[]>;
-    try {
-      request = commands[entry.mergeableGet!.command].request([entry.mergeableGet!.key]);
-    } catch (error) {
-      this.#fail(entry, error);
-      return;
-    }
+    const merge = entry.mergeableGet!;
+    const request = checkedGetRequest(merge.command, [merge.key]); // checked by send()
     entry.chunks = undefined;
     entry.reader = request.reader as ReplyReader<unknown>;
     const chunks = request.chunks;
