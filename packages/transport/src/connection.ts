@@ -851,9 +851,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#writeLoneGet(first, batch);
       return;
     }
-    const members: PendingRequest[] = [];
-    const slots: number[] = [];
-    const keys: Key[] = [];
+    // Sized for the common line (every waiting get, keys all different), cut to fit after.
+    const room = Math.min(waiting.length, MAX_MERGED_KEYS);
+    const members: PendingRequest[] = new Array(room);
+    const keys: Key[] = new Array(room);
+    let memberCount = 0;
+    let keyCount = 0;
+    /** Where each member's key stands in the line; only once a key repeats (else member i is key i). */
+    let slots: number[] | undefined;
     // String keys are their own Map keys (already flat and hashed); byte keys, rare, go by
     // their latin1 spelling in a second map, so a string and bytes of one spelling stay apart.
     const positions = new Map<string, number>();
@@ -877,17 +882,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
       if (slot === undefined) {
         const bytes = (typeof key === 'string' ? key.length : key.byteLength) + 1;
-        if (keys.length >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
-        slot = keys.length;
+        if (keyCount >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
+        slot = keyCount;
         if (byteId === undefined) positions.set(key as string, slot);
         else bytePositions!.set(byteId, slot);
-        keys.push(key);
+        keys[keyCount++] = key;
         lineBytes += bytes;
+      } else if (slots === undefined) {
+        slots = new Array<number>(memberCount);
+        for (let index = 0; index < memberCount; index++) slots[index] = index;
       }
       waiting.shift();
-      members.push(entry);
-      slots.push(slot);
+      if (slots !== undefined) slots.push(slot);
+      members[memberCount++] = entry;
     }
+    members.length = memberCount;
+    keys.length = keyCount;
     // Even a lone one goes through here: a mergeable get may carry no chunks of its own.
     // Every key was checked when its request was made.
     const request = checkedGetRequest(command, keys);
@@ -895,12 +905,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     group.reader = earlyHitReader(request.reader as RetrievalReader, members, slots, (member, hit) =>
       this.#settleGet(member, hit),
     );
-    group.resolve = (hits) => {
-      const byKey: Array<RetrievedValue | undefined> = new Array(keys.length);
-      for (const hit of hits as RetrievedValue[]) byKey[hit.index] = hit;
+    // Every hit settled its callers as it was read: the callers left at END missed.
+    group.resolve = () => {
       for (let index = 0; index < members.length; index++) {
         const member = members[index]!;
-        if (!member.settled) this.#settleGet(member, byKey[slots[index]!]);
+        if (!member.settled) this.#settleGet(member, undefined);
       }
     };
     group.reject = (error) => {
