@@ -93,4 +93,5 @@ export { validateFlags } from './validate-flags.js';
 export { keyByteLength, MAX_KEY_BYTES, ownKey, validateKey } from './validate-key.js';
 export { validateToken } from './validate-token.js';
 export { validateUint64 } from './validate-uint64.js';
+export { validateTextValue } from './validate-text-value.js';
 export { validateValue } from './validate-value.js';
