@@ -4,7 +4,6 @@ import { encodeJson } from './json-text.js';
 import { readValue } from './read-value.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 import { encodeText } from './text-bytes.js';
-import { storesTextAsUtf8 } from './text-flags.js';
 
 /**
  * The serde a client uses unless told otherwise. It writes what pymemcache writes for bytes,
@@ -15,7 +14,7 @@ import { storesTextAsUtf8 } from './text-flags.js';
  *
  * It reads all of those, pymemcache's pickles (1) and longs (4), and compressed values (bit 8).
  */
-export const defaultSerde: Serde<CacheValue> = storesTextAsUtf8({
+export const defaultSerde: Serde<CacheValue> = {
   serialize(_key: string, value: CacheValue): SerializedValue {
     if (value instanceof Uint8Array) return { value, flags: FLAG_BYTES };
     if (typeof value === 'string') return { value: encodeText(value), flags: FLAG_TEXT };
@@ -25,4 +24,4 @@ export const defaultSerde: Serde<CacheValue> = storesTextAsUtf8({
   deserialize(_key: string, value: Uint8Array, flags: number): CacheValue {
     return readValue(value, flags) as CacheValue;
   },
-});
+};

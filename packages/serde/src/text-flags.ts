@@ -1,8 +1,9 @@
+import { defaultSerde } from './default-serde.js';
 import { FLAG_TEXT } from './flags.js';
 import type { Serde } from './serde.js';
 
 /** The serdes whose `serialize` stores every string as exactly its UTF-8, under FLAG_TEXT. */
-const textSerdes = new WeakSet<object>();
+const textSerdes = new WeakSet<object>([defaultSerde]);
 
 /** Marks a serde whose `serialize(key, text)` is always `{ value: UTF-8 of text, flags: FLAG_TEXT }`. */
 export function storesTextAsUtf8<S extends object>(serde: S): S {
