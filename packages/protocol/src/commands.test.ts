@@ -431,11 +431,12 @@ describe('illegal input', () => {
     for (const text of ['a\ud800b', '\udc00', 'end\ud83d']) {
       expect(() => commands.set.encode('k', text, 0, 0, false)).toThrow(/lone surrogate/);
     }
+    // A short text joins its header; a long one stays its own chunk, for the writer to pass on.
     expect(commands.set.encode('k', '\ud83d\ude00', 0, 0, false)).toEqual([
-      'set k 0 0 4\r\n',
-      '\ud83d\ude00',
-      '\r\n',
+      'set k 0 0 4\r\n\ud83d\ude00\r\n',
     ]);
+    const long = 'é'.repeat(5000);
+    expect(commands.set.encode('k', long, 0, 0, true)).toEqual(['set k 0 0 10000 noreply\r\n', long, '\r\n']);
   });
 
   it('refuses empty key lists and gat lines memcached could cut off', () => {

@@ -72,9 +72,33 @@ function encodeStorage(
   // The header is joined from as few pieces as possible: the ` <flags> <exptime> ` middle is
   // the same for most writes, so the last one is kept rather than built again.
   const middle = flags === lastFlags && exptime === lastExptime ? lastMiddle : middleOf(flags, exptime);
-  const tail = cas === undefined ? length + ending : `${length} ${cas}${ending}`;
-  if (typeof checked === 'string') return [head + checked + middle + tail, value, CRLF];
-  return [head, checked, middle + tail, value, CRLF];
+  // So is the ` <bytes>\r\n` tail, for values of one size (no number turned into text).
+  const tail =
+    cas !== undefined
+      ? `${length} ${cas}${ending}`
+      : length === lastLength && ending === lastEnding
+        ? lastTail
+        : tailOf(length, ending);
+  if (typeof checked !== 'string') return [head, checked, middle + tail, value, CRLF];
+  const header = head + checked + middle + tail;
+  // A short text value travels with its header as one string: one chunk for the writer to add.
+  if (typeof value === 'string' && value.length <= JOINED_TEXT_UNITS) return [header + value + CRLF];
+  return [header, value, CRLF];
+}
+
+/** Text values up to this many UTF-16 units are joined to their header (see encodeStorage). */
+const JOINED_TEXT_UNITS = 4096;
+
+let lastLength = 0;
+let lastEnding = CRLF;
+let lastTail = `0${CRLF}`;
+
+/** ` <bytes><line end>` without the space, remembered for the next header. */
+function tailOf(length: number, ending: string): string {
+  lastLength = length;
+  lastEnding = ending;
+  lastTail = length + ending;
+  return lastTail;
 }
 
 let lastFlags = 0;
