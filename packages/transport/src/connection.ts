@@ -33,6 +33,7 @@ import { type Deferred, deferred } from './deferred.js';
 import { FrameRouter } from './frame-router.js';
 import type { SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
+import { LineKeyIndex } from './line-key-index.js';
 import { PendingRequest } from './pending-request.js';
 import { RingQueue } from './ring-queue.js';
 import { SocketReader } from './socket-reader.js';
@@ -125,7 +126,7 @@ const DEFAULT_TIMEOUT = 5000;
 const DEFAULT_MAX_PENDING = 100_000;
 const DEFAULT_RECONNECT_DELAY = 50;
 /** A merged get line holds at most this many keys and bytes, well inside what memcached reads. */
-const MAX_MERGED_KEYS = 100;
+const MAX_MERGED_KEYS = Math.min(100, LineKeyIndex.capacity);
 const MAX_MERGED_LINE_BYTES = 8192;
 /** A quiet run holds at most this many requests, so one burst cannot hold the socket for long. */
 const MAX_QUIET_RUN = 256;
@@ -192,6 +193,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #parserOptions: ResponseParserOptions;
 
   readonly #batch = new WriteBatch();
+  /** Finds keys asked twice in a merged get line. */
+  readonly #lineKeys = new LineKeyIndex();
   #flushScheduled = false;
   /** performance.now() at the first send() since the last flush: deadlines count from it. */
   #sentAt = 0;
@@ -859,10 +862,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let keyCount = 0;
     /** Where each member's key stands in the line; only once a key repeats (else member i is key i). */
     let slots: number[] | undefined;
-    // String keys are their own Map keys (already flat and hashed); byte keys, rare, go by
-    // their latin1 spelling in a second map, so a string and bytes of one spelling stay apart.
-    const positions = new Map<string, number>();
-    let bytePositions: Map<string, number> | undefined;
+    const lineKeys = this.#lineKeys;
+    lineKeys.begin(keys);
     let lineBytes = 0;
     for (let entry = waiting.peek(); entry !== undefined; entry = waiting.peek()) {
       if (entry.settled) {
@@ -872,20 +873,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       const merge = entry.mergeableGet;
       if (merge === undefined || merge.command !== command) break;
       const key = merge.key;
-      let slot: number | undefined;
-      let byteId: string | undefined;
-      if (typeof key === 'string') slot = positions.get(key);
-      else {
-        byteId = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
-        bytePositions ??= new Map();
-        slot = bytePositions.get(byteId);
-      }
-      if (slot === undefined) {
+      let slot = lineKeys.find(key);
+      if (slot === -1) {
         const bytes = (typeof key === 'string' ? key.length : key.byteLength) + 1;
         if (keyCount >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
         slot = keyCount;
-        if (byteId === undefined) positions.set(key as string, slot);
-        else bytePositions!.set(byteId, slot);
+        lineKeys.add(slot);
         keys[keyCount++] = key;
         lineBytes += bytes;
       } else if (slots === undefined) {
@@ -896,6 +889,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (slots !== undefined) slots.push(slot);
       members[memberCount++] = entry;
     }
+    lineKeys.end();
     members.length = memberCount;
     keys.length = keyCount;
     // Even a lone one goes through here: a mergeable get may carry no chunks of its own.
