@@ -5,7 +5,7 @@ import {
   MemcacheIllegalInputError,
   type RetrievedValue,
 } from '@mc/protocol';
-import { defaultSerde, type Serde } from '@mc/serde';
+import { defaultSerde, type Serde, textFlags } from '@mc/serde';
 import { checkKeyPrefix } from './check-key-prefix.js';
 import { checkBoolean, checkOptionsObject } from './check-options.js';
 import { decodeValue } from './decode-value.js';
@@ -133,6 +133,8 @@ export abstract class BaseClient<V> {
   protected readonly writeFailures: WriteFailureReporter;
   /** The caller's serde as given, for reads: the size check wraps writes only. */
   readonly #readSerde: Serde<V>;
+  /** The flags the serde stores a string under as its own UTF-8, if it does (textFlags). */
+  readonly #textFlags: number | undefined;
 
   constructor(options: CommandOptions<V>) {
     checkOptionsObject(options, 'the client');
@@ -145,6 +147,7 @@ export abstract class BaseClient<V> {
     this.maxValueBytes = resolveMaxValueBytes(options.maxValueBytes);
     this.serde = sizeLimitedSerde(serde, this.maxValueBytes);
     this.#readSerde = serde;
+    this.#textFlags = textFlags(serde);
     this.keyPrefix = checkKeyPrefix(options.keyPrefix);
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.defaultNoreply = options.defaultNoreply ?? false;
@@ -478,13 +481,17 @@ export abstract class BaseClient<V> {
     value: V,
     options: WriteOptions | undefined,
   ): Promise<boolean> {
-    let write: PreparedStore;
+    let noreply: boolean;
+    let wireKey: Key;
+    let request: EncodedRequest<boolean>;
     try {
-      write = this.#prepareStore(command, key, value, options);
+      noreply = this.#noreply(options, command, this.defaultNoreply);
+      wireKey = prefixKey(this.keyPrefix, key);
+      request = this.#storageRequest(command, key, wireKey, value, options, noreply);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#sendStore(write);
+    return this.#write(key, wireKey, request, noreply ? true : undefined, false);
   }
 
   /** Checks and encodes a storage command; throws illegal input, sends nothing. */
@@ -496,9 +503,34 @@ export abstract class BaseClient<V> {
   ): PreparedStore {
     const noreply = this.#noreply(options, command, this.defaultNoreply);
     const wireKey = prefixKey(this.keyPrefix, key);
-    const { value: bytes, flags } = this.#encode(key, value, options);
-    const request = commands[command].request(wireKey, bytes, flags, toExptime(options?.ttl), noreply);
+    const request = this.#storageRequest(command, key, wireKey, value, options, noreply);
     return { key, wireKey, request, noreply };
+  }
+
+  /**
+   * The storage request for `value`. When the serde stores a string as its own UTF-8, the
+   * string itself is sent: the write batch encodes it once, with its header, instead of the
+   * serde encoding it into bytes that are then copied again.
+   */
+  #storageRequest(
+    command: 'set' | 'add' | 'replace',
+    key: Key,
+    wireKey: Key,
+    value: V,
+    options: WriteOptions | undefined,
+    noreply: boolean,
+  ): EncodedRequest<boolean> {
+    const exptime = toExptime(options?.ttl);
+    const textFlags = this.#textFlags;
+    if (textFlags !== undefined && typeof value === 'string') {
+      // At most 3 bytes of UTF-8 per UTF-16 unit: only a long string needs measuring here.
+      if (value.length * 3 > this.maxValueBytes) {
+        checkValueSize(keyToString(key), Buffer.byteLength(value, 'utf8'), this.maxValueBytes);
+      }
+      return commands[command].request(wireKey, value, withFlags(textFlags, options), exptime, noreply);
+    }
+    const { value: bytes, flags } = this.#encode(key, value, options);
+    return commands[command].request(wireKey, bytes, flags, exptime, noreply);
   }
 
   #sendStore({ key, wireKey, request, noreply }: PreparedStore): Promise<boolean> {
@@ -692,12 +724,8 @@ export abstract class BaseClient<V> {
 
   #encode(key: Key, value: V, options: WriteOptions | undefined): { value: Uint8Array; flags: number } {
     const encoded = this.serde.serialize(keyToString(key), value);
-    const extra = options?.flags;
-    if (extra === undefined) return encoded;
-    if (!Number.isInteger(extra) || extra < 0 || extra > 0xffff_ffff) {
-      throw new MemcacheIllegalInputError(`flags must be an unsigned 32-bit integer, got ${String(extra)}`);
-    }
-    return { value: encoded.value, flags: (encoded.flags | extra) >>> 0 };
+    if (options?.flags === undefined) return encoded;
+    return { value: encoded.value, flags: withFlags(encoded.flags, options) };
   }
 
   /**
@@ -714,6 +742,16 @@ export abstract class BaseClient<V> {
       return MISS;
     }
   }
+}
+
+/** The serde's flags with the write's own `flags` OR-ed in (checked: an unsigned 32-bit integer). */
+function withFlags(flags: number, options: WriteOptions | undefined): number {
+  const extra = options?.flags;
+  if (extra === undefined) return flags;
+  if (!Number.isInteger(extra) || extra < 0 || extra > 0xffff_ffff) {
+    throw new MemcacheIllegalInputError(`flags must be an unsigned 32-bit integer, got ${String(extra)}`);
+  }
+  return (flags | extra) >>> 0;
 }
 
 /** What #decode returns for a value that could not be decoded, under ignoreErrors. */

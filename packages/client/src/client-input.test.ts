@@ -127,6 +127,21 @@ describe('illegal input is refused before a byte is sent', () => {
     );
   });
 
+  it('a string value with a lone surrogate, on every write that takes text', async () => {
+    for (const value of ['a\ud800b', '\udc00']) {
+      for (const write of [
+        () => client.set('k', value),
+        () => client.add('k', value),
+        () => client.replace('k', value),
+        () => client.cas('k', value, 1n),
+        () => client.setMany({ k: 'v', other: value }),
+        () => client.set('k', value, { flags: 1 << 20, noreply: true }),
+      ]) {
+        await expect(write()).rejects.toThrow(/lone surrogate/);
+      }
+    }
+  });
+
   it('a ttl that looks like milliseconds says so', async () => {
     await expect(client.set('k', 'v', { ttl: 86_400_000 })).rejects.toThrow(/milliseconds/);
     await expect(client.touch('k', 604_800_000)).rejects.toBeInstanceOf(MemcacheIllegalInputError);

@@ -161,6 +161,29 @@ describe('Client against a real memcached', () => {
     await raw.close();
   });
 
+  it('stores a string as its UTF-8 under flag 16 through every write, and a serde of its own still serializes it', async () => {
+    const raw = new Client(server.address, {
+      serde: {
+        serialize: (_key, value) => ({ value: Buffer.from(`own:${String(value)}`), flags: 3 }),
+        deserialize: (_key, value, flags) => `${flags} ${Buffer.from(value).toString('utf8')}`,
+      },
+    });
+    const text = 'héllo \ud83d\ude00 '.repeat(2000); // 44,000 bytes: past the write batch's long-text limit
+    expect(await client.set('text:set', 'héllo')).toBe(true);
+    expect(await client.add('text:add', text)).toBe(true);
+    expect(await client.replace('text:set', 'wörld', { flags: 0x100 })).toBe(true);
+    expect(await client.setMany({ 'text:many': '', 'text:other': 'ü' })).toEqual([]);
+    const cas = (await client.gets('text:add'))!.cas;
+    expect(await client.cas('text:add', `${text}!`, cas)).toBe('stored');
+    expect(await raw.get('text:set')).toBe('272 wörld');
+    expect(await raw.get('text:add')).toBe(`16 ${text}!`);
+    expect(await raw.get('text:many')).toBe('16 ');
+    expect(await raw.get('text:other')).toBe('16 ü');
+    expect(await raw.set('text:own', 'v')).toBe(true);
+    expect(await raw.get('text:own')).toBe('3 own:v');
+    await raw.close();
+  });
+
   it('setMany reports the keys that were not stored; deleteMany counts deletions', async () => {
     expect(await client.setMany({ a: 1, b: 2 })).toEqual([]);
     expect(await client.setMany(new Map([['c', 3]]))).toEqual([]);

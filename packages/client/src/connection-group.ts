@@ -53,35 +53,24 @@ export class ConnectionGroup implements ServerNode {
   }
 
   retrieve<R, C>(command: 'get' | 'gets', wireKey: Key, finish: FinishRead<R, C>, context: C): Promise<R> {
-    // The connection encodes the (merged) line itself: only the checked key travels here.
-    const key = validateKey(wireKey);
-    if (this.metrics !== undefined || tracingActive()) {
-      // Measured and traced sends time the command alone: finish runs after them, as a
-      // decoding error is the caller's, not the command's.
-      const request: EncodedRequest<RetrievedValue[]> = {
-        chunks: NO_CHUNKS,
-        reader: undefined,
-        command,
-        mergeableGet: { command, key },
-      };
-      return this.send(request, 1, key).then((hits) => finish(hits[0], context));
+    const connections = this.#connections;
+    if (this.metrics === undefined && !tracingActive()) {
+      // The connection checks the key, encodes the (merged) line itself and settles the read
+      // with finish's result: no request object, no list, no extra promise.
+      const connection =
+        connections.length === 1 ? connections[0]! : connections[keySlot(wireKey, connections.length)]!;
+      return connection.retrieve(command, wireKey, finish, context);
     }
-    // The connection settles the read with finish's result itself: no list, no extra promise.
-    const request: EncodedRequest<R> = {
+    // Measured and traced sends time the command alone: finish runs after them, as a decoding
+    // error is the caller's, not the command's. An illegal key is refused before either.
+    const key = validateKey(wireKey);
+    const request: EncodedRequest<RetrievedValue[]> = {
       chunks: NO_CHUNKS,
       reader: undefined,
       command,
-      mergeableGet: {
-        command,
-        key,
-        finish: finish as (hit: RetrievedValue | undefined, context: unknown) => unknown,
-        context,
-      },
+      mergeableGet: { command, key },
     };
-    const connections = this.#connections;
-    return (connections.length === 1 ? connections[0]! : connections[keySlot(key, connections.length)]!).send(
-      request,
-    );
+    return this.send(request, 1, key).then((hits) => finish(hits[0], context));
   }
 
   send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {

@@ -429,13 +429,43 @@ describe('illegal input', () => {
     expect(() => commands.metaDebug.request('k', nullOptions)).toThrow(MemcacheIllegalInputError);
   });
 
-  it('refuses values that are not bytes', () => {
-    expect(() => commands.set.encode('k', 'v' as unknown as Uint8Array, 0, 0, false)).toThrow(
+  it('refuses values that are neither bytes nor (for the storage commands) text', () => {
+    expect(() => commands.set.encode('k', 5 as unknown as Uint8Array, 0, 0, false)).toThrow(
       MemcacheIllegalInputError,
     );
     expect(() => commands.metaSet.encode('k', 'v' as unknown as Uint8Array)).toThrow(
       MemcacheIllegalInputError,
     );
+  });
+
+  it('sends a text value as its UTF-8, the length in the header counted in bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('set', 'add', 'replace', 'append', 'prepend') as fc.Arbitrary<'set'>,
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.nat(),
+        fc.boolean(),
+        (verb, text, flags, noreply) => {
+          const asText = commands[verb].encode('k', text, flags, 0, noreply);
+          const asBytes = commands[verb].encode('k', Buffer.from(text, 'utf8'), flags, 0, noreply);
+          expect(joinChunks(asText).equals(joinChunks(asBytes))).toBe(true);
+        },
+      ),
+    );
+    const casText = commands.cas.encode('k', 'héllo', 0, 0, 7n, false);
+    expect(joinChunks(casText).toString()).toBe('cas k 0 0 6 7\r\nhéllo\r\n');
+  });
+
+  it('refuses a text value with a lone surrogate, which has no UTF-8 form', () => {
+    for (const text of ['a\ud800b', '\udc00', 'end\ud83d']) {
+      expect(() => commands.set.encode('k', text, 0, 0, false)).toThrow(/lone surrogate/);
+    }
+    // A short text joins its header; a long one stays its own chunk, for the writer to pass on.
+    expect(commands.set.encode('k', '\ud83d\ude00', 0, 0, false)).toEqual([
+      'set k 0 0 4\r\n\ud83d\ude00\r\n',
+    ]);
+    const long = 'é'.repeat(5000);
+    expect(commands.set.encode('k', long, 0, 0, true)).toEqual(['set k 0 0 10000 noreply\r\n', long, '\r\n']);
   });
 
   it('refuses empty key lists and gat lines memcached could cut off', () => {

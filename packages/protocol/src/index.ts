@@ -46,6 +46,7 @@ export type {
   MetaStatusOf,
   MetaTable,
 } from './commands/meta-table.js';
+export { checkedGetRequest } from './commands/checked-get-request.js';
 export { gat, gats, get, gets, MAX_UNSPLIT_LINE_BYTES } from './commands/retrieval-commands.js';
 export {
   add,
@@ -92,4 +93,5 @@ export { validateFlags } from './validate-flags.js';
 export { keyByteLength, MAX_KEY_BYTES, ownKey, validateKey } from './validate-key.js';
 export { validateToken } from './validate-token.js';
 export { validateUint64 } from './validate-uint64.js';
+export { validateTextValue } from './validate-text-value.js';
 export { validateValue } from './validate-value.js';

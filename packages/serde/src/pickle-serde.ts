@@ -6,6 +6,7 @@ import { readValue } from './read-value.js';
 import { refuseUnstorable } from './refuse-unstorable.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 import { encodeText } from './text-bytes.js';
+import { storesTextAsUtf8 } from './text-flags.js';
 
 export interface PickleSerdeOptions {
   /** The pickle protocol to write, 2 to 5; default 5, the highest, as pymemcache uses. */
@@ -20,7 +21,7 @@ export interface PickleSerdeOptions {
 export function createPickleSerde(options: PickleSerdeOptions = {}): Serde<CacheValue> {
   const protocol = options.protocol ?? HIGHEST_PICKLE_PROTOCOL;
   pickleDumps(null, protocol); // validates the protocol now, not on the first write
-  return {
+  return storesTextAsUtf8({
     serialize(_key: string, value: CacheValue): SerializedValue {
       refuseUnstorable(value, 'pickleSerde');
       if (value instanceof Uint8Array) return { value, flags: FLAG_BYTES };
@@ -31,7 +32,7 @@ export function createPickleSerde(options: PickleSerdeOptions = {}): Serde<Cache
     deserialize(_key: string, value: Uint8Array, flags: number): CacheValue {
       return readValue(value, flags) as CacheValue;
     },
-  };
+  });
 }
 
 /** pymemcache's default serde, with pickle protocol 5. */

@@ -110,6 +110,67 @@ describe('the ordered queue of a connection', () => {
     await connection.close();
   });
 
+  it('checks a merged get key when it is sent: an illegal one rejects alone, its neighbours share a line', async () => {
+    const lines: string[] = [];
+    const fake = await startFakeServer((socket) =>
+      onLines(socket, (line) => {
+        lines.push(line);
+        if (line.startsWith('get ')) socket.write('VALUE b 0 1\r\n2\r\nEND\r\n');
+      }),
+    );
+    try {
+      const connection = new Connection(fake.address);
+      await connection.connect();
+      const asked = (key: string): EncodedRequest<RetrievedValue[]> => ({
+        chunks: [],
+        reader: undefined,
+        command: 'get',
+        mergeableGet: { command: 'get', key },
+      });
+      const [a, bad, b] = await Promise.allSettled([
+        connection.send(asked('a')),
+        connection.send(asked('has space')),
+        connection.send(asked('b')),
+      ]);
+      expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(MemcacheIllegalInputError);
+      expect(a).toEqual({ status: 'fulfilled', value: [] });
+      expect(b.status === 'fulfilled' && text(b.value[0]?.value)).toBe('2');
+      expect(lines).toEqual(['get a b']);
+      connection.destroy();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('retrieve() reads one key through finish, merged with its neighbours, its key checked and copied', async () => {
+    const connection = new Connection(server.address);
+    await connection.send(commands.set.request('retrieve:a', bytes('A'), 3, 0, false));
+    await connection.send(commands.set.request('retrieve:b', bytes('B'), 0, 0, false));
+    const finish = (hit: RetrievedValue | undefined, context: string) =>
+      hit === undefined ? `${context}: miss` : `${context}: ${text(hit.value)} ${hit.flags}`;
+    const key = bytes('retrieve:b');
+    const reads = Promise.allSettled([
+      connection.retrieve('get', 'retrieve:a', finish, 'first'),
+      connection.retrieve('get', key, finish, 'bytes'),
+      connection.retrieve('gets', 'retrieve:a', (hit) => typeof hit?.cas, undefined),
+      connection.retrieve('get', 'retrieve:none', finish, 'third'),
+      connection.retrieve('get', 'bad key', finish, 'bad'),
+    ]);
+    key.set(bytes('retrieve:c')); // after the call: the read asked for retrieve:b
+    const results = (await reads).map((result) =>
+      result.status === 'fulfilled' ? result.value : result.reason.constructor.name,
+    );
+    expect(results).toEqual([
+      'first: A 3',
+      'bytes: B 0',
+      'bigint',
+      'third: miss',
+      'MemcacheIllegalInputError',
+    ]);
+    await connection.close();
+    await expect(connection.retrieve('get', 'retrieve:a', finish, 'late')).rejects.toThrow(/closed/);
+  });
+
   it('keeps a string key and a byte key of the same spelling apart when merging', async () => {
     const connection = new Connection(server.address);
     await connection.send(commands.set.request('merge:same', bytes('S'), 0, 0, false));

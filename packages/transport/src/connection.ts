@@ -4,7 +4,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import {
   type Chunk,
-  commands,
+  checkedGetRequest,
   type EncodedRequest,
   type Frame,
   type Key,
@@ -23,6 +23,7 @@ import {
   type ResponseParserOptions,
   type RetrievalReader,
   type RetrievedValue,
+  validateKey,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
 import { ConnectFlow } from './connect-flow.js';
@@ -32,6 +33,7 @@ import { type Deferred, deferred } from './deferred.js';
 import { FrameRouter } from './frame-router.js';
 import type { SocketOptions } from './open-socket.js';
 import { parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';
+import { LineKeyIndex } from './line-key-index.js';
 import { PendingRequest } from './pending-request.js';
 import { RingQueue } from './ring-queue.js';
 import { SocketReader } from './socket-reader.js';
@@ -124,7 +126,7 @@ const DEFAULT_TIMEOUT = 5000;
 const DEFAULT_MAX_PENDING = 100_000;
 const DEFAULT_RECONNECT_DELAY = 50;
 /** A merged get line holds at most this many keys and bytes, well inside what memcached reads. */
-const MAX_MERGED_KEYS = 100;
+const MAX_MERGED_KEYS = Math.min(100, LineKeyIndex.capacity);
 const MAX_MERGED_LINE_BYTES = 8192;
 /** A quiet run holds at most this many requests, so one burst cannot hold the socket for long. */
 const MAX_QUIET_RUN = 256;
@@ -191,7 +193,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #parserOptions: ResponseParserOptions;
 
   readonly #batch = new WriteBatch();
+  /** Finds keys asked twice in a merged get line. */
+  readonly #lineKeys = new LineKeyIndex();
   #flushScheduled = false;
+  /** performance.now() at the first send() since the last flush: deadlines count from it. */
+  #sentAt = 0;
   /**
    * A reply to a lone request just emptied the queue: the next send() writes at once instead
    * of deferring to the end of the tick (requests sent after it in the same tick still merge
@@ -282,14 +288,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * same tick leave in one write.
    */
   send<T>(request: EncodedRequest<T>, options?: SendOptions): Promise<T> {
-    if (this.#ending) return Promise.reject(this.#closedError());
-    if (this.#waiting.length + this.#inflight.length >= this.#maxPending) {
-      return Promise.reject(
-        new MemcacheClientError(
-          `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
-        ),
-      );
+    let merge = request.mergeableGet;
+    if (merge !== undefined) {
+      // The connection encodes the merged line itself: the key is checked here, once.
+      let key: Key;
+      try {
+        key = validateKey(merge.key);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (key !== merge.key) merge = { ...merge, key };
     }
+    const refused = this.#refusal();
+    if (refused !== undefined) return refused;
     let timeout = this.#timeout;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
@@ -303,34 +314,97 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         }
       }
     }
-    if (this.#waiting.length === 0 && this.#inflight.length === 0) {
-      this.#deadlines.restart();
-    }
-    const deadline = timeout === Number.POSITIVE_INFINITY ? timeout : performance.now() + timeout;
     const entry = new PendingRequest(
       request.chunks,
       request.reader as ReplyReader<unknown> | undefined,
       request.closesConnection === true,
-      deadline,
+      this.#deadline(timeout),
       timeout,
       this.#onAbort,
     );
     entry.byteCount = entry.byteChunkLength();
     if (request.quietForm !== undefined)
       entry.quietForm = request.quietForm as (opaque: string) => EncodedRequest<unknown>;
-    if (request.mergeableGet !== undefined) entry.mergeableGet = request.mergeableGet;
+    if (merge !== undefined) entry.mergeableGet = merge;
+    if (signal !== undefined) {
+      entry.signal = signal;
+      signal.addEventListener('abort', entry, { once: true });
+    }
+    return this.#enqueue(entry);
+  }
+
+  /**
+   * Reads one key with `get` or `gets`: what `send` does with a request marked
+   * `mergeableGet` that carries `finish`, without an encoded request of its own. The read may
+   * share a multi-key line with its neighbours and resolves with `finish(hit, context)` (`hit`
+   * undefined on a miss); a throw of `finish` rejects this read alone. The key is checked
+   * here (MemcacheIllegalInputError).
+   */
+  retrieve<R, C>(
+    command: 'get' | 'gets',
+    key: Key,
+    finish: (hit: RetrievedValue | undefined, context: C) => R,
+    context: C,
+  ): Promise<R> {
+    let checked: Key;
+    try {
+      checked = validateKey(key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const refused = this.#refusal();
+    if (refused !== undefined) return refused;
+    const timeout = this.#timeout;
+    const entry = new PendingRequest(
+      undefined,
+      undefined,
+      false,
+      this.#deadline(timeout),
+      timeout,
+      this.#onAbort,
+    );
+    entry.mergeableGet = {
+      command,
+      key: checked,
+      finish: finish as (hit: RetrievedValue | undefined, context: unknown) => unknown,
+      context,
+    };
+    return this.#enqueue(entry);
+  }
+
+  /** Why a new request is refused at once (closed, or too many pending), if it is. */
+  #refusal(): Promise<never> | undefined {
+    if (this.#ending) return Promise.reject(this.#closedError());
+    if (this.#waiting.length + this.#inflight.length >= this.#maxPending) {
+      return Promise.reject(
+        new MemcacheClientError(
+          `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  /** The deadline of a request sent now with `timeout`. */
+  #deadline(timeout: number): number {
+    if (this.#waiting.length === 0 && this.#inflight.length === 0) this.#deadlines.restart();
+    // The clock is read once per tick, as Node's own timers count from the event loop's time:
+    // requests sent while a flush is scheduled share the first one's reading (a clock read
+    // costs about as much as the rest of a merged get's queueing).
+    if (!this.#flushScheduled) this.#sentAt = performance.now();
+    return timeout === Number.POSITIVE_INFINITY ? timeout : this.#sentAt + timeout;
+  }
+
+  /** Queues a new request and settles the promise it answers with (see the pipeline above). */
+  #enqueue<T>(entry: PendingRequest): Promise<T> {
     creating = entry;
     const promise = new Promise<T>(
       capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
     );
     creating = undefined;
-    if (signal !== undefined) {
-      entry.signal = signal;
-      signal.addEventListener('abort', entry, { once: true });
-    }
     if (++this.#pending === 1 && !this.#referenced) this.#updateReference();
     this.#waiting.push(entry);
-    this.#deadlines.track(deadline);
+    this.#deadlines.track(entry.deadline);
     if (this.#state === 'ready') {
       if (
         this.#writeAtOnce &&
@@ -617,6 +691,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#quitting = false;
     this.#gated = false;
     this.#writeAtOnce = false;
+    this.#batch.release();
     return socket;
   }
 
@@ -785,13 +860,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#writeLoneGet(first, batch);
       return;
     }
-    const members: PendingRequest[] = [];
-    const slots: number[] = [];
-    const keys: Key[] = [];
-    // String keys are their own Map keys (already flat and hashed); byte keys, rare, go by
-    // their latin1 spelling in a second map, so a string and bytes of one spelling stay apart.
-    const positions = new Map<string, number>();
-    let bytePositions: Map<string, number> | undefined;
+    // Sized for the common line (every waiting get, keys all different), cut to fit after.
+    const room = Math.min(waiting.length, MAX_MERGED_KEYS);
+    const members: PendingRequest[] = new Array(room);
+    const keys: Key[] = new Array(room);
+    let memberCount = 0;
+    let keyCount = 0;
+    /** Where each member's key stands in the line; only once a key repeats (else member i is key i). */
+    let slots: number[] | undefined;
+    const lineKeys = this.#lineKeys;
+    lineKeys.begin(keys);
     let lineBytes = 0;
     for (let entry = waiting.peek(); entry !== undefined; entry = waiting.peek()) {
       if (entry.settled) {
@@ -801,45 +879,37 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       const merge = entry.mergeableGet;
       if (merge === undefined || merge.command !== command) break;
       const key = merge.key;
-      let slot: number | undefined;
-      let byteId: string | undefined;
-      if (typeof key === 'string') slot = positions.get(key);
-      else {
-        byteId = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
-        bytePositions ??= new Map();
-        slot = bytePositions.get(byteId);
-      }
-      if (slot === undefined) {
+      let slot = lineKeys.find(key);
+      if (slot === -1) {
         const bytes = (typeof key === 'string' ? key.length : key.byteLength) + 1;
-        if (keys.length >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
-        slot = keys.length;
-        if (byteId === undefined) positions.set(key as string, slot);
-        else bytePositions!.set(byteId, slot);
-        keys.push(key);
+        if (keyCount >= MAX_MERGED_KEYS || lineBytes + bytes > MAX_MERGED_LINE_BYTES) break;
+        slot = keyCount;
+        lineKeys.add(slot);
+        keys[keyCount++] = key;
         lineBytes += bytes;
+      } else if (slots === undefined) {
+        slots = new Array<number>(memberCount);
+        for (let index = 0; index < memberCount; index++) slots[index] = index;
       }
       waiting.shift();
-      members.push(entry);
-      slots.push(slot);
+      if (slots !== undefined) slots.push(slot);
+      members[memberCount++] = entry;
     }
+    lineKeys.end();
+    members.length = memberCount;
+    keys.length = keyCount;
     // Even a lone one goes through here: a mergeable get may carry no chunks of its own.
-    let request: EncodedRequest<RetrievedValue[]>;
-    try {
-      request = commands[command].request(keys);
-    } catch (error) {
-      for (const member of members) this.#fail(member, error);
-      return;
-    }
+    // Every key was checked when its request was made.
+    const request = checkedGetRequest(command, keys);
     const group = this.#group(members, request);
     group.reader = earlyHitReader(request.reader as RetrievalReader, members, slots, (member, hit) =>
       this.#settleGet(member, hit),
     );
-    group.resolve = (hits) => {
-      const byKey: Array<RetrievedValue | undefined> = new Array(keys.length);
-      for (const hit of hits as RetrievedValue[]) byKey[hit.index] = hit;
+    // Every hit settled its callers as it was read: the callers left at END missed.
+    group.resolve = () => {
       for (let index = 0; index < members.length; index++) {
         const member = members[index]!;
-        if (!member.settled) this.#settleGet(member, byKey[slots[index]!]);
+        if (!member.settled) this.#settleGet(member, undefined);
       }
     };
     group.reject = (error) => {
@@ -871,13 +941,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Alone (one call at a time, the common case): its own line and reader, no group. */
   #writeLoneGet(entry: PendingRequest, batch: WriteBatch): void {
-    let request: EncodedRequest<RetrievedValue[]>;
-    try {
-      request = commands[entry.mergeableGet!.command].request([entry.mergeableGet!.key]);
-    } catch (error) {
-      this.#fail(entry, error);
-      return;
-    }
+    const merge = entry.mergeableGet!;
+    const request = checkedGetRequest(merge.command, [merge.key]); // checked by send()
     entry.chunks = undefined;
     entry.reader = request.reader as ReplyReader<unknown>;
     const chunks = request.chunks;
@@ -1051,7 +1116,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   readonly #checkIdle = (): void => {
     this.#idleArmed = false;
-    if (this.#pending === 0) this.#writeAtOnce = false; // a burst after a pause merges whole
+    if (this.#pending === 0) {
+      this.#writeAtOnce = false; // a burst after a pause merges whole
+      this.#batch.release(); // an idle connection keeps no write memory
+    }
     const socket = this.#socket;
     if (socket === undefined || this.#pending > 0 || !this.#referenced) return;
     this.#referenced = false;

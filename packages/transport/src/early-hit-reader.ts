@@ -12,14 +12,28 @@ import type { PendingRequest } from './pending-request.js';
  * miss before then), and an error line still fails only those not settled yet.
  *
  * `slots[index]` is where `members[index]`'s key stands in the line (a key asked twice is
- * sent once, so two members may share a slot).
+ * sent once, so two members may share a slot); without `slots`, member i asked key i.
  */
 export function earlyHitReader(
   reader: RetrievalReader,
   members: readonly PendingRequest[],
-  slots: readonly number[],
+  slots: readonly number[] | undefined,
   settle: (member: PendingRequest, hit: RetrievedValue) => void,
 ): ReplyReader<RetrievedValue[]> {
+  if (slots === undefined) {
+    return {
+      push(frame: Frame): boolean {
+        const done = reader.push(frame);
+        const hit = frame.kind === 'value' ? reader.lastHit : undefined;
+        if (hit !== undefined) {
+          const member = members[hit.index]!;
+          if (!member.settled) settle(member, hit);
+        }
+        return done;
+      },
+      result: () => reader.result(),
+    };
+  }
   // Members by slot: the first at firstBySlot[slot] - 1, the others chained through nextInSlot.
   let slotCount = 0;
   for (const slot of slots) if (slot >= slotCount) slotCount = slot + 1;

@@ -36,6 +36,27 @@ function run(chunks: Chunk[], highWaterMark?: number) {
   return { writes, calls: calls(), writable, bytes: Buffer.concat(writes) };
 }
 
+/** Runs a batch into a stream that keeps each chunk as written (strings stay strings). */
+function runKeepingChunks(chunks: Chunk[]) {
+  const seen: unknown[] = [];
+  const stream = new Writable({
+    highWaterMark: 1 << 20,
+    decodeStrings: false,
+    write(chunk, _encoding, callback) {
+      seen.push(chunk);
+      callback();
+    },
+    writev(items, callback) {
+      for (const { chunk } of items) seen.push(chunk);
+      callback();
+    },
+  });
+  const batch = new WriteBatch();
+  batch.begin(stream);
+  for (const chunk of chunks) batch.add(chunk);
+  return { seen, writable: batch.end() };
+}
+
 const expected = (chunks: Chunk[]) => Buffer.concat(chunks.map((chunk) => Buffer.from(chunk)));
 
 describe('WriteBatch', () => {
@@ -56,22 +77,8 @@ describe('WriteBatch', () => {
   it('passes a large value through uncopied, in one corked system write', () => {
     const large = new Uint8Array(100_000).fill(7);
     const chunks: Chunk[] = ['set big 0 0 100000\r\n', large, '\r\n'];
-    const seen: unknown[] = [];
-    const stream = new Writable({
-      highWaterMark: 1 << 20,
-      write(chunk, _encoding, callback) {
-        seen.push(chunk);
-        callback();
-      },
-      writev(items, callback) {
-        for (const { chunk } of items) seen.push(chunk);
-        callback();
-      },
-    });
-    const batch = new WriteBatch();
-    batch.begin(stream);
-    for (const chunk of chunks) batch.add(chunk);
-    expect(batch.end()).toBe(true);
+    const { seen, writable } = runKeepingChunks(chunks);
+    expect(writable).toBe(true);
     expect(seen.some((chunk) => chunk === large || (chunk as Buffer).buffer === large.buffer)).toBe(true);
     expect(Buffer.concat(seen.map((chunk) => Buffer.from(chunk as Buffer))).equals(expected(chunks))).toBe(
       true,
@@ -87,13 +94,23 @@ describe('WriteBatch', () => {
     const { stream, writes } = sink(1 << 30);
     const batch = new WriteBatch();
     batch.begin(stream);
-    batch.add('a'.repeat(70 * 1024));
+    for (let index = 0; index < 9; index++) batch.add('a'.repeat(8 * 1024));
     expect(batch.full).toBe(true);
     batch.emit();
     expect(batch.full).toBe(false);
     batch.add('tail');
     batch.end();
-    expect(Buffer.concat(writes).toString()).toBe('a'.repeat(70 * 1024) + 'tail');
+    expect(Buffer.concat(writes).toString()).toBe('a'.repeat(72 * 1024) + 'tail');
+  });
+
+  it('writes a long text (a large value sent as a string) on its own, not joined to the rest', () => {
+    const long = 'é'.repeat(20_000);
+    const chunks: Chunk[] = [`set big 0 0 ${Buffer.byteLength(long)}\r\n`, long, '\r\n', 'get big\r\n'];
+    const { seen } = runKeepingChunks(chunks);
+    expect(seen).toContain(long);
+    expect(Buffer.concat(seen.map((chunk) => Buffer.from(chunk as string))).equals(expected(chunks))).toBe(
+      true,
+    );
   });
 
   it('writes exactly the bytes given, in order, for any mix of chunks', () => {
@@ -103,6 +120,7 @@ describe('WriteBatch', () => {
       fc
         .integer({ min: 4000, max: 9000 })
         .map((length) => new Uint8Array(length).map((_, index) => index & 0xff)),
+      fc.integer({ min: 16_000, max: 17_000 }).map((length) => 'ü'.repeat(length)),
     );
     fc.assert(
       fc.property(fc.array(chunk, { maxLength: 40 }), (chunks) => {

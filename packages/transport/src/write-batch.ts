@@ -4,6 +4,8 @@ import type { Chunk } from '@mc/protocol';
 
 /** Byte chunks up to this size are copied into the batch; larger ones are written as they are. */
 const SMALL_BYTES = 4096;
+/** Text longer than this (in UTF-16 units) is written on its own instead of joined. */
+const LARGE_TEXT_UNITS = 16 * 1024;
 /** A batch is handed to the socket once it holds about this much, so write() can push back. */
 const BATCH_BYTES = 64 * 1024;
 /** The first size of a batch's byte buffer: 100 small sets fit without growing it. */
@@ -40,7 +42,13 @@ export class WriteBatch {
 
   add(chunk: Chunk): void {
     if (typeof chunk === 'string') {
-      this.#text += chunk;
+      if (chunk.length <= LARGE_TEXT_UNITS) this.#text += chunk;
+      else {
+        // A long text (a large value sent as a string) is encoded by the socket on its own,
+        // not joined to the batch's text and copied once more.
+        this.#emit(false);
+        this.#write(chunk, false);
+      }
     } else if (chunk.byteLength <= SMALL_BYTES) {
       if (this.#text !== '') this.#copyText();
       const length = chunk.byteLength;
@@ -66,6 +74,15 @@ export class WriteBatch {
   /** Whether every write so far was accepted without exceeding the stream's buffer. */
   get writable(): boolean {
     return this.#writable;
+  }
+
+  /**
+   * Lets go of the buffer kept for the next batch (called when the connection goes idle): the
+   * rest of a buffer that grew for a burst would otherwise hold the whole of it, up to 128 KB
+   * per idle connection.
+   */
+  release(): void {
+    if (this.#stream === undefined) this.#buffer = undefined;
   }
 
   /** Writes the rest and uncorks; returns whether the stream wants more now. */

@@ -36,7 +36,7 @@ describe('client.metrics() against a real memcached', () => {
   it('counts operations, keys, hits, misses, bytes and latency per command with metrics: true', async () => {
     const client = track(new Client(server.address, { metrics: true, keyPrefix: 'm1:' }));
     await client.set('a', 'hello');
-    await client.set('b', 'world!');
+    await client.set('b', 'wörld');
     await client.get('a');
     await client.get('missing');
     await client.getMany(['a', 'b', 'nope']);
@@ -49,7 +49,7 @@ describe('client.metrics() against a real memcached', () => {
     const { get, set, mg } = node.commands;
     expect(set!.operations).toBe(2);
     expect(set!.keys).toBe(2);
-    // "set m1:a 16 0 5\r\n" + "hello" + "\r\n" and the same for b with 6 bytes
+    // "set m1:a 16 0 5\r\n" + "hello" + "\r\n" and the same for b with 6 bytes (5 characters)
     expect(set!.bytesOut).toBe(17 + 5 + 2 + 17 + 6 + 2);
     expect(get!.operations).toBe(3);
     expect(get!.keys).toBe(5);

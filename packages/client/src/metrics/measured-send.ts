@@ -16,7 +16,9 @@ export function measuredSend<T>(
 ): Promise<T> {
   const command = request.command ?? 'unknown';
   let bytesOut = 0;
-  for (const chunk of request.chunks) bytesOut += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+  // Text goes out as UTF-8 (a value sent as a string too): counted in bytes, as bytes are.
+  for (const chunk of request.chunks)
+    bytesOut += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
   const started = performance.now();
   const answer = tracingActive()
     ? tracedSend(metrics.name, request, keyCount, (traced) => connection.send(traced))
