@@ -12,6 +12,7 @@ const SPACE = 0x20;
 const EQUALS = 0x3d;
 const ZERO = 0x30;
 const NINE = 0x39;
+const V = 0x56;
 
 /**
  * No reply line of memcached comes near this (the longest are `me` and `stats` lines); a
@@ -187,6 +188,13 @@ export class ResponseParser {
       }
     }
     while (offset < end) {
+      if (chunk[offset] === V) {
+        const next = this.#plainValueLine(chunk, offset, end);
+        if (next !== -1) {
+          offset = this.#takeBlock(chunk, next, onFrame);
+          continue;
+        }
+      }
       let newline = offset;
       while (newline < end && chunk[newline] !== LF) newline++;
       if (newline === end) {
@@ -382,6 +390,53 @@ export class ResponseParser {
       if (code !== undefined) return this.#meta(code, buffer, start, end, onFrame);
     }
     throw garbage('an unknown reply line', buffer, start, end);
+  }
+
+  /**
+   * `VALUE <key> <flags> <bytes> [<cas unique>]\r\n` read in one pass, without first searching
+   * the line for its end: the header of almost every hit. Answers the offset past its `\n`, or
+   * -1 for anything else (a line cut by the chunk's end, an odd or malformed one), which
+   * #parseLine then reads, or refuses, as usual.
+   */
+  #plainValueLine(chunk: Uint8Array, start: number, end: number): number {
+    if (!startsWithWord(chunk, start, end, WORD.VALUE)) return -1;
+    let position = start + 6;
+    const keyStart = position;
+    while (position < end && chunk[position]! > SPACE) position++;
+    if (position === keyStart || position >= end || chunk[position] !== SPACE) return -1;
+    const keyEnd = position++;
+    let flags = 0;
+    const flagsStart = position;
+    for (; position < end; position++) {
+      const byte = chunk[position]!;
+      if (byte < ZERO || byte > NINE) break;
+      flags = flags * 10 + (byte - ZERO);
+    }
+    if (position === flagsStart || position - flagsStart > 10 || flags > 0xffffffff) return -1;
+    if (position >= end || chunk[position] !== SPACE) return -1;
+    let size = 0;
+    const sizeStart = ++position;
+    for (; position < end; position++) {
+      const byte = chunk[position]!;
+      if (byte < ZERO || byte > NINE) break;
+      size = size * 10 + (byte - ZERO);
+    }
+    if (position === sizeStart || position - sizeStart > MAX_LENGTH_DIGITS || size > this.#maxValueBytes)
+      return -1;
+    let cas: bigint | undefined;
+    if (position < end && chunk[position] === SPACE) {
+      const casStart = ++position;
+      while (position < end && chunk[position]! >= ZERO && chunk[position]! <= NINE) position++;
+      cas = parseUint64(chunk, casStart, position);
+      if (cas === undefined) return -1;
+    }
+    if (position + 1 >= end || chunk[position] !== CR || chunk[position + 1] !== LF) return -1;
+    this.#pending = PENDING_VALUE;
+    this.#dataSize = size;
+    this.#valueKey = this.#view(chunk, keyStart, keyEnd - keyStart);
+    this.#valueFlags = flags;
+    this.#valueCas = cas;
+    return position + 2;
   }
 
   /** `VALUE <key> <flags> <bytes> [<cas unique>]` */
