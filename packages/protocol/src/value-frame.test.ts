@@ -79,6 +79,30 @@ describe('ValueFrame', () => {
     }
   });
 
+  it('reads every text of a large chunk right, whatever stands before or after it', () => {
+    const parts: Array<string | Uint8Array> = [];
+    const expected: Array<string | RegExp> = [];
+    const add = (value: Uint8Array, text: string | RegExp) => {
+      parts.push(`VALUE k${expected.length} 16 ${value.length}\r\n`, value, '\r\n');
+      expected.push(text);
+    };
+    const binary = Uint8Array.from({ length: 3000 }, (_, index) => (index * 7) % 256);
+    parts.push(`VALUE bin 0 ${binary.length}\r\n`, binary, '\r\n'); // not text, not ASCII
+    for (let index = 0; index < 300; index++) {
+      const text = `value ${index} `.repeat(10);
+      if (index === 150) add(Buffer.from('é'.repeat(20)), 'é'.repeat(20));
+      else if (index === 250) add(Uint8Array.of(0x61, 0x80), /not valid UTF-8/);
+      else add(Buffer.from(text), text);
+    }
+    const found = frames(reply(...parts)).slice(1);
+    expect(found.length).toBe(expected.length);
+    for (const [index, frame] of found.entries()) {
+      const want = expected[index]!;
+      if (typeof want === 'string') expect(frame.text()).toBe(want);
+      else expect(() => frame.text()).toThrow(want);
+    }
+  });
+
   it('reads the text of a value gathered across chunks', () => {
     const value = 'x'.repeat(70_000);
     const whole = reply(`VALUE big 16 ${value.length}\r\n`, value, '\r\nEND\r\n');

@@ -82,12 +82,13 @@ export class ValueFrame {
 
   /**
    * The value as strict UTF-8 text: malformed bytes throw MemcacheDeserializeError, never
-   * become U+FFFD. ASCII bytes (checked once per chunk) become the string without a decoder.
+   * become U+FFFD. ASCII bytes (checked natively a window of the chunk at a time) become the string without a decoder.
    */
   text(): string {
     const source = this.#source;
-    if (latin1Slice !== undefined && source.isAscii()) {
-      return latin1Slice.call(source.bytes, this.#dataStart, this.#dataStart + this.#dataLength);
+    const end = this.#dataStart + this.#dataLength;
+    if (latin1Slice !== undefined && source.isAscii(this.#dataStart, end)) {
+      return latin1Slice.call(source.bytes, this.#dataStart, end);
     }
     return decodeUtf8(this.data);
   }
