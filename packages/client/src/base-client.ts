@@ -4,10 +4,13 @@ import {
   type Key,
   MemcacheIllegalInputError,
   type RetrievedValue,
+  retrieveFrames,
+  type ValueFrameLike,
 } from '@mc/protocol';
 import { defaultSerde, type Serde, textFlags } from '@mc/serde';
 import { checkKeyPrefix } from './check-key-prefix.js';
 import { checkBoolean, checkOptionsObject } from './check-options.js';
+import { decodeFrame } from './decode-frame.js';
 import { decodeValue } from './decode-value.js';
 import { toExptime } from './expiration.js';
 import { type GetOrSetOptions, getOrSet } from './get-or-set.js';
@@ -218,8 +221,8 @@ export abstract class BaseClient<V> {
   /** Reads many keys in as few round trips as possible; missing keys are absent from the map. */
   getMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, T>> {
     const result = new Map<string, T>();
-    return this.#retrieveMany('get', keys, (userKey, hit) => {
-      const value = this.#decode(userKey, hit, 'get');
+    return this.#retrieveMany('get', keys, (userKey, frame) => {
+      const value = this.#decodeFrame(userKey, frame, 'get');
       if (value !== MISS) result.set(userKey, value as T);
     }).then(() => result);
   }
@@ -227,9 +230,9 @@ export abstract class BaseClient<V> {
   /** `getMany` with cas tokens. */
   getsMany<T extends V = ReadValue<V>>(keys: Iterable<Key>): Promise<Map<string, CasValue<T>>> {
     const result = new Map<string, CasValue<T>>();
-    return this.#retrieveMany('gets', keys, (userKey, hit) => {
-      const value = this.#decode(userKey, hit, 'gets');
-      if (value !== MISS) result.set(userKey, { value: value as T, cas: hit.cas ?? 0n });
+    return this.#retrieveMany('gets', keys, (userKey, frame) => {
+      const value = this.#decodeFrame(userKey, frame, 'gets');
+      if (value !== MISS) result.set(userKey, { value: value as T, cas: frame.cas ?? 0n });
     }).then(() => result);
   }
 
@@ -636,7 +639,7 @@ export abstract class BaseClient<V> {
   #retrieveMany(
     command: 'get' | 'gets',
     keys: Iterable<Key>,
-    onHit: (userKey: string, hit: RetrievedValue) => void,
+    onHit: (userKey: string, frame: ValueFrameLike) => void,
   ): Promise<void> {
     const work: Promise<void>[] = [];
     try {
@@ -648,12 +651,11 @@ export abstract class BaseClient<V> {
           const end = ranges[range + 1]!;
           const lineKeys = start === 0 && end === wireKeys.length ? wireKeys : wireKeys.slice(start, end);
           work.push(
-            batch.node.send(commands[command].request(lineKeys), lineKeys.length, lineKeys[0]).then(
-              (hits) => {
-                // The reader already paired each hit with the key it answers (hit.index).
-                for (let index = 0; index < hits.length; index++) {
-                  const hit = hits[index]!;
-                  onHit(userKeys[start + hit.index]!, hit);
+            batch.node.send(retrieveFrames(command, lineKeys), lineKeys.length, lineKeys[0]).then(
+              ({ frames, indexes }) => {
+                // The reader already paired each hit with the key it answers (indexes).
+                for (let index = 0; index < frames.length; index++) {
+                  onHit(userKeys[start + indexes[index]!]!, frames[index]!);
                 }
               },
               (error: unknown) => {
@@ -737,10 +739,24 @@ export abstract class BaseClient<V> {
     try {
       return decodeValue(this.#readSerde, name, hit.value, hit.flags);
     } catch (error) {
-      if (!this.ignoreErrors) throw error;
-      publishAbsorbedError(command, this.nodeFor(key, prefixKey(this.keyPrefix, key)).name, error);
-      return MISS;
+      return this.#undecodable(key, command, error);
     }
+  }
+
+  /** #decode for a multi-key read's hit, still in its frame (`key` is the caller's, as a string). */
+  #decodeFrame(key: string, frame: ValueFrameLike, command: string): V | typeof MISS {
+    try {
+      return decodeFrame(this.#readSerde, key, frame);
+    } catch (error) {
+      return this.#undecodable(key, command, error);
+    }
+  }
+
+  /** A value that did not decode: the error, or with ignoreErrors a miss (published on `mc:command:error`). */
+  #undecodable(key: Key, command: string, error: unknown): typeof MISS {
+    if (!this.ignoreErrors) throw error;
+    publishAbsorbedError(command, this.nodeFor(key, prefixKey(this.keyPrefix, key)).name, error);
+    return MISS;
   }
 }
 
@@ -754,7 +770,7 @@ function withFlags(flags: number, options: WriteOptions | undefined): number {
   return (flags | extra) >>> 0;
 }
 
-/** What #decode returns for a value that could not be decoded, under ignoreErrors. */
+/** What #decode and #decodeFrame return for a value that could not be decoded, under ignoreErrors. */
 const MISS: unique symbol = Symbol('miss');
 
 /** A key list: any iterable of keys, but not one key (a string or bytes would iterate as characters). */

@@ -1,6 +1,6 @@
 import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Client, MemcacheConnectionError, MemcacheServerError } from './index.js';
+import { Client, MemcacheConnectionError, MemcacheDeserializeError, MemcacheServerError } from './index.js';
 
 let server: MemcachedServer;
 let client: Client;
@@ -85,6 +85,49 @@ describe('Client against a real memcached', () => {
     expect(await client.deleteMany([first, second])).toBe(2);
     expect(await client.get(first)).toBeUndefined();
     expect(await client.get(second)).toBeUndefined();
+  });
+
+  it('getMany decodes text beside other values as get does, and refuses malformed UTF-8 by key', async () => {
+    const values: Array<[string, string | number | { a: string }]> = [
+      ['ascii', 'plain text'],
+      ['accented', 'héllo ✓ 😀'],
+      ['bom', '\uFEFFmarked'],
+      ['empty', ''],
+      ['number', 7],
+      ['object', { a: 'b' }],
+    ];
+    for (const [key, value] of values) await client.set(key, value);
+    await client.set('bytes', Uint8Array.from([0xff, 0x00, 0x41]));
+    const names = [...values.map(([key]) => key), 'bytes'];
+    const many = await client.getMany(names);
+    for (const [key, value] of values) {
+      expect(many.get(key)).toEqual(value);
+      expect(many.get(key)).toEqual(await client.get(key));
+    }
+    expect(Buffer.from(many.get('bytes') as Uint8Array)).toEqual(Buffer.from([0xff, 0x00, 0x41]));
+    // Flag 16 over bytes that are no UTF-8: an error naming the key, never U+FFFD.
+    await client.set('broken', Uint8Array.from([0x61, 0xff, 0x62]), { flags: 16 });
+    const error = await client.getMany(['ascii', 'broken']).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(MemcacheDeserializeError);
+    expect((error as MemcacheDeserializeError).key).toBe('broken');
+    expect((error as Error).message).toMatch(/not valid UTF-8/);
+    const seen: string[] = [];
+    const own = new Client<string>(server.address, {
+      serde: {
+        serialize: (_key, value) => ({ value: Buffer.from(value), flags: 16 }),
+        deserialize: (key, value) => {
+          seen.push(key);
+          return `own:${Buffer.from(value).toString('latin1')}`;
+        },
+      },
+    });
+    try {
+      const read = await own.getMany(['ascii', 'broken']);
+      expect(Object.fromEntries(read)).toEqual({ ascii: 'own:plain text', broken: 'own:a\xffb' });
+      expect(seen).toEqual(['ascii', 'broken']);
+    } finally {
+      await own.close();
+    }
   });
 
   it('getMany splits very long key lists and merges the results', async () => {

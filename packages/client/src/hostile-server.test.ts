@@ -45,6 +45,30 @@ describe('a hostile server', () => {
     );
   });
 
+  it('a VALUE for a key getMany did not ask for is a protocol error; the asked ones, byte by byte, are read', async () => {
+    await withServer(
+      (line, socket) => {
+        if (line === 'get a b c') socket.write('VALUE a 16 1\r\n1\r\nVALUE x 16 1\r\n2\r\nEND\r\n');
+        if (line === 'get p q') {
+          const reply = Buffer.from('VALUE p 16 9\r\nEND\r\n\r\n\r\n\r\nVALUE q 16 2\r\né\r\nEND\r\n');
+          let offset = 0;
+          const next = () => {
+            if (offset < reply.length && !socket.destroyed)
+              socket.write(reply.subarray(offset, ++offset), next);
+          };
+          next();
+        }
+      },
+      async (client) => {
+        const { error } = await rejection(client.getMany(['a', 'b', 'c']));
+        expect(error).toBeInstanceOf(MemcacheProtocolError);
+        expect((error as Error).message).toMatch(/not asked for/);
+        const read = await client.getMany(['p', 'q']);
+        expect(Object.fromEntries(read)).toEqual({ p: 'END\r\n\r\n\r\n', q: 'é' });
+      },
+    );
+  });
+
   it('an endless stream of VALUE blocks for one get is cut off at the second block', async () => {
     await withServer(
       (line, socket) => {

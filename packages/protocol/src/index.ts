@@ -47,7 +47,14 @@ export type {
   MetaTable,
 } from './commands/meta-table.js';
 export { checkedGetRequest } from './commands/checked-get-request.js';
-export { gat, gats, get, gets, MAX_UNSPLIT_LINE_BYTES } from './commands/retrieval-commands.js';
+export {
+  gat,
+  gats,
+  get,
+  gets,
+  MAX_UNSPLIT_LINE_BYTES,
+  retrieveFrames,
+} from './commands/retrieval-commands.js';
 export {
   add,
   append,
@@ -79,6 +86,13 @@ export { nextQuietOpaque } from './quiet-opaque.js';
 export type { MetaReply } from './readers/meta-reader.js';
 export { type QuietMember, type QuietOutcome, QuietRunReader } from './readers/quiet-run-reader.js';
 export { RetrievalReader, type RetrievedValue } from './readers/retrieval-reader.js';
+export {
+  type RetrievedFrames,
+  RetrievedFramesReader,
+  type ValueFrameLike,
+} from './readers/retrieved-frames-reader.js';
+export { decodeUtf8 } from './decode-utf8.js';
+export { ValueFrame } from './value-frame.js';
 export { type ResponseCode, responseCodes } from './response-codes.js';
 export { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './item-limits.js';
 export { MAX_UINT64_DIGITS, parseUint64 } from './parse-uint64.js';

@@ -405,6 +405,38 @@ describe('ResponseParser', () => {
     });
   }
 
+  it('reads hits split in two at every byte as it reads them whole (the one-pass VALUE header)', () => {
+    const reply = bytes(
+      'VALUE k:1 16 5\r\nhello\r\nVALUE k:22 4294967295 7 18446744073709551615\r\n\r\nEND\r\n\r\nVALUE k:3 0 0\r\n\r\nEND\r\n',
+    );
+    const whole = plain(parse([reply]));
+    expect(whole).toEqual([
+      { kind: 'value', key: 'k:1', flags: 16, cas: undefined, data: 'hello' },
+      { kind: 'value', key: 'k:22', flags: 4294967295, cas: 18446744073709551615n, data: '\r\nEND\r\n' },
+      { kind: 'value', key: 'k:3', flags: 0, cas: undefined, data: '' },
+      { kind: 'end' },
+    ]);
+    for (let split = 1; split < reply.length; split++) {
+      expect(plain(parse(splitAt(reply, [split])))).toEqual(whole);
+    }
+  });
+
+  it('refuses in one piece what it refuses line by line: a header odd in any field', () => {
+    const odd = [
+      'VALUE k 0 01x\r\nabc\r\n',
+      'VALUE k\t0 1\r\na\r\n',
+      'VALUE k 0 1 \r\na\r\n',
+      'VALUE k 00000000001 1\r\na\r\n',
+      'VALUE k 0 12345678901\r\n',
+      'VALUE k 0 1\r\r\na\r\n',
+      'VALUE k 0 1\n',
+    ];
+    for (const reply of odd) {
+      expect(() => parse([bytes(reply)])).toThrow(MemcacheProtocolError);
+      expect(() => parse(byteByByte(bytes(reply)))).toThrow(MemcacheProtocolError);
+    }
+  });
+
   it('throws MemcacheProtocolError on an endless line', () => {
     const parser = new ResponseParser();
     expect(() => parser.feed(new Uint8Array(20000).fill(65), () => {})).toThrow(MemcacheProtocolError);

@@ -4,7 +4,9 @@ import { MemcacheIllegalInputError, MemcacheProtocolError } from './errors.js';
 import { DEFAULT_MAX_VALUE_BYTES, MEMCACHED_ITEM_LIMIT } from './item-limits.js';
 import { parseUint64 } from './parse-uint64.js';
 import { responseCodes } from './response-codes.js';
+import { ReceivedBytes } from './received-bytes.js';
 import type { Frame, MetaCode, StatusWord } from './types.js';
+import { ValueFrame } from './value-frame.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -12,6 +14,7 @@ const SPACE = 0x20;
 const EQUALS = 0x3d;
 const ZERO = 0x30;
 const NINE = 0x39;
+const V = 0x56;
 
 /**
  * No reply line of memcached comes near this (the longest are `me` and `stats` lines); a
@@ -70,6 +73,8 @@ const META_CODES = new Map<number, MetaCode>(
 /** One-letter strings for flag letters, so a flag costs no string building. */
 const LETTERS = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code));
 
+const EMPTY = new ReceivedBytes(new Uint8Array(0));
+
 // What the line before a data block announced.
 const PENDING_NONE = 0;
 const PENDING_VALUE = 1;
@@ -106,16 +111,15 @@ export class ResponseParser {
   // The header of the data block that follows the current line.
   #pending = PENDING_NONE;
   #dataSize = 0;
-  #valueKey: Uint8Array = new Uint8Array(0);
+  #keySource: ReceivedBytes = EMPTY;
+  #keyStart = 0;
+  #keyLength = 0;
   #valueFlags = 0;
   #valueCas: bigint | undefined = undefined;
   #metaFlags: Map<string, string> = new Map();
 
-  // The chunk being parsed, with its ArrayBuffer and offset read once: reading a Buffer's
-  // `.buffer` costs more than building the view itself, and every value needs two views.
-  #source: Uint8Array | undefined = undefined;
-  #sourceBuffer: ArrayBufferLike = new ArrayBuffer(0);
-  #sourceOffset = 0;
+  /** The chunk being parsed, which the frames cut from it share. */
+  #received: ReceivedBytes = EMPTY;
 
   constructor(options: ResponseParserOptions = {}) {
     const { maxValueBytes = DEFAULT_MAX_VALUE_BYTES } = options;
@@ -166,9 +170,7 @@ export class ResponseParser {
    */
   feed(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
     const end = chunk.length;
-    this.#source = chunk;
-    this.#sourceBuffer = chunk.buffer;
-    this.#sourceOffset = chunk.byteOffset;
+    this.#received = new ReceivedBytes(chunk);
     let offset = 0;
     if (this.#block !== undefined) {
       offset = this.#fillBlock(chunk, onFrame);
@@ -187,6 +189,13 @@ export class ResponseParser {
       }
     }
     while (offset < end) {
+      if (chunk[offset] === V) {
+        const next = this.#plainValueLine(chunk, offset, end);
+        if (next !== -1) {
+          offset = this.#takeBlock(chunk, next, onFrame);
+          continue;
+        }
+      }
       let newline = offset;
       while (newline < end && chunk[newline] !== LF) newline++;
       if (newline === end) {
@@ -200,15 +209,17 @@ export class ResponseParser {
     }
   }
 
+  /** `buffer` as received bytes: the current chunk's, or a joined line's or block's own. */
+  #receivedOf(buffer: Uint8Array): ReceivedBytes {
+    return buffer === this.#received.bytes ? this.#received : new ReceivedBytes(buffer);
+  }
+
   /**
    * A view of `length` bytes at `start`, built on the ArrayBuffer directly: a Buffer's own
-   * `subarray` goes through its species constructor and costs several times more, and two
-   * views per value are most of the parser's time on small values.
+   * `subarray` goes through its species constructor and costs several times more.
    */
   #view(buffer: Uint8Array, start: number, length: number): Uint8Array {
-    if (buffer === this.#source)
-      return new Uint8Array(this.#sourceBuffer, this.#sourceOffset + start, length);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset + start, length);
+    return this.#receivedOf(buffer).view(start, length);
   }
 
   /** Reads the data block announced by the last line, starting at `offset` of `chunk`. */
@@ -217,7 +228,7 @@ export class ResponseParser {
     const blockEnd = offset + size + 2;
     if (blockEnd <= chunk.length) {
       if (chunk[blockEnd - 2] !== CR || chunk[blockEnd - 1] !== LF) throw badBlockEnd(chunk, blockEnd);
-      this.#emitBlock(this.#view(chunk, offset, size), onFrame);
+      this.#emitBlock(this.#received, offset, size, onFrame);
       return blockEnd;
     }
     // The header's length is not trusted with memory: start with what is here (or a common
@@ -257,18 +268,29 @@ export class ResponseParser {
       if (block[block.length - 2] !== CR || block[block.length - 1] !== LF) {
         throw badBlockEnd(block, block.length);
       }
-      this.#emitBlock(new Uint8Array(block.buffer, block.byteOffset, block.length - 2), onFrame);
+      this.#emitBlock(new ReceivedBytes(block), 0, block.length - 2, onFrame);
     }
     return used;
   }
 
-  #emitBlock(data: Uint8Array, onFrame: (frame: Frame) => void): void {
+  #emitBlock(source: ReceivedBytes, start: number, size: number, onFrame: (frame: Frame) => void): void {
     const pending = this.#pending;
     this.#pending = PENDING_NONE;
     if (pending === PENDING_VALUE) {
-      onFrame({ kind: 'value', key: this.#valueKey, flags: this.#valueFlags, cas: this.#valueCas, data });
+      onFrame(
+        new ValueFrame(
+          this.#keySource,
+          this.#keyStart,
+          this.#keyLength,
+          this.#valueFlags,
+          this.#valueCas,
+          source,
+          start,
+          size,
+        ),
+      );
     } else {
-      onFrame({ kind: 'meta', code: 'VA', flags: this.#metaFlags, data });
+      onFrame({ kind: 'meta', code: 'VA', flags: this.#metaFlags, data: source.view(start, size) });
     }
   }
 
@@ -384,6 +406,55 @@ export class ResponseParser {
     throw garbage('an unknown reply line', buffer, start, end);
   }
 
+  /**
+   * `VALUE <key> <flags> <bytes> [<cas unique>]\r\n` read in one pass, without first searching
+   * the line for its end: the header of almost every hit. Answers the offset past its `\n`, or
+   * -1 for anything else (a line cut by the chunk's end, an odd or malformed one), which
+   * #parseLine then reads, or refuses, as usual.
+   */
+  #plainValueLine(chunk: Uint8Array, start: number, end: number): number {
+    if (!startsWithWord(chunk, start, end, WORD.VALUE)) return -1;
+    let position = start + 6;
+    const keyStart = position;
+    while (position < end && chunk[position]! > SPACE) position++;
+    if (position === keyStart || position >= end || chunk[position] !== SPACE) return -1;
+    const keyEnd = position++;
+    let flags = 0;
+    const flagsStart = position;
+    for (; position < end; position++) {
+      const byte = chunk[position]!;
+      if (byte < ZERO || byte > NINE) break;
+      flags = flags * 10 + (byte - ZERO);
+    }
+    if (position === flagsStart || position - flagsStart > 10 || flags > 0xffffffff) return -1;
+    if (position >= end || chunk[position] !== SPACE) return -1;
+    let size = 0;
+    const sizeStart = ++position;
+    for (; position < end; position++) {
+      const byte = chunk[position]!;
+      if (byte < ZERO || byte > NINE) break;
+      size = size * 10 + (byte - ZERO);
+    }
+    if (position === sizeStart || position - sizeStart > MAX_LENGTH_DIGITS || size > this.#maxValueBytes)
+      return -1;
+    let cas: bigint | undefined;
+    if (position < end && chunk[position] === SPACE) {
+      const casStart = ++position;
+      while (position < end && chunk[position]! >= ZERO && chunk[position]! <= NINE) position++;
+      cas = parseUint64(chunk, casStart, position);
+      if (cas === undefined) return -1;
+    }
+    if (position + 1 >= end || chunk[position] !== CR || chunk[position + 1] !== LF) return -1;
+    this.#pending = PENDING_VALUE;
+    this.#dataSize = size;
+    this.#keySource = this.#received;
+    this.#keyStart = keyStart;
+    this.#keyLength = keyEnd - keyStart;
+    this.#valueFlags = flags;
+    this.#valueCas = cas;
+    return position + 2;
+  }
+
   /** `VALUE <key> <flags> <bytes> [<cas unique>]` */
   #valueHeader(buffer: Uint8Array, start: number, end: number): boolean {
     const keyStart = start + 6;
@@ -428,7 +499,9 @@ export class ResponseParser {
 
     this.#pending = PENDING_VALUE;
     this.#dataSize = size;
-    this.#valueKey = this.#view(buffer, keyStart, keyEnd - keyStart);
+    this.#keySource = this.#receivedOf(buffer);
+    this.#keyStart = keyStart;
+    this.#keyLength = keyEnd - keyStart;
     this.#valueFlags = flags;
     this.#valueCas = cas;
     return true;

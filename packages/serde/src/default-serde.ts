@@ -4,6 +4,7 @@ import { encodeJson } from './json-text.js';
 import { readValue } from './read-value.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 import { encodeText } from './text-bytes.js';
+import { textReadingSerdes } from './text-reading-serdes.js';
 
 /**
  * The serde a client uses unless told otherwise. It writes what pymemcache writes for bytes,
@@ -25,3 +26,5 @@ export const defaultSerde: Serde<CacheValue> = {
     return readValue(value, flags) as CacheValue;
   },
 };
+
+textReadingSerdes.add(defaultSerde);

@@ -1,5 +1,6 @@
 import { MemcacheDeserializeError, MemcacheIllegalInputError } from '@mc/protocol';
 import { readValue } from './read-value.js';
+import { textReadingSerdes } from './text-reading-serdes.js';
 import { refuseUnstorable } from './refuse-unstorable.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 
@@ -34,7 +35,7 @@ export function formatSerde(format: Format): Serde<CacheValue> {
       }
     },
   };
-  return {
+  const serde: Serde<CacheValue> = {
     serialize(_key: string, value: CacheValue): SerializedValue {
       refuseUnstorable(value, format.name);
       try {
@@ -50,4 +51,6 @@ export function formatSerde(format: Format): Serde<CacheValue> {
       return readValue(value, flags, own) as CacheValue;
     },
   };
+  textReadingSerdes.add(serde);
+  return serde;
 }

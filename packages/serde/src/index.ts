@@ -1,6 +1,7 @@
 export { type CompressedSerdeOptions, compressedSerde } from './compressed-serde.js';
 export { type CompressionAlgorithm, DEFAULT_MAX_DECOMPRESSED_SIZE } from './compression.js';
 export { defaultSerde } from './default-serde.js';
+export { deserializeFrame } from './deserialize-frame.js';
 export {
   FLAG_BROTLI,
   FLAG_BYTES,

@@ -2,6 +2,7 @@ import { FLAG_JSON } from './flags.js';
 import { encodeJson } from './json-text.js';
 import { readValue } from './read-value.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
+import { textReadingSerdes } from './text-reading-serdes.js';
 
 /**
  * Every value as JSON under FLAG_JSON (32), strings included, so any reader, in any language,
@@ -15,3 +16,5 @@ export const jsonSerde: Serde<CacheValue> = {
     return readValue(value, flags) as CacheValue;
   },
 };
+
+textReadingSerdes.add(jsonSerde);

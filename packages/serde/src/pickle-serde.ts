@@ -7,6 +7,7 @@ import { refuseUnstorable } from './refuse-unstorable.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 import { encodeText } from './text-bytes.js';
 import { storesTextAsUtf8 } from './text-flags.js';
+import { textReadingSerdes } from './text-reading-serdes.js';
 
 export interface PickleSerdeOptions {
   /** The pickle protocol to write, 2 to 5; default 5, the highest, as pymemcache uses. */
@@ -21,7 +22,7 @@ export interface PickleSerdeOptions {
 export function createPickleSerde(options: PickleSerdeOptions = {}): Serde<CacheValue> {
   const protocol = options.protocol ?? HIGHEST_PICKLE_PROTOCOL;
   pickleDumps(null, protocol); // validates the protocol now, not on the first write
-  return storesTextAsUtf8({
+  const serde: Serde<CacheValue> = storesTextAsUtf8({
     serialize(_key: string, value: CacheValue): SerializedValue {
       refuseUnstorable(value, 'pickleSerde');
       if (value instanceof Uint8Array) return { value, flags: FLAG_BYTES };
@@ -33,6 +34,8 @@ export function createPickleSerde(options: PickleSerdeOptions = {}): Serde<Cache
       return readValue(value, flags) as CacheValue;
     },
   });
+  textReadingSerdes.add(serde);
+  return serde;
 }
 
 /** pymemcache's default serde, with pickle protocol 5. */

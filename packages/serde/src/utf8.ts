@@ -1,5 +1,8 @@
 import { Buffer, isUtf8 } from 'node:buffer';
-import { MemcacheDeserializeError } from '@mc/protocol';
+import { decodeUtf8, MemcacheDeserializeError } from '@mc/protocol';
+
+/** Strict UTF-8 decoding (malformed text is an error, never a silent U+FFFD), as the parser's text values get it. */
+export { decodeUtf8 };
 
 const encoder = new TextEncoder();
 
@@ -37,20 +40,6 @@ export function encodeUtf8(text: string): Uint8Array {
   }
   return Uint8Array.from(bytes);
 }
-
-/** Strict UTF-8 decoding: malformed text is an error, never a silent U+FFFD. */
-export function decodeUtf8(bytes: Uint8Array, what = 'text'): string {
-  // One native call that validates and decodes: measured about 4x cheaper per small value
-  // than isUtf8 followed by Buffer#toString, which is what a multi-get spends its time on.
-  try {
-    return strictDecoder.decode(bytes);
-  } catch (error) {
-    throw new MemcacheDeserializeError(`The ${what} is not valid UTF-8`, { cause: error });
-  }
-}
-
-// ignoreBOM keeps a leading U+FEFF as text, as Buffer#toString does.
-const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Like decodeUtf8, and also accepts encoded surrogates, as Python's `surrogatepass` does. */
 export function decodeUtf8SurrogatePass(bytes: Uint8Array, what = 'text'): string {

@@ -178,8 +178,17 @@ export function errorCode(error: unknown): string {
   return 'Error';
 }
 
-/** Hits in a retrieval's result: a list of hits (get family) or one meta reply (`mg`). */
+/**
+ * Hits in a retrieval's result: a list of hits (get family), the frames of a multi-key read
+ * (RetrievedFrames), or one meta reply (`mg`).
+ */
 function countFound(result: unknown): { found: number; bytes: number } {
+  const frames = (result as { frames?: unknown } | null)?.frames;
+  if (Array.isArray(frames)) {
+    let bytes = 0;
+    for (const frame of frames as Array<{ data: Uint8Array }>) bytes += frame.data.byteLength;
+    return { found: frames.length, bytes };
+  }
   if (Array.isArray(result)) {
     let bytes = 0;
     for (const hit of result as Array<{ value?: Uint8Array }>) bytes += hit.value?.byteLength ?? 0;

@@ -1,7 +1,8 @@
 import type { CommandDefinition } from '../command-definition.js';
 import { MemcacheIllegalInputError } from '../errors.js';
 import { RetrievalReader, type RetrievedValue } from '../readers/retrieval-reader.js';
-import type { Chunk, Key } from '../types.js';
+import { type RetrievedFrames, RetrievedFramesReader } from '../readers/retrieved-frames-reader.js';
+import type { Chunk, EncodedRequest, Key } from '../types.js';
 import { validateExptime } from '../validate-exptime.js';
 import { keyByteLength, MAX_KEY_BYTES, ownKey } from '../validate-key.js';
 import { defineCommand } from './define-command.js';
@@ -102,3 +103,20 @@ export const gats = defineCommand(
   (_exptime, keys) => new RetrievalReader('gats', keys),
   { prepare: (exptime, keys) => [exptime, ownKeys(keys)] },
 ) satisfies CommandDefinition<[exptime: number, keys: readonly Key[]], RetrievedValue[]>;
+
+/**
+ * A `get` or `gets` of many keys that resolves with the reply's frames and the key index each
+ * answers (RetrievedFrames) instead of hit objects: for a multi-key read that pairs hits with
+ * its own keys by position and decodes each value once.
+ */
+export function retrieveFrames(
+  command: 'get' | 'gets',
+  keys: readonly Key[],
+): EncodedRequest<RetrievedFrames> {
+  const owned = ownKeys(keys);
+  return {
+    chunks: encodeRetrieval(command, owned, false),
+    reader: new RetrievedFramesReader(command, owned),
+    command,
+  };
+}
