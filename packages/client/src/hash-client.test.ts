@@ -1,4 +1,5 @@
 import {
+  closedPort,
   type FakeServer,
   type MemcachedServer,
   onLines,
@@ -184,6 +185,25 @@ describe('HashClient', () => {
     expect(await direct[0]!.get(onVictim[0]!)).toBe('moved');
     await strict.close();
     await moving.close();
+  });
+
+  it('stats() and version() leave out a node that is down under ignoreErrors, and reject without it', async () => {
+    const { address: down } = await closedPort();
+    const lenient = new HashClient([nodes[0]!.address, down], { ignoreErrors: true, connectTimeout: 500 });
+    const strict = new HashClient([nodes[0]!.address, down], { connectTimeout: 500 });
+    try {
+      const stats = await lenient.stats();
+      expect([...stats.keys()]).toEqual([nodes[0]!.address]);
+      expect(stats.get(nodes[0]!.address)?.pid).toBeDefined();
+      expect([...(await lenient.version()).keys()]).toEqual([nodes[0]!.address]);
+      await expect(strict.stats()).rejects.toBeInstanceOf(MemcacheConnectionError);
+      await expect(strict.version()).rejects.toBeInstanceOf(MemcacheConnectionError);
+      // A server-wide write is not absorbed: a flush that did not reach a node must be known.
+      await expect(lenient.flushAll()).rejects.toBeInstanceOf(MemcacheConnectionError);
+    } finally {
+      await lenient.close();
+      await strict.close();
+    }
   });
 
   it('addServer and removeServer at run time', async () => {

@@ -22,6 +22,7 @@ import { ClusterDiscovery, type DiscoveryOptions } from './discovery/cluster-dis
 import { HashNode } from './hash-node.js';
 import { type Hasher, KetamaHasher, RendezvousHasher } from './hashers/index.js';
 import type { ServerNode } from './server-node.js';
+import { isIgnorableError } from './ignorable-error.js';
 import { parseStats, type Stats } from './stats.js';
 
 /** A custom placement: anything that names the node for a key. */
@@ -197,14 +198,31 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     return new Map(nodes.map((node, index) => [node.name, answers[index]!]));
   }
 
-  /** Each node's counters, by node name. */
-  stats(...args: string[]): Promise<Map<string, Stats>> {
-    return this.#everyNode(async (node) => parseStats(await node.send(commands.stats.request(args))));
+  /**
+   * Asks every node a question that changes nothing; under ignoreErrors a node that fails is
+   * left out of the answer (its absence says it is down) instead of failing the whole call.
+   */
+  async #askEveryNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
+    if (!this.ignoreErrors) return this.#everyNode(ask);
+    if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
+    const nodes = this.allNodes();
+    const outcomes = await Promise.allSettled(nodes.map((node) => ask(node)));
+    const answers = new Map<string, T>();
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') answers.set(nodes[index]!.name, outcome.value);
+      else if (!isIgnorableError(outcome.reason)) throw outcome.reason;
+    });
+    return answers;
   }
 
-  /** Each node's version, by node name. */
+  /** Each node's counters, by node name (under ignoreErrors, of the nodes that answered). */
+  stats(...args: string[]): Promise<Map<string, Stats>> {
+    return this.#askEveryNode(async (node) => parseStats(await node.send(commands.stats.request(args))));
+  }
+
+  /** Each node's version, by node name (under ignoreErrors, of the nodes that answered). */
   version(): Promise<Map<string, string>> {
-    return this.#everyNode((node) => node.send(commands.version.request()));
+    return this.#askEveryNode((node) => node.send(commands.version.request()));
   }
 
   /** Invalidates every item on every node. */
