@@ -137,6 +137,70 @@ describe('SocketReader: reads placed straight into large values', () => {
     }
   });
 
+  it('small reads share a bounded slab instead of a buffer each; two sockets reading by turns never overwrite each other', async () => {
+    const fake = await startFakeServer((socket) => {
+      socket.setNoDelay(true);
+      onLines(socket, (line) => {
+        const key = line.split(' ')[1]!;
+        socket.write(`VALUE ${key} 0 ${key.length}\r\n${key}\r\nEND\r\n`);
+      });
+    });
+    try {
+      const sockets = [SocketReader.connect(fake), SocketReader.connect(fake)];
+      const chunks: Uint8Array[][] = [[], []];
+      await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
+      sockets.forEach((socket, index) =>
+        SocketReader.of(socket)!.attach(
+          (chunk) => chunks[index]!.push(chunk),
+          () => undefined,
+        ),
+      );
+      const expected: string[][] = [[], []];
+      for (let turn = 0; turn < 400; turn++) {
+        for (const [index, socket] of sockets.entries()) {
+          const key = `s${index}-${turn}`;
+          expected[index]!.push(`VALUE ${key} 0 ${key.length}\r\n${key}\r\nEND\r\n`);
+          socket.write(`get ${key}\r\n`);
+          await waitFor(
+            () =>
+              chunks[index]!.reduce((sum, chunk) => sum + chunk.length, 0) ===
+              expected[index]!.join('').length,
+          );
+        }
+      }
+      for (const index of [0, 1])
+        expect(chunks[index]!.map((chunk) => text(chunk)).join('')).toBe(expected[index]!.join(''));
+      const all = [...chunks[0]!, ...chunks[1]!];
+      // Many reads per buffer, and no buffer larger than one slab: a kept chunk pins little.
+      expect(new Set(all.map((chunk) => chunk.buffer)).size).toBeLessThan(all.length / 10);
+      expect(Math.max(...all.map((chunk) => chunk.buffer.byteLength))).toBeLessThanOrEqual(16 * 1024);
+      for (const socket of sockets) socket.destroy();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a read larger than 4 KiB gets a buffer of its own, exactly its size', async () => {
+    const fake = await startFakeServer();
+    try {
+      const socket = SocketReader.connect({ host: fake.host, port: fake.port });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const chunks: Uint8Array[] = [];
+      SocketReader.of(socket)!.attach(
+        (chunk) => chunks.push(chunk),
+        () => undefined,
+      );
+      fake.sockets[0]!.write('y'.repeat(10_000));
+      await waitFor(() => chunks.reduce((sum, chunk) => sum + chunk.length, 0) === 10_000);
+      for (const chunk of chunks.filter((each) => each.length > 4096))
+        expect(chunk.buffer.byteLength).toBe(chunk.length);
+      expect(chunks.map((chunk) => text(chunk)).join('')).toBe('y'.repeat(10_000));
+      socket.destroy();
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('delivers bytes that arrived before anyone attached, in order', async () => {
     const fake = await startFakeServer((socket) => socket.write('VERSION early\r\n'));
     try {

@@ -9,6 +9,32 @@ import net from 'node:net';
 const scratch = new Uint8Array(64 * 1024);
 
 /**
+ * Reads up to SMALL_READ bytes (a reply to one call at a time) are copied into a slab the
+ * whole process shares, as Node's Buffer pool does, instead of into memory of their own: an
+ * ArrayBuffer per read costs a malloc, a free and V8's external-memory bookkeeping, about 5%
+ * of a sequential get's time. A slab's bytes are never written twice; a full slab is left to
+ * whatever chunks still view it, and the next read starts a new one. A kept chunk pins at
+ * most one slab (SLAB_BYTES); larger reads get a buffer of their own, exactly sized.
+ */
+const SMALL_READ = 4 * 1024;
+const SLAB_BYTES = 16 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/** A copy of the shared buffer's first `bytesRead` bytes that no later read overwrites. */
+function copyOut(bytesRead: number): Uint8Array {
+  if (bytesRead > SMALL_READ) return scratch.slice(0, bytesRead);
+  if (slabUsed + bytesRead > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const start = slabUsed;
+  slab.set(scratch.subarray(0, bytesRead), start);
+  slabUsed = start + bytesRead;
+  return new Uint8Array(slab.buffer, start, bytesRead);
+}
+
+/**
  * Chooses, read by read, the memory a plain socket (TCP or UNIX) reads into, through Node's
  * `onread` option: while a large value is being gathered the kernel writes it straight into
  * the value's own buffer (`room()`, the parser's `blockRoom()`), so a 1 MB value costs one
@@ -16,7 +42,8 @@ const scratch = new Uint8Array(64 * 1024);
  * anything else is read into a buffer shared by all sockets and copied out at once:
  *
  *   socket ─read─► room() ? the value's buffer ─────────────► deliver(view of it)
- *                          : the shared buffer ─ copy nread ─► deliver(copy)
+ *                          : the shared buffer ─ copy nread ─► deliver(copy: in a shared
+ *                                                                     slab when small)
  *
  * TLS sockets cannot take `onread` and keep their 'data' events.
  */
@@ -69,9 +96,7 @@ export class SocketReader {
 
   #received(bytesRead: number, target: Uint8Array): void {
     const chunk =
-      target === scratch
-        ? scratch.slice(0, bytesRead)
-        : new Uint8Array(target.buffer, target.byteOffset, bytesRead);
+      target === scratch ? copyOut(bytesRead) : new Uint8Array(target.buffer, target.byteOffset, bytesRead);
     const deliver = this.#deliver;
     if (deliver === undefined) this.#early.push(chunk);
     else deliver(chunk);
