@@ -194,6 +194,25 @@ describe.each(majors)('with $name', (major) => {
     await keyv.disconnect();
   });
 
+  it('deleteMany answers in the shape its Keyv major documents: one boolean per key in Keyv 6, all of them deleted in Keyv 5', async () => {
+    const store = new KeyvMemcached(server.address);
+    const keyv = major.make(store, uniqueNamespace());
+    await keyv.set('here', 1);
+    await keyv.set('also', 2);
+    const mixed = await keyv.deleteMany(['here', 'absent']);
+    await keyv.set('here', 1);
+    const every = await keyv.deleteMany(['here', 'also']);
+    if (major.name === 'Keyv 6') {
+      expect(mixed).toEqual([true, false]);
+      expect(every).toEqual([true, true]);
+    } else {
+      expect(mixed).toBe(false);
+      expect(every).toBe(true);
+    }
+    expect(await keyv.hasMany(['here', 'also', 'absent'])).toEqual([false, false, false]);
+    await keyv.disconnect();
+  });
+
   it('expires entries in memcached itself, rounding a short TTL up to a second', async () => {
     const namespace = uniqueNamespace();
     const store = new KeyvMemcached(server.address);

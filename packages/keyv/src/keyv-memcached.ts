@@ -113,6 +113,8 @@ export class KeyvMemcached extends EventEmitter {
   readonly opts: KeyvMemcachedOptions & HashClientOptions & Record<string, unknown>;
   readonly #ownsClient: boolean;
   readonly #throwOnErrors: boolean;
+  /** Set once a Keyv 6 has taken this store (see deleteMany). */
+  #perKeyResults = false;
   /** The namespace's version token as last seen, so most calls take one round trip. */
   #known: { namespace: string; token: string } | undefined;
   #fetching: { namespace: string; create: boolean; promise: Promise<string | undefined> } | undefined;
@@ -145,6 +147,7 @@ export class KeyvMemcached extends EventEmitter {
 
   /** What Keyv 6 looks for; see {@link KeyvMemcachedCapabilities}. */
   get capabilities(): KeyvMemcachedCapabilities {
+    this.#perKeyResults = true;
     const present = { exists: true, methodType: 'async' } as const;
     return {
       compatible: true,
@@ -232,16 +235,24 @@ export class KeyvMemcached extends EventEmitter {
     );
   }
 
-  /** Removes many entries in one pipelined burst; `true` when every one of them existed. */
-  async deleteMany(keys: string[]): Promise<boolean> {
-    return this.#guard(
+  /**
+   * Removes many entries in one pipelined burst. The two Keyv majors want different answers:
+   * Keyv 6 one boolean per key (whether that entry existed), Keyv 5 one boolean, `true` when
+   * every entry existed. Keyv 6 is recognised by its reading `capabilities` when it takes the
+   * store, which Keyv 5 never does.
+   */
+  async deleteMany(keys: string[]): Promise<boolean | boolean[]> {
+    const perKey = this.#perKeyResults;
+    const deleted = await this.#guard(
       () =>
-        this.#writeWithVersion(false, false, async (token) => {
-          const deleted = await Promise.all(keys.map((key) => this.client.delete(this.#dataKey(token, key))));
-          return deleted.every(Boolean);
-        }),
-      false,
+        this.#writeWithVersion(
+          false,
+          keys.map(() => false),
+          (token) => Promise.all(keys.map((key) => this.client.delete(this.#dataKey(token, key)))),
+        ),
+      keys.map(() => false),
     );
+    return perKey ? deleted : deleted.every(Boolean);
   }
 
   /**
