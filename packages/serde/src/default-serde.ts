@@ -4,7 +4,7 @@ import { encodeJson } from './json-text.js';
 import { readValue } from './read-value.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 import { encodeText } from './text-bytes.js';
-import { textReadingSerdes } from './text-reading-serdes.js';
+import { readsTextAsUtf8, storesTextAsUtf8 } from './text-fast-paths.js';
 
 /**
  * The serde a client uses unless told otherwise. It writes what pymemcache writes for bytes,
@@ -27,4 +27,5 @@ export const defaultSerde: Serde<CacheValue> = {
   },
 };
 
-textReadingSerdes.add(defaultSerde);
+storesTextAsUtf8(defaultSerde);
+readsTextAsUtf8(defaultSerde);

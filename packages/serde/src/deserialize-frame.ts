@@ -1,7 +1,7 @@
 import { ValueFrame, type ValueFrameLike } from '@mc/protocol';
 import { FLAG_TEXT, SERDE_FLAG_BITS } from './flags.js';
 import type { Serde } from './serde.js';
-import { textReadingSerdes } from './text-reading-serdes.js';
+import { readsTextFromFrame } from './text-fast-paths.js';
 
 /**
  * Runs `serde` on a `VALUE` frame as the parser cut it. A text value (flag 16, no other serde
@@ -26,7 +26,7 @@ let lastReadsText = false;
 function readsText(serde: object): boolean {
   if (serde !== lastSerde) {
     lastSerde = serde;
-    lastReadsText = textReadingSerdes.has(serde);
+    lastReadsText = readsTextFromFrame(serde);
   }
   return lastReadsText;
 }

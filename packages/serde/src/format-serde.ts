@@ -1,6 +1,6 @@
 import { MemcacheDeserializeError, MemcacheIllegalInputError } from '@mc/protocol';
 import { readValue } from './read-value.js';
-import { textReadingSerdes } from './text-reading-serdes.js';
+import { readsTextAsUtf8 } from './text-fast-paths.js';
 import { refuseUnstorable } from './refuse-unstorable.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 
@@ -51,6 +51,5 @@ export function formatSerde(format: Format): Serde<CacheValue> {
       return readValue(value, flags, own) as CacheValue;
     },
   };
-  textReadingSerdes.add(serde);
-  return serde;
+  return readsTextAsUtf8(serde);
 }

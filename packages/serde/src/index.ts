@@ -26,4 +26,4 @@ export { HIGHEST_PICKLE_PROTOCOL, MAX_PICKLE_LONG_BYTES } from './pickle-opcodes
 export { createPickleSerde, type PickleSerdeOptions, pickleSerde } from './pickle-serde.js';
 export type { CacheValue, Serde, SerializedValue } from './serde.js';
 export { structuredSerde } from './structured-serde.js';
-export { textFlags } from './text-flags.js';
+export { textFlags } from './text-fast-paths.js';

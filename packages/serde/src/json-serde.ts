@@ -2,7 +2,7 @@ import { FLAG_JSON } from './flags.js';
 import { encodeJson } from './json-text.js';
 import { readValue } from './read-value.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
-import { textReadingSerdes } from './text-reading-serdes.js';
+import { readsTextAsUtf8 } from './text-fast-paths.js';
 
 /**
  * Every value as JSON under FLAG_JSON (32), strings included, so any reader, in any language,
@@ -17,4 +17,4 @@ export const jsonSerde: Serde<CacheValue> = {
   },
 };
 
-textReadingSerdes.add(jsonSerde);
+readsTextAsUtf8(jsonSerde);

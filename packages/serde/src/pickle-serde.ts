@@ -6,8 +6,7 @@ import { readValue } from './read-value.js';
 import { refuseUnstorable } from './refuse-unstorable.js';
 import type { CacheValue, Serde, SerializedValue } from './serde.js';
 import { encodeText } from './text-bytes.js';
-import { storesTextAsUtf8 } from './text-flags.js';
-import { textReadingSerdes } from './text-reading-serdes.js';
+import { readsTextAsUtf8, storesTextAsUtf8 } from './text-fast-paths.js';
 
 export interface PickleSerdeOptions {
   /** The pickle protocol to write, 2 to 5; default 5, the highest, as pymemcache uses. */
@@ -34,8 +33,7 @@ export function createPickleSerde(options: PickleSerdeOptions = {}): Serde<Cache
       return readValue(value, flags) as CacheValue;
     },
   });
-  textReadingSerdes.add(serde);
-  return serde;
+  return readsTextAsUtf8(serde);
 }
 
 /** pymemcache's default serde, with pickle protocol 5. */

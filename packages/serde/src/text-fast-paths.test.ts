@@ -5,7 +5,7 @@ import { jsonSerde } from './json-serde.js';
 import { msgpackSerde } from './msgpack-serde.js';
 import { createPickleSerde, pickleSerde } from './pickle-serde.js';
 import { structuredSerde } from './structured-serde.js';
-import { textFlags } from './text-flags.js';
+import { textFlags } from './text-fast-paths.js';
 
 describe('textFlags', () => {
   const strings = ['', 'plain', 'héllo wörld', '\ud83d\ude00 and more', 'x'.repeat(5000)];
