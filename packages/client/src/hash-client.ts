@@ -191,21 +191,21 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     return [...this.#nodes.values()];
   }
 
-  async #everyNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
-    if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
-    const nodes = this.allNodes();
-    const answers = await Promise.all(nodes.map((node) => ask(node)));
-    return new Map(nodes.map((node, index) => [node.name, answers[index]!]));
-  }
-
   /**
-   * Asks every node a question that changes nothing; under ignoreErrors a node that fails is
-   * left out of the answer (its absence says it is down) instead of failing the whole call.
+   * Asks every node at once, answers by node name. With `leaveOutFailed` (a question that
+   * changes nothing, under ignoreErrors) a node that fails is left out of the answer, its
+   * absence saying it is down, instead of failing the whole call.
    */
-  async #askEveryNode<T>(ask: (node: ServerNode) => Promise<T>): Promise<Map<string, T>> {
-    if (!this.ignoreErrors) return this.#everyNode(ask);
+  async #everyNode<T>(
+    ask: (node: ServerNode) => Promise<T>,
+    leaveOutFailed = false,
+  ): Promise<Map<string, T>> {
     if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
     const nodes = this.allNodes();
+    if (!leaveOutFailed) {
+      const answers = await Promise.all(nodes.map((node) => ask(node)));
+      return new Map(nodes.map((node, index) => [node.name, answers[index]!]));
+    }
     const outcomes = await Promise.allSettled(nodes.map((node) => ask(node)));
     const answers = new Map<string, T>();
     outcomes.forEach((outcome, index) => {
@@ -217,12 +217,15 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
 
   /** Each node's counters, by node name (under ignoreErrors, of the nodes that answered). */
   stats(...args: string[]): Promise<Map<string, Stats>> {
-    return this.#askEveryNode(async (node) => parseStats(await node.send(commands.stats.request(args))));
+    return this.#everyNode(
+      async (node) => parseStats(await node.send(commands.stats.request(args))),
+      this.ignoreErrors,
+    );
   }
 
   /** Each node's version, by node name (under ignoreErrors, of the nodes that answered). */
   version(): Promise<Map<string, string>> {
-    return this.#askEveryNode((node) => node.send(commands.version.request()));
+    return this.#everyNode((node) => node.send(commands.version.request()), this.ignoreErrors);
   }
 
   /** Invalidates every item on every node. */
