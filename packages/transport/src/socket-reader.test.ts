@@ -149,12 +149,12 @@ describe('SocketReader: reads placed straight into large values', () => {
       const sockets = [SocketReader.connect(fake), SocketReader.connect(fake)];
       const chunks: Uint8Array[][] = [[], []];
       await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
-      sockets.forEach((socket, index) =>
+      for (const [index, socket] of sockets.entries()) {
         SocketReader.of(socket)!.attach(
           (chunk) => chunks[index]!.push(chunk),
           () => undefined,
-        ),
-      );
+        );
+      }
       const expected: string[][] = [[], []];
       for (let turn = 0; turn < 400; turn++) {
         for (const [index, socket] of sockets.entries()) {
