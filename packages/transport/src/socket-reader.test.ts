@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { MessageChannel } from 'node:worker_threads';
 import { commands, MemcacheTimeoutError, MemcacheUnexpectedCloseError } from '@mc/protocol';
 import {
   type MemcachedServer,
@@ -175,6 +176,37 @@ describe('SocketReader: reads placed straight into large values', () => {
       expect(new Set(all.map((chunk) => chunk.buffer)).size).toBeLessThan(all.length / 10);
       expect(Math.max(...all.map((chunk) => chunk.buffer.byteLength))).toBeLessThanOrEqual(16 * 1024);
       for (const socket of sockets) socket.destroy();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a small chunk whose buffer is transferred away leaves later reads intact', async () => {
+    const fake = await startFakeServer();
+    try {
+      const socket = SocketReader.connect({ host: fake.host, port: fake.port });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const chunks: Uint8Array[] = [];
+      SocketReader.of(socket)!.attach(
+        (chunk) => chunks.push(chunk),
+        () => undefined,
+      );
+      const { port1, port2 } = new MessageChannel();
+      let sent = '';
+      for (let turn = 0; turn < 50; turn++) {
+        const piece = `piece-${turn};`;
+        sent += piece;
+        fake.sockets[0]!.write(piece);
+        await waitFor(() => chunks.reduce((sum, chunk) => sum + chunk.length, 0) === sent.length);
+        // What an application may do with a Buffer value it got: hand its memory to a worker.
+        const last = chunks.at(-1)!;
+        port1.postMessage(last, [last.buffer as ArrayBuffer]);
+        structuredClone(last, { transfer: [last.buffer as ArrayBuffer] });
+      }
+      expect(chunks.map((chunk) => text(chunk)).join('')).toBe(sent);
+      port1.close();
+      port2.close();
+      socket.destroy();
     } finally {
       await fake.close();
     }

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import * as workerThreads from 'node:worker_threads';
 
 /**
  * Where every plain socket of the process reads what does not go into a data block. One
@@ -18,14 +19,27 @@ const scratch = new Uint8Array(64 * 1024);
  */
 const SMALL_READ = 4 * 1024;
 const SLAB_BYTES = 16 * 1024;
-let slab = new Uint8Array(SLAB_BYTES);
+let slab = newSlab();
 let slabUsed = 0;
+
+/**
+ * A slab no caller can take away: a value handed out as a view of it and then transferred
+ * (postMessage, structuredClone with `transfer`) is copied instead, as with Node's own pool,
+ * rather than detaching the memory later reads go into.
+ */
+function newSlab(): Uint8Array {
+  const bytes = new Uint8Array(SLAB_BYTES);
+  // Bun and Deno may lack it; there a detached slab is only replaced (see copyOut).
+  workerThreads.markAsUntransferable?.(bytes.buffer);
+  return bytes;
+}
 
 /** A copy of the shared buffer's first `bytesRead` bytes that no later read overwrites. */
 function copyOut(bytesRead: number): Uint8Array {
   if (bytesRead > SMALL_READ) return scratch.slice(0, bytesRead);
-  if (slabUsed + bytesRead > SLAB_BYTES) {
-    slab = new Uint8Array(SLAB_BYTES);
+  // slab.length, not SLAB_BYTES: a slab detached all the same reads as full.
+  if (slabUsed + bytesRead > slab.length) {
+    slab = newSlab();
     slabUsed = 0;
   }
   const start = slabUsed;
