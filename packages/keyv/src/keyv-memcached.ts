@@ -243,14 +243,13 @@ export class KeyvMemcached extends EventEmitter {
    */
   async deleteMany(keys: string[]): Promise<boolean | boolean[]> {
     const perKey = this.#perKeyResults;
+    const failed = keys.map(() => false);
     const deleted = await this.#guard(
       () =>
-        this.#writeWithVersion(
-          false,
-          keys.map(() => false),
-          (token) => Promise.all(keys.map((key) => this.client.delete(this.#dataKey(token, key)))),
+        this.#writeWithVersion(false, failed, (token) =>
+          Promise.all(keys.map((key) => this.client.delete(this.#dataKey(token, key)))),
         ),
-      keys.map(() => false),
+      failed,
     );
     return perKey ? deleted : deleted.every(Boolean);
   }

@@ -48,6 +48,23 @@ async function roundTrip(connection: Connection, sizes: readonly number[]): Prom
   }
 }
 
+/** A connected socket whose SocketReader collects every chunk it delivers. */
+async function collectingSocket(address: { host: string; port: number }) {
+  const socket = SocketReader.connect({ host: address.host, port: address.port });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const chunks: Uint8Array[] = [];
+  SocketReader.of(socket)!.attach(
+    (chunk) => chunks.push(chunk),
+    () => undefined,
+  );
+  return {
+    socket,
+    chunks,
+    length: () => chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+    received: () => chunks.map((chunk) => text(chunk)).join(''),
+  };
+}
+
 describe('SocketReader: reads placed straight into large values', () => {
   it('reads values of every size up to 5 MB back intact over TCP, pipelined', async () => {
     const connection = new Connection(server.address);
@@ -147,35 +164,22 @@ describe('SocketReader: reads placed straight into large values', () => {
       });
     });
     try {
-      const sockets = [SocketReader.connect(fake), SocketReader.connect(fake)];
-      const chunks: Uint8Array[][] = [[], []];
-      await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
-      for (const [index, socket] of sockets.entries()) {
-        SocketReader.of(socket)!.attach(
-          (chunk) => chunks[index]!.push(chunk),
-          () => undefined,
-        );
-      }
-      const expected: string[][] = [[], []];
+      const readers = [await collectingSocket(fake), await collectingSocket(fake)];
+      const expected = ['', ''];
       for (let turn = 0; turn < 400; turn++) {
-        for (const [index, socket] of sockets.entries()) {
+        for (const [index, reader] of readers.entries()) {
           const key = `s${index}-${turn}`;
-          expected[index]!.push(`VALUE ${key} 0 ${key.length}\r\n${key}\r\nEND\r\n`);
-          socket.write(`get ${key}\r\n`);
-          await waitFor(
-            () =>
-              chunks[index]!.reduce((sum, chunk) => sum + chunk.length, 0) ===
-              expected[index]!.join('').length,
-          );
+          expected[index] += `VALUE ${key} 0 ${key.length}\r\n${key}\r\nEND\r\n`;
+          reader.socket.write(`get ${key}\r\n`);
+          await waitFor(() => reader.length() === expected[index]!.length);
         }
       }
-      for (const index of [0, 1])
-        expect(chunks[index]!.map((chunk) => text(chunk)).join('')).toBe(expected[index]!.join(''));
-      const all = [...chunks[0]!, ...chunks[1]!];
+      for (const [index, reader] of readers.entries()) expect(reader.received()).toBe(expected[index]);
+      const all = readers.flatMap((reader) => reader.chunks);
       // Many reads per buffer, and no buffer larger than one slab: a kept chunk pins little.
       expect(new Set(all.map((chunk) => chunk.buffer)).size).toBeLessThan(all.length / 10);
       expect(Math.max(...all.map((chunk) => chunk.buffer.byteLength))).toBeLessThanOrEqual(16 * 1024);
-      for (const socket of sockets) socket.destroy();
+      for (const reader of readers) reader.socket.destroy();
     } finally {
       await fake.close();
     }
@@ -184,29 +188,23 @@ describe('SocketReader: reads placed straight into large values', () => {
   it('a small chunk whose buffer is transferred away leaves later reads intact', async () => {
     const fake = await startFakeServer();
     try {
-      const socket = SocketReader.connect({ host: fake.host, port: fake.port });
-      await new Promise((resolve) => socket.once('connect', resolve));
-      const chunks: Uint8Array[] = [];
-      SocketReader.of(socket)!.attach(
-        (chunk) => chunks.push(chunk),
-        () => undefined,
-      );
+      const reader = await collectingSocket(fake);
       const { port1, port2 } = new MessageChannel();
       let sent = '';
       for (let turn = 0; turn < 50; turn++) {
         const piece = `piece-${turn};`;
         sent += piece;
         fake.sockets[0]!.write(piece);
-        await waitFor(() => chunks.reduce((sum, chunk) => sum + chunk.length, 0) === sent.length);
+        await waitFor(() => reader.length() === sent.length);
         // What an application may do with a Buffer value it got: hand its memory to a worker.
-        const last = chunks.at(-1)!;
+        const last = reader.chunks.at(-1)!;
         port1.postMessage(last, [last.buffer as ArrayBuffer]);
         structuredClone(last, { transfer: [last.buffer as ArrayBuffer] });
       }
-      expect(chunks.map((chunk) => text(chunk)).join('')).toBe(sent);
+      expect(reader.received()).toBe(sent);
       port1.close();
       port2.close();
-      socket.destroy();
+      reader.socket.destroy();
     } finally {
       await fake.close();
     }
@@ -215,19 +213,13 @@ describe('SocketReader: reads placed straight into large values', () => {
   it('a read larger than 4 KiB gets a buffer of its own, exactly its size', async () => {
     const fake = await startFakeServer();
     try {
-      const socket = SocketReader.connect({ host: fake.host, port: fake.port });
-      await new Promise((resolve) => socket.once('connect', resolve));
-      const chunks: Uint8Array[] = [];
-      SocketReader.of(socket)!.attach(
-        (chunk) => chunks.push(chunk),
-        () => undefined,
-      );
+      const reader = await collectingSocket(fake);
       fake.sockets[0]!.write('y'.repeat(10_000));
-      await waitFor(() => chunks.reduce((sum, chunk) => sum + chunk.length, 0) === 10_000);
-      for (const chunk of chunks.filter((each) => each.length > 4096))
+      await waitFor(() => reader.length() === 10_000);
+      for (const chunk of reader.chunks.filter((each) => each.length > 4096))
         expect(chunk.buffer.byteLength).toBe(chunk.length);
-      expect(chunks.map((chunk) => text(chunk)).join('')).toBe('y'.repeat(10_000));
-      socket.destroy();
+      expect(reader.received()).toBe('y'.repeat(10_000));
+      reader.socket.destroy();
     } finally {
       await fake.close();
     }
