@@ -58,3 +58,32 @@ describe('Connection memory', () => {
     expect(perConnection).toBeLessThan(4 * 1024);
   });
 });
+
+/** A one-key get the connection may fold into a line with others. */
+function mergeableGet(key: string) {
+  return { ...commands.get.request([key]), mergeableGet: { command: 'get' as const, key } };
+}
+
+describe('Connection memory per connection', () => {
+  it('holds no buffer of its own, idle or after merged gets, so many connections cost no more than one', async () => {
+    // One connection first, so the reader's shared buffers and lazy module state are in the baseline.
+    const first = new Connection(server.address);
+    await first.send(commands.version.request());
+    const before = await settledArrayBuffers();
+    const connections = Array.from({ length: CONNECTIONS }, () => new Connection(server.address));
+    await Promise.all(connections.map((connection) => connection.send(commands.version.request())));
+    // Gets sent in one tick are merged into one line, which is what needs the line's key table.
+    await Promise.all(
+      connections.flatMap((connection, index) =>
+        Array.from({ length: 10 }, (_, get) =>
+          connection.send(mergeableGet(`memory:absent:${index}:${get}`)),
+        ),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const perConnection = ((await settledArrayBuffers()) - before) / CONNECTIONS;
+    await Promise.all([first, ...connections].map((connection) => connection.close()));
+    // Before the fix each connection built its own 16 KiB key table for merged get lines.
+    expect(perConnection).toBeLessThan(1024);
+  });
+});

@@ -128,6 +128,12 @@ const DEFAULT_RECONNECT_DELAY = 50;
 /** A merged get line holds at most this many keys and bytes, well inside what memcached reads. */
 const MAX_MERGED_KEYS = Math.min(100, LineKeyIndex.capacity);
 const MAX_MERGED_LINE_BYTES = 8192;
+/**
+ * The key table of the merged line being built. A line is built from begin() to end() in one
+ * synchronous run that calls nothing outside this module, so one table serves every
+ * connection: 16 KiB once per process, not per connection (a pool or a HashClient holds many).
+ */
+const lineKeys = new LineKeyIndex();
 /** A quiet run holds at most this many requests, so one burst cannot hold the socket for long. */
 const MAX_QUIET_RUN = 256;
 /** How long close() waits for pending replies when the connection has no command timeout. */
@@ -194,7 +200,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   readonly #batch = new WriteBatch();
   /** Finds keys asked twice in a merged get line. */
-  readonly #lineKeys = new LineKeyIndex();
   #flushScheduled = false;
   /** performance.now() at the first send() since the last flush: deadlines count from it. */
   #sentAt = 0;
@@ -868,7 +873,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let keyCount = 0;
     /** Where each member's key stands in the line; only once a key repeats (else member i is key i). */
     let slots: number[] | undefined;
-    const lineKeys = this.#lineKeys;
     lineKeys.begin(keys);
     let lineBytes = 0;
     for (let entry = waiting.peek(); entry !== undefined; entry = waiting.peek()) {

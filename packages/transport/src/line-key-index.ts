@@ -13,8 +13,8 @@ const LONGEST_WALK = 8;
 /**
  * Where each key already stands in a merged get line, so a key asked twice is sent once.
  * A Map per line cost about 0.5–0.7 k instructions per get (callgrind), more than the rest of
- * the line's queueing: inserting, growing to 100 keys, and comparing colliding keys. This table
- * is kept by the connection and reused line after line (a generation number empties it). A
+ * the line's queueing: inserting, growing to 100 keys, and comparing colliding keys. One table
+ * serves every connection of the process, line after line (a generation number empties it). A
  * key's bucket comes from a few of its units (length, first, middle and last two), read
  * without walking the key; keys of one bucket are chained and compared in full. Keys that
  * all look alike there (the same length and the same units at those places) would make long
