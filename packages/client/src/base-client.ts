@@ -192,15 +192,15 @@ export abstract class BaseClient<V> {
   }
 
   // One function per client, handed the caller's key: a read allocates no closure of its own.
-  readonly #finishGet = (hit: RetrievedValue | undefined, key: Key): V | undefined => {
+  readonly #finishGet = (hit: ValueFrameLike | undefined, key: Key): V | undefined => {
     if (hit === undefined) return undefined;
-    const value = this.#decode(key, hit, 'get');
+    const value = this.#decodeFrame(typeof key === 'string' ? key : keyToString(key), hit, 'get');
     return value === MISS ? undefined : value;
   };
 
-  readonly #finishGets = (hit: RetrievedValue | undefined, key: Key): CasValue<V> | undefined => {
+  readonly #finishGets = (hit: ValueFrameLike | undefined, key: Key): CasValue<V> | undefined => {
     if (hit === undefined) return undefined;
-    const value = this.#decode(key, hit, 'gets');
+    const value = this.#decodeFrame(typeof key === 'string' ? key : keyToString(key), hit, 'gets');
     return value === MISS ? undefined : { value, cas: hit.cas ?? 0n };
   };
 
@@ -588,7 +588,7 @@ export abstract class BaseClient<V> {
   #readOne<R>(
     command: 'get' | 'gets',
     key: Key,
-    finish: (hit: RetrievedValue | undefined, key: Key) => R,
+    finish: (hit: ValueFrameLike | undefined, key: Key) => R,
   ): Promise<R> {
     let pending: Promise<R>;
     try {
@@ -598,7 +598,9 @@ export abstract class BaseClient<V> {
       // which settles the read with finish's result itself.
       pending = node.retrieve
         ? node.retrieve(command, wireKey, finish, key)
-        : node.send(commands[command].request([wireKey]), 1, wireKey).then((hits) => finish(hits[0], key));
+        : node
+            .send(retrieveFrames(command, [wireKey]), 1, wireKey)
+            .then(({ frames }) => finish(frames[0], key));
     } catch (error) {
       return Promise.reject(error);
     }

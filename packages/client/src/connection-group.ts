@@ -10,7 +10,7 @@ import { type CloseOptions, Connection, type ConnectionOptions, type ServerAddre
 import { keySlot } from './key-slot.js';
 import { measuredSend } from './metrics/measured-send.js';
 import type { NodeMetrics } from './metrics/node-metrics.js';
-import type { FinishRead, ServerNode } from './server-node.js';
+import { type FinishRead, hitFrame, type ServerNode } from './server-node.js';
 import { tracedSend, tracingActive } from './tracing.js';
 
 /**
@@ -70,7 +70,7 @@ export class ConnectionGroup implements ServerNode {
       command,
       mergeableGet: { command, key },
     };
-    return this.send(request, 1, key).then((hits) => finish(hits[0], context));
+    return this.send(request, 1, key).then((hits) => finish(hitFrame(hits[0]), context));
   }
 
   send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {

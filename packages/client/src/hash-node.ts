@@ -2,7 +2,7 @@ import {
   commands,
   type EncodedRequest,
   type Key,
-  type RetrievedValue,
+  type ValueFrameLike,
   MemcacheConnectionError,
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
@@ -174,4 +174,4 @@ export class HashNode implements ServerNode {
   }
 }
 
-const firstHit = (hit: RetrievedValue | undefined): RetrievedValue | undefined => hit;
+const firstHit = (hit: ValueFrameLike | undefined): ValueFrameLike | undefined => hit;

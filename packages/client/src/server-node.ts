@@ -1,8 +1,19 @@
-import type { EncodedRequest, Key, RetrievedValue } from '@mc/protocol';
+import type { EncodedRequest, Key, RetrievedValue, ValueFrameLike } from '@mc/protocol';
 import type { CloseOptions } from '@mc/transport';
 
-/** Turns a one-key read's hit (undefined on a miss) into what the read resolves with. */
-export type FinishRead<R, C> = (hit: RetrievedValue | undefined, context: C) => R;
+/**
+ * Turns a one-key read's hit (undefined on a miss) into what the read resolves with. The hit
+ * is the parser's frame where the transport hands it over (Connection#retrieve), so a text
+ * value is taken as its string without a view (see decodeFrame).
+ */
+export type FinishRead<R, C> = (hit: ValueFrameLike | undefined, context: C) => R;
+
+/** A RetrievalReader's hit as a frame, for a read that came back as a list of hits. */
+export function hitFrame(hit: RetrievedValue | undefined): ValueFrameLike | undefined {
+  return hit === undefined
+    ? undefined
+    : { kind: 'value', key: hit.key, flags: hit.flags, cas: hit.cas, data: hit.value };
+}
 
 /**
  * One memcached server as the clients see it: somewhere to send encoded requests. Client has

@@ -46,7 +46,7 @@ export type {
   MetaStatusOf,
   MetaTable,
 } from './commands/meta-table.js';
-export { checkedGetRequest } from './commands/checked-get-request.js';
+export { checkedGetLine, checkedGetRequest } from './commands/checked-get-request.js';
 export {
   gat,
   gats,
@@ -87,6 +87,7 @@ export type { MetaReply } from './readers/meta-reader.js';
 export { type QuietMember, type QuietOutcome, QuietRunReader } from './readers/quiet-run-reader.js';
 export { RetrievalReader, type RetrievedValue } from './readers/retrieval-reader.js';
 export {
+  type OnHit,
   type RetrievedFrames,
   RetrievedFramesReader,
   type ValueFrameLike,

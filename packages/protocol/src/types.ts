@@ -1,5 +1,4 @@
 import type { MemcacheError } from './errors.js';
-import type { RetrievedValue } from './readers/retrieval-reader.js';
 
 /**
  * A piece of an encoded request. Strings are written as UTF-8 and carry header text; byte
@@ -121,15 +120,16 @@ export interface EncodedRequest<T> {
    * encodes the line itself, so such a request may leave `chunks` empty and `reader`
    * undefined (its key must then be validated already, see validateKey).
    *
-   * With `finish`, the request resolves with `finish(hit, context)` instead (`hit` undefined on
-   * a miss; its `index` then means nothing), called once when the reply is in; a throw
-   * rejects that request alone. A caller that would turn the list into a value anyway saves
-   * a promise, a closure and a list per read.
+   * With `finish`, the request resolves with `finish(hit, context)` instead: `hit` is the
+   * parser's `VALUE` frame (undefined on a miss), called once, as soon as the hit is read; a
+   * throw rejects that request alone. A caller that would turn the list into a value anyway
+   * saves a promise, a closure, a list and a hit object per read, and the views of the frame
+   * it does not read (a ValueFrame builds `key` and `data` only when asked).
    */
   mergeableGet?: {
     command: 'get' | 'gets';
     key: Key;
-    finish?: (hit: RetrievedValue | undefined, context: unknown) => unknown;
+    finish?: (hit: Extract<Frame, { kind: 'value' }> | undefined, context: unknown) => unknown;
     context?: unknown;
   };
 }

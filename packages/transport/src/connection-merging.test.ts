@@ -5,6 +5,7 @@ import {
   MemcacheIllegalInputError,
   type MetaReply,
   type RetrievedValue,
+  type ValueFrameLike,
 } from '@mc/protocol';
 import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -77,10 +78,10 @@ describe('the ordered queue of a connection', () => {
     await connection.send(commands.set.request('finish:a', bytes('A'), 0, 0, false));
     await connection.send(commands.set.request('finish:b', bytes('B'), 0, 0, false));
     const seen: string[] = [];
-    const finish = (hit: RetrievedValue | undefined, context: unknown): unknown => {
+    const finish = (hit: ValueFrameLike | undefined, context: unknown): unknown => {
       seen.push(String(context));
       if (context === 'throws') throw new Error('cannot decode');
-      return hit === undefined ? `${String(context)}: miss` : `${String(context)}: ${text(hit.value)}`;
+      return hit === undefined ? `${String(context)}: miss` : `${String(context)}: ${text(hit.data)}`;
     };
     const finishing = (key: string, context: string): EncodedRequest<unknown> => ({
       chunks: [],
@@ -146,8 +147,8 @@ describe('the ordered queue of a connection', () => {
     const connection = new Connection(server.address);
     await connection.send(commands.set.request('retrieve:a', bytes('A'), 3, 0, false));
     await connection.send(commands.set.request('retrieve:b', bytes('B'), 0, 0, false));
-    const finish = (hit: RetrievedValue | undefined, context: string) =>
-      hit === undefined ? `${context}: miss` : `${context}: ${text(hit.value)} ${hit.flags}`;
+    const finish = (hit: ValueFrameLike | undefined, context: string) =>
+      hit === undefined ? `${context}: miss` : `${context}: ${text(hit.data)} ${hit.flags}`;
     const key = bytes('retrieve:b');
     const reads = Promise.allSettled([
       connection.retrieve('get', 'retrieve:a', finish, 'first'),

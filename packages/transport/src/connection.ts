@@ -4,7 +4,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import {
   type Chunk,
-  checkedGetRequest,
+  checkedGetLine,
   type EncodedRequest,
   type Frame,
   type Key,
@@ -21,8 +21,9 @@ import {
   type ReplyReader,
   ResponseParser,
   type ResponseParserOptions,
-  type RetrievalReader,
-  type RetrievedValue,
+  type RetrievedFrames,
+  RetrievedFramesReader,
+  type ValueFrameLike,
   validateKey,
 } from '@mc/protocol';
 import { type AuthOptions, authProbe, authRequest } from './auth-request.js';
@@ -261,7 +262,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       succeed: (entry, value) =>
         entry.mergeableGet === undefined
           ? this.#succeed(entry, value)
-          : this.#settleGet(entry, (value as RetrievedValue[])[0]),
+          : // A lone one-key get (#writeLoneGet): its hit, if any, is the reply's only frame.
+            this.#settleGet(entry, (value as RetrievedFrames).frames[0]),
       fail: (entry, error) => this.#fail(entry, error),
       reset: (error, failure, unsentError) => this.#drop(error, failure, unsentError),
       replied: (entry) => this.#replied(entry),
@@ -348,7 +350,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   retrieve<R, C>(
     command: 'get' | 'gets',
     key: Key,
-    finish: (hit: RetrievedValue | undefined, context: C) => R,
+    finish: (hit: ValueFrameLike | undefined, context: C) => R,
     context: C,
   ): Promise<R> {
     let checked: Key;
@@ -371,7 +373,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     entry.mergeableGet = {
       command,
       key: checked,
-      finish: finish as (hit: RetrievedValue | undefined, context: unknown) => unknown,
+      finish: finish as (hit: ValueFrameLike | undefined, context: unknown) => unknown,
       context,
     };
     return this.#enqueue(entry);
@@ -904,11 +906,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     keys.length = keyCount;
     // Even a lone one goes through here: a mergeable get may carry no chunks of its own.
     // Every key was checked when its request was made.
-    const request = checkedGetRequest(command, keys);
-    const group = this.#group(members, request);
-    group.reader = earlyHitReader(request.reader as RetrievalReader, members, slots, (member, hit) =>
-      this.#settleGet(member, hit),
-    );
+    const group = this.#group(members, earlyHitReader(command, keys, members, slots, this.#settleHit));
     // Every hit settled its callers as it was read: the callers left at END missed.
     group.resolve = () => {
       for (let index = 0; index < members.length; index++) {
@@ -919,18 +917,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     group.reject = (error) => {
       for (const member of members) if (!member.settled) this.#fail(member, error);
     };
-    for (const chunk of request.chunks) batch.add(chunk);
+    const chunks = checkedGetLine(command, keys);
+    for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
     this.#inflight.push(group);
   }
+
+  readonly #settleHit = (entry: PendingRequest, hit: ValueFrameLike): void => this.#settleGet(entry, hit);
 
   /**
    * Settles a one-key get with its hit (undefined on a miss): through the caller's `finish`
    * when it gave one, else as the one-element (or empty) list a one-key get reads.
    */
-  #settleGet(entry: PendingRequest, hit: RetrievedValue | undefined): void {
+  #settleGet(entry: PendingRequest, hit: ValueFrameLike | undefined): void {
     const merge = entry.mergeableGet!;
     if (merge.finish === undefined) {
-      this.#succeed(entry, hit === undefined ? [] : [hit.index === 0 ? hit : { ...hit, index: 0 }]);
+      this.#succeed(
+        entry,
+        hit === undefined
+          ? []
+          : [{ key: hit.key, flags: hit.flags, cas: hit.cas, value: hit.data, index: 0 }],
+      );
       return;
     }
     let value: unknown;
@@ -946,10 +952,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Alone (one call at a time, the common case): its own line and reader, no group. */
   #writeLoneGet(entry: PendingRequest, batch: WriteBatch): void {
     const merge = entry.mergeableGet!;
-    const request = checkedGetRequest(merge.command, [merge.key]); // checked by send()
+    const keys = [merge.key]; // checked by send()
     entry.chunks = undefined;
-    entry.reader = request.reader as ReplyReader<unknown>;
-    const chunks = request.chunks;
+    // Settled at END, not as its hit arrives (a merged line's callers are): the whole reply
+    // is checked first, so a hit followed by garbage (a repeated VALUE) fails this read.
+    entry.reader = new RetrievedFramesReader(merge.command, keys);
+    const chunks = checkedGetLine(merge.command, keys);
     for (let index = 0; index < chunks.length; index++) batch.add(chunks[index]!);
     this.#inflight.push(entry);
   }
@@ -1018,7 +1026,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     const request = QuietRunReader.request(parts);
     const reader = request.reader as QuietRunReader;
-    const group = this.#group(running, request);
+    const group = this.#group(running, request.reader);
     group.resolve = (outcomes) => this.#settleRun(running, outcomes as QuietOutcome[], undefined);
     group.reject = (error) => this.#settleRun(running, reader.outcomes, error);
     for (const chunk of request.chunks) batch.add(chunk);
@@ -1052,7 +1060,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /** The entry in flight for several members, read as one request. */
-  #group(members: PendingRequest[], request: EncodedRequest<unknown>): PendingRequest {
+  #group(members: PendingRequest[], reader: ReplyReader<unknown> | undefined): PendingRequest {
     let deadline = Number.POSITIVE_INFINITY;
     let timeout = 0;
     for (const member of members) {
@@ -1063,7 +1071,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       member.chunks =
         member.quietForm !== undefined || member.reader?.quiet === true ? member.chunks : undefined;
     }
-    const group = new PendingRequest(undefined, request.reader, false, deadline, timeout, this.#onAbort);
+    const group = new PendingRequest(undefined, reader, false, deadline, timeout, this.#onAbort);
     group.members = members;
     return group;
   }

@@ -1,38 +1,34 @@
-import type { Frame, ReplyReader, RetrievalReader, RetrievedValue } from '@mc/protocol';
+import { type Key, type ReplyReader, RetrievedFramesReader, type ValueFrameLike } from '@mc/protocol';
 import type { PendingRequest } from './pending-request.js';
 
 /**
- * Reads a merged get line (`get k1 k2 …` carrying many one-key gets) and settles each caller
- * as soon as its hit is read, instead of holding every value until `END`: with large values a
- * caller then waits for its own value only, and each value can be collected as soon as its
- * caller is done with it (a line of eight 1 MB values otherwise keeps all eight alive until
- * the last arrives, long enough for the garbage collector to move them to the old generation
- * and pay full collections for them). The hit has already been checked against the keys
- * asked for; callers whose keys miss still settle at `END` (memcached says nothing about a
- * miss before then), and an error line still fails only those not settled yet.
+ * Reads a merged get line (`get k1 k2 …` carrying many one-key gets) and settles each
+ * caller as soon as its hit is read, with the parser's frame, instead of
+ * holding every value until `END`: with large values a caller then waits for its own value
+ * only, and each value can be collected as soon as its caller is done with it (a line of
+ * eight 1 MB values otherwise keeps all eight alive until the last arrives, long enough for
+ * the garbage collector to move them to the old generation and pay full collections for
+ * them). The frame is handed over as the parser cut it, so a caller that decodes it builds
+ * no hit object and no views it does not read (a text value becomes its string straight from
+ * the received bytes). The hit has already been checked against the keys asked for; callers
+ * whose keys miss still settle at `END` (memcached says nothing about a miss before then),
+ * and an error line still fails only those not settled yet.
  *
  * `slots[index]` is where `members[index]`'s key stands in the line (a key asked twice is
  * sent once, so two members may share a slot); without `slots`, member i asked key i.
  */
 export function earlyHitReader(
-  reader: RetrievalReader,
+  command: 'get' | 'gets',
+  keys: readonly Key[],
   members: readonly PendingRequest[],
   slots: readonly number[] | undefined,
-  settle: (member: PendingRequest, hit: RetrievedValue) => void,
-): ReplyReader<RetrievedValue[]> {
+  settle: (member: PendingRequest, hit: ValueFrameLike) => void,
+): ReplyReader<unknown> {
   if (slots === undefined) {
-    return {
-      push(frame: Frame): boolean {
-        const done = reader.push(frame);
-        const hit = frame.kind === 'value' ? reader.lastHit : undefined;
-        if (hit !== undefined) {
-          const member = members[hit.index]!;
-          if (!member.settled) settle(member, hit);
-        }
-        return done;
-      },
-      result: () => reader.result(),
-    };
+    return new RetrievedFramesReader(command, keys, (frame, index) => {
+      const member = members[index]!;
+      if (!member.settled) settle(member, frame);
+    });
   }
   // Members by slot: the first at firstBySlot[slot] - 1, the others chained through nextInSlot.
   let slotCount = 0;
@@ -44,18 +40,10 @@ export function earlyHitReader(
     nextInSlot[index] = firstBySlot[slot]!;
     firstBySlot[slot] = index + 1;
   }
-  return {
-    push(frame: Frame): boolean {
-      const done = reader.push(frame);
-      const hit = frame.kind === 'value' ? reader.lastHit : undefined;
-      if (hit !== undefined) {
-        for (let next = firstBySlot[hit.index]!; next !== 0; next = nextInSlot[next - 1]!) {
-          const member = members[next - 1]!;
-          if (!member.settled) settle(member, hit);
-        }
-      }
-      return done;
-    },
-    result: () => reader.result(),
-  };
+  return new RetrievedFramesReader(command, keys, (frame, slot) => {
+    for (let next = firstBySlot[slot]!; next !== 0; next = nextInSlot[next - 1]!) {
+      const member = members[next - 1]!;
+      if (!member.settled) settle(member, frame);
+    }
+  });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../commands.js';
 import type { Chunk, Frame, Key } from '../types.js';
 import { validateKey } from '../validate-key.js';
-import { checkedGetRequest } from './checked-get-request.js';
+import { checkedGetLine, checkedGetRequest } from './checked-get-request.js';
 
 const wire = (chunks: Chunk[]) => Buffer.concat(chunks.map((chunk) => Buffer.from(chunk)));
 
@@ -53,5 +53,8 @@ describe('checkedGetRequest', () => {
     expect(request.chunks).toEqual(['get a ', bytes, ' c\r\n']);
     expect(request.chunks[1]).toBe(bytes);
     expect(checkedGetRequest('gets', ['x', 'y']).chunks).toEqual(['gets x y\r\n']);
+    // The line alone, for a reader of the transport's own.
+    expect(checkedGetLine('get', ['a', bytes, 'c'])).toEqual(request.chunks);
+    expect(checkedGetLine('gets', ['x'])).toEqual(['gets x\r\n']);
   });
 });

@@ -14,6 +14,14 @@ export function checkedGetRequest(
   command: 'get' | 'gets',
   keys: readonly Key[],
 ): EncodedRequest<RetrievedValue[]> {
+  return { chunks: checkedGetLine(command, keys), reader: new RetrievalReader(command, keys), command };
+}
+
+/**
+ * checkedGetRequest's line alone, for a transport that reads the reply with a reader of its
+ * own (a RetrievedFramesReader settling each merged read as its hit arrives).
+ */
+export function checkedGetLine(command: 'get' | 'gets', keys: readonly Key[]): Chunk[] {
   let text: string = command;
   let chunks: Chunk[] | undefined;
   for (let index = 0; index < keys.length; index++) {
@@ -26,7 +34,7 @@ export function checkedGetRequest(
     }
   }
   const line = text + CRLF;
-  if (chunks === undefined) chunks = [line];
-  else chunks.push(line);
-  return { chunks, reader: new RetrievalReader(command, keys), command };
+  if (chunks === undefined) return [line];
+  chunks.push(line);
+  return chunks;
 }

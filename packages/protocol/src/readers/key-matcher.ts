@@ -16,7 +16,11 @@ export class KeyMatcher {
   readonly #keys: readonly Key[];
   /** Where the next hit is expected in `#keys` (hits come in request order). */
   #cursor = 0;
-  /** Which of `#keys` have had their hit (allocated on the first hit). */
+  /**
+   * Which of `#keys` have had their hit. Allocated only when a hit is not the key at the
+   * cursor (a miss before it, or a repeat): until then the keys answered are exactly those
+   * before the cursor, so a one-key read, or one that hits every key, allocates nothing.
+   */
   #answered: Uint8Array | undefined = undefined;
 
   constructor(command: string, keys: readonly Key[]) {
@@ -30,13 +34,20 @@ export class KeyMatcher {
    */
   indexOf(frame: Extract<Frame, { kind: 'value' }>): number {
     const keys = this.#keys;
-    this.#answered ??= new Uint8Array(keys.length);
-    const answered = this.#answered;
     const cursor = this.#cursor;
-    if (cursor < keys.length && answered[cursor] === 0 && sameKey(keys[cursor]!, frame)) {
-      answered[cursor] = 1;
+    let answered = this.#answered;
+    if (
+      cursor < keys.length &&
+      (answered === undefined || answered[cursor] === 0) &&
+      sameKey(keys[cursor]!, frame)
+    ) {
+      if (answered !== undefined) answered[cursor] = 1;
       this.#cursor = cursor + 1;
       return cursor;
+    }
+    if (answered === undefined) {
+      answered = new Uint8Array(keys.length).fill(1, 0, cursor);
+      this.#answered = answered;
     }
     let repeated = false;
     for (let step = 0; step < keys.length; step++) {

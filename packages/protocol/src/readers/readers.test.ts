@@ -26,15 +26,17 @@ const serverError: Frame = {
 };
 
 describe('reply readers', () => {
-  it('name the hit the last push added, checked, with its place in the keys asked', () => {
+  it('pair hits that skip a miss or come out of order with their keys, and refuse a repeat after', () => {
     const reader = new RetrievalReader('get', ['a', 'b', 'c']);
-    expect(reader.lastHit).toBeUndefined();
+    reader.push(value('b', '2'));
     reader.push(value('c', '3'));
-    expect(reader.lastHit).toMatchObject({ index: 2, flags: 0 });
-    expect(Buffer.from(reader.lastHit!.value).toString()).toBe('3');
-    expect(() => reader.push(value('x', '9'))).toThrow(MemcacheProtocolError);
-    reader.push({ kind: 'end' });
-    expect(reader.lastHit).toBeUndefined();
+    reader.push(value('a', '1'));
+    expect(() => reader.push(value('b', '4'))).toThrow(/answered already/);
+    const inOrder = new RetrievalReader('get', ['a', 'b']);
+    inOrder.push(value('a', '1'));
+    inOrder.push(value('b', '2'));
+    inOrder.push({ kind: 'end' });
+    expect(inOrder.result().map((hit) => hit.index)).toEqual([0, 1]);
     expect(commands.get.request(['a']).reader).toBeInstanceOf(RetrievalReader);
   });
 

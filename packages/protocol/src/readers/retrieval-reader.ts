@@ -32,20 +32,10 @@ export class RetrievalReader implements ReplyReader<RetrievedValue[]> {
   #values: RetrievedValue[] = [];
   #error: MemcacheError | undefined = undefined;
   #complete = false;
-  #lastHit: RetrievedValue | undefined = undefined;
 
   constructor(command: string, keys: readonly Key[]) {
     this.#command = command;
     this.#keys = new KeyMatcher(command, keys);
-  }
-
-  /**
-   * The hit the last `push` added (undefined if it added none), already checked against the
-   * keys asked for: a caller that merged many one-key reads into this request can hand each
-   * its hit as it arrives, instead of holding every value until `END`.
-   */
-  get lastHit(): RetrievedValue | undefined {
-    return this.#lastHit;
   }
 
   push(frame: Frame): boolean {
@@ -53,10 +43,8 @@ export class RetrievalReader implements ReplyReader<RetrievedValue[]> {
       const index = this.#keys.indexOf(frame);
       const hit = { key: frame.key, flags: frame.flags, cas: frame.cas, value: frame.data, index };
       this.#values.push(hit);
-      this.#lastHit = hit;
       return false;
     }
-    this.#lastHit = undefined;
     this.#complete = true;
     if (frame.kind === 'end') return true;
     this.#values = [];

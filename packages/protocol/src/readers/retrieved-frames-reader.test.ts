@@ -4,7 +4,7 @@ import { MemcacheProtocolError, MemcacheServerError } from '../errors.js';
 import { ResponseParser } from '../response-parser.js';
 import { splitAt } from '../test-support/replay.js';
 import type { Frame, Key } from '../types.js';
-import type { RetrievedFrames } from './retrieved-frames-reader.js';
+import { type RetrievedFrames, RetrievedFramesReader } from './retrieved-frames-reader.js';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
 
@@ -94,6 +94,43 @@ describe('retrieveFrames', () => {
     expect(() => stored.result()).toThrow(MemcacheProtocolError);
     const early = retrieveFrames('get', ['a']).reader!;
     expect(() => early.result()).toThrow(/not complete/);
+  });
+
+  it('hands each hit to onHit as it is read and keeps none; an error line after keeps what was handed', () => {
+    const seen: Array<[string, number]> = [];
+    const reader = new RetrievedFramesReader('get', ['a', 'b', 'c'], (frame, index) => {
+      seen.push([Buffer.from(frame.data).toString('latin1'), index]);
+    });
+    const parser = new ResponseParser();
+    let done = false;
+    parser.feed(bytes('VALUE c 0 1\r\n3\r\nVALUE a 0 1\r\n1'), (frame) => {
+      done = reader.push(frame);
+    });
+    // Each hit is handed over before the reply is complete.
+    expect(seen).toEqual([['3', 2]]);
+    parser.feed(bytes('\r\nEND\r\n'), (frame) => {
+      done = reader.push(frame);
+    });
+    expect(done).toBe(true);
+    expect(seen).toEqual([
+      ['3', 2],
+      ['1', 0],
+    ]);
+    expect(reader.result()).toEqual({ frames: [], indexes: [] });
+    const failing = new RetrievedFramesReader('get', ['a', 'b'], (_frame, index) =>
+      seen.push(['hit', index]),
+    );
+    new ResponseParser().feed(bytes('VALUE b 0 1\r\n2\r\nSERVER_ERROR out of memory\r\n'), (frame) =>
+      failing.push(frame),
+    );
+    expect(seen.at(-1)).toEqual(['hit', 1]);
+    expect(() => failing.result()).toThrow(MemcacheServerError);
+    const stranger = new RetrievedFramesReader('get', ['a'], () => seen.push(['stranger', -1]));
+    const before = seen.length;
+    expect(() =>
+      new ResponseParser().feed(bytes('VALUE z 0 1\r\n9\r\nEND\r\n'), (frame) => stranger.push(frame)),
+    ).toThrow(MemcacheProtocolError);
+    expect(seen.length).toBe(before);
   });
 
   it('takes hand-made frames too (views, not the parser’s own frames)', () => {
