@@ -3,6 +3,7 @@ import {
   type EncodedRequest,
   type Key,
   MemcacheIllegalInputError,
+  type RetrievedFrames,
   type RetrievedValue,
   retrieveFrames,
   type ValueFrameLike,
@@ -116,6 +117,15 @@ interface PreparedStore {
 }
 
 /** Keys bound for one node: as sent, and as the caller named them (same index). */
+/** One `get k1 k2 …` line of a multi-key read, encoded and not yet sent. */
+interface RetrievalLine {
+  node: ServerNode;
+  lineKeys: Key[];
+  request: EncodedRequest<RetrievedFrames>;
+  userKeys: readonly string[];
+  start: number;
+}
+
 interface NodeBatch {
   node: ServerNode;
   wireKeys: Key[];
@@ -316,10 +326,18 @@ export abstract class BaseClient<V> {
 
   /** Removes many keys in one pipelined burst; resolves how many existed. */
   async deleteMany(keys: Iterable<Key>, options?: DeleteOptions): Promise<number> {
-    this.#noreply(options, 'deleteMany', this.defaultNoreply);
+    const noreply = this.#noreply(options, 'deleteMany', this.defaultNoreply);
     checkKeyList(keys, 'deleteMany');
-    const list = [...keys];
-    const outcomes = await Promise.allSettled(list.map((key) => this.delete(key, options)));
+    // Every key is checked and encoded before any is sent: one bad key sends nothing.
+    const deletes = [...keys].map((key) => {
+      const wireKey = prefixKey(this.keyPrefix, key);
+      return { key, wireKey, request: commands.delete.request(wireKey, noreply) };
+    });
+    const outcomes = await Promise.allSettled(
+      deletes.map(({ key, wireKey, request }) =>
+        this.#write(key, wireKey, request, noreply ? true : undefined, false),
+      ),
+    );
     let deleted = 0;
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') throw outcome.reason;
@@ -383,7 +401,9 @@ export abstract class BaseClient<V> {
     checkKeyList(keys, 'metaGetMany');
     const unique = new Map<string, Key>();
     for (const key of keys) unique.set(keyToString(key), key);
-    const results = await Promise.all([...unique.values()].map((key) => this.#meta.get(key, options)));
+    // Every key is checked and encoded before any is sent: one bad key sends nothing.
+    const reads = [...unique.values()].map((key) => this.#meta.prepareGet(key, options));
+    const results = await Promise.all(reads.map((read) => read()));
     const found = new Map<string, MetaGetResult<V, O>>();
     [...unique.keys()].forEach((name, index) => {
       const result = results[index];
@@ -400,9 +420,9 @@ export abstract class BaseClient<V> {
   /** Many `ms` in one quiet pipeline per node (successes cost no reply); resolves the keys not stored. */
   async metaSetMany(entries: Entries<V>, options?: MetaSetOptions): Promise<string[]> {
     const pairs = toPairs(entries);
-    const outcomes = await Promise.allSettled(
-      pairs.map(([key, value]) => this.#meta.set(key, value, options)),
-    );
+    // Every entry is checked and encoded before any is sent: one bad entry sends nothing.
+    const writes = pairs.map(([key, value]) => this.#meta.prepareSet(key, value, options));
+    const outcomes = await Promise.allSettled(writes.map((write) => write()));
     const failed: string[] = [];
     outcomes.forEach((outcome, index) => {
       if (outcome.status === 'rejected') throw outcome.reason;
@@ -637,13 +657,14 @@ export abstract class BaseClient<V> {
 
   // Not async, and one line to one node (the common case) awaits that line's promise alone:
   // a sequential getMany's time between the reply and the caller is mostly promise hops.
-  // Input errors still reject rather than throw.
+  // Every line is encoded (its keys checked) before any is sent, so an illegal key anywhere
+  // in a long list sends nothing; input errors reject rather than throw.
   #retrieveMany(
     command: 'get' | 'gets',
     keys: Iterable<Key>,
     onHit: (userKey: string, frame: ValueFrameLike) => void,
   ): Promise<void> {
-    const work: Promise<void>[] = [];
+    const lines: RetrievalLine[] = [];
     try {
       for (const batch of this.#groupByNode(keys)) {
         const { wireKeys, userKeys } = batch;
@@ -652,25 +673,32 @@ export abstract class BaseClient<V> {
           const start = ranges[range]!;
           const end = ranges[range + 1]!;
           const lineKeys = start === 0 && end === wireKeys.length ? wireKeys : wireKeys.slice(start, end);
-          work.push(
-            batch.node.send(retrieveFrames(command, lineKeys), lineKeys.length, lineKeys[0]).then(
-              ({ frames, indexes }) => {
-                // The reader already paired each hit with the key it answers (indexes).
-                for (let index = 0; index < frames.length; index++) {
-                  onHit(userKeys[start + indexes[index]!]!, frames[index]!);
-                }
-              },
-              (error: unknown) => {
-                if (!this.#readMisses(error)) throw error;
-              },
-            ),
-          );
+          lines.push({
+            node: batch.node,
+            lineKeys,
+            request: retrieveFrames(command, lineKeys),
+            userKeys,
+            start,
+          });
         }
       }
     } catch (error) {
-      // Lines already sent still settle; their outcome no longer matters.
-      for (const line of work) line.catch(() => {});
       return Promise.reject(error);
+    }
+    const work: Promise<void>[] = new Array(lines.length);
+    for (let line = 0; line < lines.length; line++) {
+      const { node, lineKeys, request, userKeys, start } = lines[line]!;
+      work[line] = node.send(request, lineKeys.length, lineKeys[0]).then(
+        ({ frames, indexes }) => {
+          // The reader already paired each hit with the key it answers (indexes).
+          for (let index = 0; index < frames.length; index++) {
+            onHit(userKeys[start + indexes[index]!]!, frames[index]!);
+          }
+        },
+        (error: unknown) => {
+          if (!this.#readMisses(error)) throw error;
+        },
+      );
     }
     if (work.length === 1) return work[0]!;
     if (work.length === 0) return Promise.resolve();
@@ -799,7 +827,16 @@ function toDelta(delta: number | bigint): bigint {
 function toPairs<V>(entries: Entries<V>): Array<readonly [Key, V]> {
   if (entries instanceof Map) return [...entries];
   if (entries !== null && typeof entries === 'object' && Symbol.iterator in entries) {
-    return [...(entries as Iterable<readonly [Key, V]>)];
+    const pairs = [...(entries as Iterable<readonly [Key, V]>)];
+    // A string is iterable too: ['ab'] must not become key 'a' holding 'b'.
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new MemcacheIllegalInputError(
+          `setMany takes [key, value] pairs, got ${typeof pair === 'string' ? JSON.stringify(pair) : Array.isArray(pair) ? `an array of ${pair.length}` : typeof pair}`,
+        );
+      }
+    }
+    return pairs;
   }
   if (entries !== null && typeof entries === 'object') return Object.entries(entries as Record<string, V>);
   throw new MemcacheIllegalInputError('setMany takes a Map, an object or an iterable of [key, value] pairs');

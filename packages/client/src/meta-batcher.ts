@@ -22,9 +22,15 @@ export type MetaRequestBuilder = (quiet: { opaque: string } | undefined) => Enco
  * go loud, in call order with everything else.
  */
 export class MetaBatcher {
-  send(node: ServerNode, build: MetaRequestBuilder, replayable: boolean, routeKey?: Key): Promise<MetaReply> {
-    // Encoding now makes bad input reject before anything is queued or sent.
-    const request = build(undefined);
+  send(
+    node: ServerNode,
+    build: MetaRequestBuilder,
+    replayable: boolean,
+    routeKey?: Key,
+    built?: EncodedRequest<MetaReply>,
+  ): Promise<MetaReply> {
+    // Encoding now (unless the caller did) makes bad input reject before anything is queued or sent.
+    const request = built ?? build(undefined);
     if (replayable) request.quietForm = (opaque) => build({ opaque });
     return node.send(request, 1, routeKey ?? keyOfLine(request.chunks));
   }

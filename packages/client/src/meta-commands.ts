@@ -1,5 +1,6 @@
 import {
   commands,
+  type EncodedRequest,
   type Key,
   MemcacheDeserializeError,
   MemcacheIllegalInputError,
@@ -79,35 +80,53 @@ export class MetaCommands<V> {
     this.#host = host;
   }
 
-  async get<const O extends MetaGetOptions>(key: Key, options?: O): Promise<MetaGetResult<V, O> | undefined> {
+  get<const O extends MetaGetOptions>(key: Key, options?: O): Promise<MetaGetResult<V, O> | undefined> {
+    return run(() => this.prepareGet(key, options));
+  }
+
+  /**
+   * Checks and encodes an `mg` without sending it (bad input throws here): metaGetMany
+   * prepares every key before any goes out. The answer sends it.
+   */
+  prepareGet<const O extends MetaGetOptions>(
+    key: Key,
+    options?: O,
+  ): () => Promise<MetaGetResult<V, O> | undefined> {
     const given: MetaGetOptions = checkOptions(options);
-    const raw = await this.getRaw(key, given);
-    if (raw === undefined) return undefined;
-    const { reply } = raw;
-    const result: Partial<Record<string, unknown>> = {
-      won: reply.flags.has('W'),
-      stale: reply.flags.has('X'),
-      alreadyWon: reply.flags.has('Z'),
-      ...readMetaFields(metaGetTable, reply, given, raw.wireKey),
-    };
-    if (given.value) {
-      try {
-        result.value = raw.decode();
-      } catch (error) {
-        // ignoreErrors makes an undecodable value a miss, as it does for get.
-        if (this.#host.ignoreErrors && error instanceof MemcacheDeserializeError) return undefined;
-        throw error;
+    const read = this.prepareRaw(key, given);
+    return async () => {
+      const raw = await read();
+      if (raw === undefined) return undefined;
+      const { reply } = raw;
+      const result: Partial<Record<string, unknown>> = {
+        won: reply.flags.has('W'),
+        stale: reply.flags.has('X'),
+        alreadyWon: reply.flags.has('Z'),
+        ...readMetaFields(metaGetTable, reply, given, raw.wireKey),
+      };
+      if (given.value) {
+        try {
+          result.value = raw.decode();
+        } catch (error) {
+          // ignoreErrors makes an undecodable value a miss, as it does for get.
+          if (this.#host.ignoreErrors && error instanceof MemcacheDeserializeError) return undefined;
+          throw error;
+        }
       }
-    }
-    if (given.key) result.key = key;
-    return result as MetaGetResult<V, O>;
+      if (given.key) result.key = key;
+      return result as MetaGetResult<V, O>;
+    };
   }
 
   /**
    * `mg` with the value's flags always asked along with the value, so the serde can decode
    * it; `undefined` on a miss (or an ignored error).
    */
-  async getRaw(key: Key, options: MetaGetOptions): Promise<RawMetaGet<V> | undefined> {
+  getRaw(key: Key, options: MetaGetOptions): Promise<RawMetaGet<V> | undefined> {
+    return run(() => this.prepareRaw(key, options));
+  }
+
+  prepareRaw(key: Key, options: MetaGetOptions): () => Promise<RawMetaGet<V> | undefined> {
     const wireKey = prefixKey(this.#host.keyPrefix, key);
     const flags: MetaGetFlags = toProtocolOptions(metaGetTable, options, META_GET_OPTIONS);
     if (options.value) flags.flags = true;
@@ -117,19 +136,26 @@ export class MetaCommands<V> {
       flags.recache === undefined &&
       flags.explicitCas === undefined &&
       options.opaque === undefined;
-    const reply = await this.#send(
-      key,
-      wireKey,
-      (quiet) => commands.metaGet.request(wireKey, { ...flags, ...quietFlags(quiet) }),
-      replayable,
-      options.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined,
-      true,
-    );
-    if (reply === undefined || reply.code === 'EN') return undefined;
-    return { reply, wireKey, decode: () => this.#decode(key, reply) };
+    const build: MetaRequestBuilder = (quiet) =>
+      commands.metaGet.request(wireKey, { ...flags, ...quietFlags(quiet) });
+    const request = build(undefined);
+    const gated = options.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined;
+    return async () => {
+      const reply = await this.#send(key, wireKey, build, replayable, gated, true, request);
+      if (reply === undefined || reply.code === 'EN') return undefined;
+      return { reply, wireKey, decode: () => this.#decode(key, reply) };
+    };
   }
 
-  async set(key: Key, value: V, options?: MetaSetOptions): Promise<MetaSetResult> {
+  set(key: Key, value: V, options?: MetaSetOptions): Promise<MetaSetResult> {
+    return run(() => this.prepareSet(key, value, options));
+  }
+
+  /**
+   * Checks and encodes an `ms` without sending it (bad input throws here): metaSetMany
+   * prepares every entry before any goes out. The answer sends it.
+   */
+  prepareSet(key: Key, value: V, options?: MetaSetOptions): () => Promise<MetaSetResult> {
     const given: MetaSetOptions = checkOptions(options);
     const wireKey = prefixKey(this.#host.keyPrefix, key);
     const encoded = this.#host.serde.serialize(keyToString(key), value);
@@ -141,19 +167,19 @@ export class MetaCommands<V> {
       given.cas === undefined &&
       given.explicitCas === undefined &&
       given.opaque === undefined;
-    const reply = await this.#send(
-      key,
-      wireKey,
-      (quiet) => commands.metaSet.request(wireKey, encoded.value, { ...flags, ...quietFlags(quiet) }),
-      replayable,
-      given.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined,
-    );
-    if (reply === undefined) return { status: 'not_stored' };
-    const result: MetaSetResult = {
-      status: metaStatus(metaSetTable, reply, 'ms'),
-      ...pickFields(readMetaFields(metaSetTable, reply, given, wireKey), 'cas', 'opaque'),
+    const build: MetaRequestBuilder = (quiet) =>
+      commands.metaSet.request(wireKey, encoded.value, { ...flags, ...quietFlags(quiet) });
+    const request = build(undefined);
+    const gated = given.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined;
+    return async () => {
+      const reply = await this.#send(key, wireKey, build, replayable, gated, false, request);
+      if (reply === undefined) return { status: 'not_stored' };
+      const result: MetaSetResult = {
+        status: metaStatus(metaSetTable, reply, 'ms'),
+        ...pickFields(readMetaFields(metaSetTable, reply, given, wireKey), 'cas', 'opaque'),
+      };
+      return result;
     };
-    return result;
   }
 
   async delete(key: Key, options?: MetaDeleteOptions): Promise<MetaDeleteResult> {
@@ -212,16 +238,17 @@ export class MetaCommands<V> {
     replayable: boolean,
     gatedFeature?: string,
     read = false,
+    built?: EncodedRequest<MetaReply>,
   ): Promise<MetaReply | undefined> {
     const node = this.#host.nodeFor(key, wireKey);
     try {
       if (gatedFeature !== undefined) {
-        build(undefined); // bad input rejects before the version lookup goes out
+        built ??= build(undefined); // bad input rejects before the version lookup goes out
         await this.#gate.require(node, EXPLICIT_CAS_VERSION, gatedFeature);
       }
       // Routed by the key as the text commands route it, never by its base64 form, so
       // every request for one key rides one socket and keeps its call order.
-      return await this.#batcher.send(node, build, replayable, wireKey);
+      return await this.#batcher.send(node, build, replayable, wireKey, built);
     } catch (error) {
       // A dead node's keys are misses for reads (HashClient), with or without ignoreErrors.
       if (read && isDeadNodeRefusal(error)) return undefined;
@@ -235,6 +262,17 @@ export class MetaCommands<V> {
     const flags = readMetaFields(metaGetTable, reply, { flags: true }, key).flags ?? 0;
     return decodeValue(this.#host.serde, keyToString(key), reply.value ?? new Uint8Array(0), flags);
   }
+}
+
+/** Runs a prepared command; a throw while preparing (bad input) becomes its rejection. */
+function run<T>(prepare: () => () => Promise<T>): Promise<T> {
+  let send: () => Promise<T>;
+  try {
+    send = prepare();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return send();
 }
 
 function checkOptions<O extends MetaKeyOptions>(options: O | undefined): O {
