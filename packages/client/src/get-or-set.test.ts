@@ -339,6 +339,9 @@ describe('getOrSet', () => {
     await expect(client.getOrSet('k', loader, undefined as never)).rejects.toBeInstanceOf(
       MemcacheIllegalInputError,
     );
+    // A forgotten ttl would make the item immortal: it is refused, as touch's and gat's are.
+    await expect(client.getOrSet('k:no-ttl', loader, {} as never)).rejects.toThrow(/getOrSet needs a ttl/);
+    expect(await client.get('k:no-ttl')).toBeUndefined();
     await expect(client.getOrSet('bad key', loader, { ttl: 10 })).rejects.toBeInstanceOf(
       MemcacheIllegalInputError,
     );

@@ -1,5 +1,6 @@
 import { type Key, MemcacheIllegalInputError, type MetaReply } from '@mc/protocol';
 import { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+import { requiredTtl } from './required-ttl.js';
 import type { MetaCommands, RawMetaGet } from './meta-commands.js';
 
 /** Options of `getOrSet`; every time is in seconds, as memcached counts. */
@@ -71,7 +72,7 @@ export async function getOrSet<V>(
     throw new MemcacheIllegalInputError('getOrSet needs options with a ttl');
   }
   const { ttl, recacheWithin, lockTtl = DEFAULT_LOCK_TTL } = options;
-  toExptime(ttl); // validates before anything is sent
+  toExptime(requiredTtl(ttl, 'getOrSet')); // validates before anything is sent (0: never expires)
   checkSeconds(lockTtl, 'lockTtl', 1);
   if (recacheWithin !== undefined) checkSeconds(recacheWithin, 'recacheWithin', 0);
 

@@ -1,7 +1,7 @@
 import { MemcacheIllegalInputError } from '@mc/protocol';
 
 /**
- * The ttl of a command that cannot do without one (`touch`, `gat`, `gats`). In write options a
+ * The ttl of a command that cannot do without one (`touch`, `gat`, `gats`, `getOrSet`). In write options a
  * missing ttl means "never expires"; here it is a forgotten argument, which would otherwise
  * make the item immortal. The value itself is checked by `toExptime`.
  */
