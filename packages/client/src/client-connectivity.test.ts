@@ -114,6 +114,23 @@ describe('failures are fast and typed', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('a server that stays down gives every call a connection error at once, never a timeout', async () => {
+    const closed = await closedPort();
+    const client = track(new Client(closed.address, { timeout: 300 }));
+    // Calls during the reconnect backoff used to wait it out: a timeout once the backoff grew
+    // past 300 ms, and without a short timeout up to a second per call.
+    for (let call = 0; call < 10; call++) {
+      const started = performance.now();
+      await expect(client.get('k')).rejects.toBeInstanceOf(MemcacheConnectionError);
+      expect(performance.now() - started).toBeLessThan(250);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    // getOrSet still serves the loader's value, without waiting on the cache.
+    const started = performance.now();
+    expect(await client.getOrSet('k', async () => 'loaded', { ttl: 5 })).toBe('loaded');
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
   it('a silent server hits the command deadline', async () => {
     const silent = await startFakeServer();
     const client = track(new Client(silent.address, { timeout: 200 }));

@@ -46,6 +46,9 @@ export class ConnectFlow {
   #backoffTimer: NodeJS.Timeout | undefined;
   #failures = 0;
   #settled: Deferred | undefined;
+  /** The last attempt's failure, and when its backoff runs out (performance.now()). */
+  #lastError: Error | undefined;
+  #retryAt = 0;
 
   constructor(address: ResolvedAddress, options: ConnectFlowOptions, host: ConnectFlowHost) {
     this.#address = address;
@@ -75,6 +78,17 @@ export class ConnectFlow {
     return Math.min(base * 2 ** (this.#failures - 1), Math.max(MAX_RECONNECT_DELAY, base));
   }
 
+  /**
+   * The failure of the last attempt while its backoff has not run out: the server could not be
+   * reached a moment ago and will not be tried again before then, so a request now is refused
+   * at once with it instead of waiting out the backoff (and perhaps its own deadline) for
+   * nothing. A connection lost once it was ready is not refused this way: it reconnects.
+   */
+  get refusal(): Error | undefined {
+    if (this.#lastError === undefined || performance.now() >= this.#retryAt) return undefined;
+    return this.#lastError;
+  }
+
   /** Counts a failure of a ready connection (socket lost, stream reset), for the next backoff. */
   countFailure(): void {
     this.#failures++;
@@ -87,7 +101,9 @@ export class ConnectFlow {
   start(holdsProcess: boolean): void {
     this.#settled = deferred();
     const attempt = ++this.#attempt;
-    const delay = this.delay;
+    // After a failed attempt the backoff counts from that failure, not from this start.
+    const delay =
+      this.#lastError === undefined ? this.delay : Math.max(0, Math.ceil(this.#retryAt - performance.now()));
     if (delay === 0) {
       void this.#open(attempt);
       return;
@@ -144,6 +160,7 @@ export class ConnectFlow {
       if (this.#controller === controller) this.#controller = undefined;
     }
     this.#failures = 0;
+    this.#lastError = undefined;
     const settled = this.#settled;
     this.#settled = undefined;
     this.#host.connected();
@@ -152,6 +169,8 @@ export class ConnectFlow {
 
   #fail(error: Error): void {
     this.#failures++;
+    this.#lastError = error;
+    this.#retryAt = performance.now() + this.delay;
     const settled = this.#settled;
     this.#settled = undefined;
     this.#host.failed(error);

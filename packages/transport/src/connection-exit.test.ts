@@ -153,10 +153,17 @@ describe('small defects', () => {
         MemcacheConnectionError,
       );
       const failed = performance.now();
+      // Refused at once during the backoff: no new attempt.
       await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
         MemcacheConnectionError,
       );
-      // One failure waits reconnectDelay (600 ms) before the next attempt; two would wait 1000.
+      expect(arrivals).toHaveLength(1);
+      // One failure waits reconnectDelay (600 ms) before the next attempt; two would wait
+      // 1000, and a request at 650 ms would still be refused without trying.
+      await new Promise((resolve) => setTimeout(resolve, 650));
+      await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
+        MemcacheConnectionError,
+      );
       expect(arrivals).toHaveLength(2);
       expect(arrivals[1]! - failed).toBeLessThan(900);
       connection.destroy();

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import {
   commands,
   MemcacheConnectionError,
@@ -122,15 +123,39 @@ describe('Connection lifecycle', () => {
     }
   });
 
-  it('waits reconnectDelay before trying again after a failure', async () => {
+  it('refuses requests at once while it waits reconnectDelay after a failure, then tries again', async () => {
     const { address } = await closedPort();
-    const connection = new Connection(address, { reconnectDelay: 300 });
+    const connection = new Connection(address, { reconnectDelay: 300, timeout: 100 });
     await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(MemcacheConnectionError);
+    // The server was unreachable a moment ago: a request now fails at once with that, not
+    // with a timeout after waiting out the backoff for nothing (before: MemcacheTimeoutError).
+    const started = performance.now();
+    const refused = await connection.send(commands.version.request()).catch((error: unknown) => error);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(refused).toBeInstanceOf(MemcacheConnectionError);
+    expect((refused as Error).message).toMatch(/ECONNREFUSED.*300 ms backoff/);
+    expect(connection.state).toBe('idle');
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    // The backoff has run out: the next request makes a new attempt, at once.
     const retry = connection.send(commands.version.request());
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(connection.state).toBe('connecting'); // still in its backoff
+    expect(connection.state).toBe('connecting');
     await expect(retry).rejects.toBeInstanceOf(MemcacheConnectionError);
     connection.destroy();
+  });
+
+  it('a server that comes back is used by the first request after the backoff', async () => {
+    const { address, port } = await closedPort();
+    const connection = new Connection(address, { reconnectDelay: 100 });
+    await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(MemcacheConnectionError);
+    const back = net.createServer((socket) => socket.on('data', () => socket.write('VERSION 9\r\n')));
+    await new Promise<void>((resolve) => back.listen(port, '127.0.0.1', resolve));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await connection.send(commands.version.request())).toBe('9');
+    } finally {
+      connection.destroy();
+      await new Promise((resolve) => back.close(resolve));
+    }
   });
 
   it('requests written before the server closed fail; requests sent after reconnect', async () => {

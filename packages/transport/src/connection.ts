@@ -379,9 +379,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#enqueue(entry);
   }
 
-  /** Why a new request is refused at once (closed, or too many pending), if it is. */
+  /** Why a new request is refused at once (closed, server unreachable a moment ago, too many pending), if it is. */
   #refusal(): Promise<never> | undefined {
     if (this.#ending) return Promise.reject(this.#closedError());
+    if (this.#state === 'idle') {
+      const failure = this.#flow.refusal;
+      if (failure !== undefined) {
+        return Promise.reject(
+          failure instanceof MemcacheConnectionError
+            ? new MemcacheConnectionError(
+                `${failure.message} (tried again after a ${this.#flow.delay} ms backoff)`,
+                {
+                  cause: failure,
+                },
+              )
+            : failure,
+        );
+      }
+    }
     if (this.#waiting.length + this.#inflight.length >= this.#maxPending) {
       return Promise.reject(
         new MemcacheClientError(
