@@ -256,14 +256,20 @@ describe('RetryingClient', () => {
 
   it('rejects bad options', () => {
     const flaky = new FlakyClient();
-    expect(() => new RetryingClient(flaky, { attempts: 0 })).toThrow(RangeError);
-    expect(() => new RetryingClient(flaky, { attempts: 1.5 })).toThrow(RangeError);
-    expect(() => new RetryingClient(flaky, { retryDelay: -1 })).toThrow(RangeError);
-    expect(() => new RetryingClient(flaky, { retryDelay: Number.POSITIVE_INFINITY })).toThrow(RangeError);
-    expect(() => new RetryingClient(flaky, { attempts: '3' as never })).toThrow(TypeError);
-    expect(() => new RetryingClient(flaky, { retryFor: MemcacheTimeoutError as never })).toThrow(TypeError);
-    expect(() => new RetryingClient(flaky, { doNotRetryFor: ['timeout'] as never })).toThrow(TypeError);
-    expect(() => new RetryingClient(flaky, 'quick' as never)).toThrow(TypeError);
-    expect(() => new RetryingClient(null as never)).toThrow(TypeError);
+    expect(() => new RetryingClient(flaky, { attempts: 0 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new RetryingClient(flaky, { attempts: 1.5 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new RetryingClient(flaky, { retryDelay: -1 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new RetryingClient(flaky, { retryDelay: Number.POSITIVE_INFINITY })).toThrow(
+      MemcacheIllegalInputError,
+    );
+    expect(() => new RetryingClient(flaky, { attempts: '3' as never })).toThrow(MemcacheIllegalInputError);
+    expect(() => new RetryingClient(flaky, { retryFor: MemcacheTimeoutError as never })).toThrow(
+      MemcacheIllegalInputError,
+    );
+    expect(() => new RetryingClient(flaky, { doNotRetryFor: ['timeout'] as never })).toThrow(
+      MemcacheIllegalInputError,
+    );
+    expect(() => new RetryingClient(flaky, 'quick' as never)).toThrow(MemcacheIllegalInputError);
+    expect(() => new RetryingClient(null as never)).toThrow(MemcacheIllegalInputError);
   });
 });

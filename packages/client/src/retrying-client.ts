@@ -57,7 +57,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function errorClasses(value: unknown, name: string): readonly ErrorClass[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'function')) {
-    throw new TypeError(`${name} must be an array of error classes`);
+    throw new MemcacheIllegalInputError(`${name} must be an array of error classes`);
   }
   return value as ErrorClass[];
 }
@@ -73,18 +73,20 @@ class RetryPolicy {
 
   constructor(options: RetryingClientOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`RetryingClient options must be an object, got ${String(options)}`);
+      throw new MemcacheIllegalInputError(`RetryingClient options must be an object, got ${String(options)}`);
     }
     const attempts = options.attempts ?? 2;
     if (typeof attempts !== 'number' || typeof (options.retryDelay ?? 0) !== 'number') {
-      throw new TypeError('attempts and retryDelay must be numbers');
+      throw new MemcacheIllegalInputError('attempts and retryDelay must be numbers');
     }
     if (!Number.isInteger(attempts) || attempts < 1) {
-      throw new RangeError(`attempts must be an integer of at least 1, got ${attempts}`);
+      throw new MemcacheIllegalInputError(`attempts must be an integer of at least 1, got ${attempts}`);
     }
     const retryDelay = options.retryDelay ?? 50;
     if (!Number.isFinite(retryDelay) || retryDelay < 0) {
-      throw new RangeError(`retryDelay must be a finite number of milliseconds, got ${retryDelay}`);
+      throw new MemcacheIllegalInputError(
+        `retryDelay must be a finite number of milliseconds, got ${retryDelay}`,
+      );
     }
     this.attempts = attempts;
     this.#retryDelay = retryDelay;
@@ -166,7 +168,7 @@ class RetryPolicy {
 class RetryingClientWrapper<C extends object> {
   constructor(client: C, options: RetryingClientOptions = {}) {
     if (client === null || typeof client !== 'object') {
-      throw new TypeError(`RetryingClient wraps a client object, got ${String(client)}`);
+      throw new MemcacheIllegalInputError(`RetryingClient wraps a client object, got ${String(client)}`);
     }
     const policy = new RetryPolicy(options);
     const wrapped = new Map<PropertyKey, { original: Method; retrying: Method }>();
