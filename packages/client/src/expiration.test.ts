@@ -1,4 +1,6 @@
 import { MemcacheIllegalInputError } from '@mc/protocol';
+import { startMemcached } from '@mc/test-utils';
+import { Client } from './client.js';
 import { describe, expect, it } from 'vitest';
 import { MAX_TTL, RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
 
@@ -17,10 +19,14 @@ describe('toExptime', () => {
     expect(toExptime(365 * 86_400, now)).toBe(1_700_000_000 + 365 * 86_400);
   });
 
-  it('refuses a TTL above a year, which is most likely milliseconds, with a message that says so', () => {
+  it('takes any TTL memcached can represent, years included, and refuses one past 2038 saying why', () => {
+    // "Long TTLs just work": a year and more is sent as the absolute time it means.
     expect(toExptime(MAX_TTL, now)).toBe(1_700_000_000 + MAX_TTL);
-    for (const ttl of [MAX_TTL + 1, 86_400_000, 604_800_000, 1_700_000_000]) {
-      expect(() => toExptime(ttl, now)).toThrow(/seconds.*milliseconds/);
+    expect(toExptime(400 * 86_400, now)).toBe(1_700_000_000 + 400 * 86_400);
+    expect(toExptime(2 ** 31 - 1 - 1_700_000_000, now)).toBe(2 ** 31 - 1);
+    // Past 2038 (a Unix time, or milliseconds of a week) cannot be represented.
+    for (const ttl of [2 ** 31 - 1_700_000_000, 604_800_000, 1_700_000_000]) {
+      expect(() => toExptime(ttl, now)).toThrow(/2038.*milliseconds or a Unix time/);
     }
   });
 
@@ -37,5 +43,23 @@ describe('toExptime', () => {
     '10' as unknown as number,
   ])('rejects %s', (ttl) => {
     expect(() => toExptime(ttl, now)).toThrow(MemcacheIllegalInputError);
+  });
+});
+
+describe('long TTLs against memcached', () => {
+  it('a TTL of 400 days is stored, and memcached counts it as 400 days', async () => {
+    const server = await startMemcached();
+    const client = new Client(server.address);
+    try {
+      const ttl = 400 * 86_400;
+      expect(await client.set('long:400d', 'v', { ttl })).toBe(true);
+      const read = await client.metaGet('long:400d', { ttl: true });
+      expect(read?.ttl).toBeGreaterThan(ttl - 60);
+      expect(read?.ttl).toBeLessThanOrEqual(ttl);
+      expect(await client.touch('long:400d', 2 * 365 * 86_400)).toBe(true);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
   });
 });

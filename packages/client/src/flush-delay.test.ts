@@ -14,7 +14,8 @@ describe('flushAll delay', () => {
     const now = Date.now();
     expect(flushDelay(40 * DAY, () => now)).toBe(Math.floor(now / 1000) + 40 * DAY);
     expect(() => flushDelay(40 * DAY + 0.5)).toThrow(MemcacheIllegalInputError);
-    expect(() => flushDelay(400 * DAY)).toThrow(MemcacheIllegalInputError); // above MAX_TTL, as a ttl would be
+    expect(flushDelay(400 * DAY, () => now)).toBe(Math.floor(now / 1000) + 400 * DAY);
+    expect(() => flushDelay(2 ** 31, () => now)).toThrow(MemcacheIllegalInputError); // past 2038
   });
 
   it('puts that Unix time on the wire for Client and HashClient', async () => {

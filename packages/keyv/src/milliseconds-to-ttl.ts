@@ -4,9 +4,9 @@ import { MAX_TTL } from '@mc/client';
  * Converts a TTL in milliseconds (Keyv's and cookies' unit) into memcached's seconds,
  * rounding up so an entry never expires early and a short positive TTL (say 200 ms) becomes
  * 1 second instead of 0, which memcached would read as "never expires". No TTL, 0 or
- * Infinity mean no expiry (0); a negative TTL expires at once (-1). A TTL above the client's
- * longest (`MAX_TTL`, a year) is that year: Keyv's milliseconds are never mistaken seconds,
- * so a long TTL is stored, not refused.
+ * Infinity mean no expiry (0); a negative TTL expires at once (-1). A TTL above a year
+ * (`MAX_TTL`) is that year, so even an absurd one (Number.MAX_SAFE_INTEGER) is stored rather
+ * than refused as past 2038.
  */
 export function millisecondsToTtl(milliseconds: number | undefined): number {
   if (milliseconds === undefined || milliseconds === 0 || milliseconds === Number.POSITIVE_INFINITY) return 0;

@@ -152,7 +152,7 @@ export class MemcachedStore extends Store {
 
   /**
    * Seconds to keep the session: the `ttl` function's, else the cookie's, else `ttl`; at most
-   * the client's longest TTL (a year), since browsers keep cookies for up to 400 days.
+   * a year (MAX_TTL), since browsers keep cookies for up to 400 days.
    */
   #ttlOf(session: SessionData): number {
     const seconds =
