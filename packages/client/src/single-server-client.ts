@@ -73,7 +73,8 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
 
   /**
    * Closes every socket; later commands reject. Requests already made still get their replies
-   * within `options.timeout` (default the `timeout` option, or 2000 ms without one);
+   * within `options.timeout` (default: the client's `timeout`, 5000 ms unless set, or 2000 ms
+   * when `timeout` is 0, no deadline);
    * `{ force: true }` fails them and closes at once.
    */
   close(options?: CloseOptions): Promise<void> {
