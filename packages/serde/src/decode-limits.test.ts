@@ -9,6 +9,7 @@ import { MAX_INTEGER_DIGITS } from './integer-text.js';
 import { MAX_JSON_DEPTH } from './json-text.js';
 import { msgpackSerde } from './msgpack-serde.js';
 import { MAX_PICKLE_LONG_BYTES } from './pickle-opcodes.js';
+import { pickleLoads } from './pickle-loads.js';
 import { pickleSerde } from './pickle-serde.js';
 
 const latin1 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
@@ -100,5 +101,118 @@ describe('decoding limits: hostile values fail fast with MemcacheDeserializeErro
     ).toMatch(/maxDecompressedSize/);
     // The shared reading of every serde inflates under the same cap.
     refusedFast(() => defaultSerde.deserialize('k', bomb, FLAG_COMPRESSED), 2000);
+  });
+});
+
+describe('pickles that copy one memoised value again and again', () => {
+  const bin = (text: string): Buffer => Buffer.from(text, 'latin1');
+  const u32 = (value: number): Buffer => {
+    const bytes = Buffer.alloc(4);
+    bytes.writeUInt32LE(value);
+    return bytes;
+  };
+  const repeat = (count: number, item: (n: number) => Buffer): Buffer =>
+    Buffer.concat(Array.from({ length: count }, (_, n) => item(n)));
+  /** A list of `count` distinct ints (BININT), or of ints below 256 (BININT1) when `small`. */
+  const ints = (count: number, small = false): Buffer =>
+    Buffer.concat([
+      bin(']('),
+      repeat(count, (n) =>
+        small ? bin(`K${String.fromCharCode(n & 0xff)}`) : Buffer.concat([bin('J'), u32(n)]),
+      ),
+      bin('e'),
+    ]);
+  const blob = (size: number): Buffer => Buffer.concat([bin('B'), u32(size), Buffer.alloc(size)]);
+  const text = (size: number): Buffer => Buffer.concat([bin('X'), u32(size), Buffer.alloc(size, 0x61)]);
+
+  /**
+   * memo 0xf0 = module.name, 0xf1 = argument (0xf2 = second argument), then a list of `copies`
+   * calls module.name(argument[, second]), as a hostile writer would send it.
+   */
+  function bomb(global: string, copies: number, argument: Buffer, second?: Buffer): Uint8Array {
+    const [module, name] = global.split('.') as [string, string];
+    const length = (part: string) => String.fromCharCode(part.length);
+    const call = second === undefined ? 'h\xf0h\xf1\x85R' : 'h\xf0h\xf1h\xf2\x86R';
+    return new Uint8Array(
+      Buffer.concat([
+        bin(`\x80\x04\x8c${length(module)}${module}\x8c${length(name)}${name}\x93q\xf0`),
+        argument,
+        bin('q\xf10'),
+        second === undefined ? Buffer.alloc(0) : Buffer.concat([second, bin('q\xf20')]),
+        bin('0]('),
+        bin(call.repeat(copies)),
+        bin('e.'),
+      ]),
+    );
+  }
+
+  /** Refused fast, having allocated little (ArrayBuffers and heap) on the way. */
+  function refusedSmall(pickle: Uint8Array): void {
+    const buffers = process.memoryUsage().arrayBuffers;
+    const heap = process.memoryUsage().heapUsed;
+    expect(refusedFast(() => pickleLoads(pickle), 1000).message).toMatch(/copies/);
+    expect(process.memoryUsage().arrayBuffers - buffers).toBeLessThan(32 * 1024 * 1024);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(128 * 1024 * 1024);
+  }
+
+  it.each([
+    ['bytes(bytes)', () => bomb('builtins.bytes', 2000, blob(500_000))],
+    ['bytearray(bytes)', () => bomb('builtins.bytearray', 2000, blob(500_000))],
+    ['bytes(list of ints)', () => bomb('builtins.bytes', 2000, ints(100_000, true))],
+    [
+      '_codecs.encode(text, latin1)',
+      () => bomb('_codecs.encode', 2000, text(500_000), bin('\x8c\x06latin1')),
+    ],
+    [
+      'bytearray(text, latin-1)',
+      () => bomb('builtins.bytearray', 2000, text(500_000), bin('\x8c\x07latin-1')),
+    ],
+    ['set(list)', () => bomb('builtins.set', 1000, ints(50_000))],
+    [
+      'frozenset(set)',
+      () =>
+        bomb(
+          'builtins.frozenset',
+          1000,
+          Buffer.concat([bin('\x8f('), ints(50_000).subarray(2, -1), bin('\x90')]),
+        ),
+    ],
+    [
+      'frozenset(tuple of memo refs)',
+      () =>
+        bomb(
+          'builtins.frozenset',
+          2000,
+          Buffer.concat([bin('(K\x07\x94'), bin('h\x01'.repeat(100_000)), bin('t')]),
+        ),
+    ],
+  ])('%s is refused', (_name, build) => {
+    refusedSmall(build());
+  });
+
+  it('a list, tuple or dict of many references to one large value shares it, without copies', () => {
+    const refs = bin('h\x00'.repeat(100_000));
+    const pairs = repeat(1000, (n) => Buffer.concat([bin('J'), u32(n), bin('h\x00')]));
+    const pickle = Buffer.concat([
+      bin('\x80\x04'),
+      blob(500_000),
+      bin('\x940]('),
+      refs,
+      bin('e('),
+      refs,
+      bin('t}('),
+      pairs,
+      bin('u\x87.'),
+    ]);
+    const buffers = process.memoryUsage().arrayBuffers;
+    const [list, tuple, dict] = pickleLoads(new Uint8Array(pickle)) as [
+      Uint8Array[],
+      Uint8Array[],
+      Map<number, Uint8Array>,
+    ];
+    expect(process.memoryUsage().arrayBuffers - buffers).toBeLessThan(4 * 1024 * 1024);
+    expect(list).toHaveLength(100_000);
+    expect(tuple[99_999]).toBe(list[0]);
+    expect(dict.get(999)).toBe(list[0]);
   });
 });

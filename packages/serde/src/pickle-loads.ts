@@ -1,7 +1,14 @@
 import { Buffer } from 'node:buffer';
 import { MemcacheDeserializeError } from '@mc/protocol';
 import { integerResult, parseDecimalInteger } from './integer-text.js';
-import { HIGHEST_PICKLE_PROTOCOL, MAX_PICKLE_DEPTH, MAX_PICKLE_LONG_BYTES, OP } from './pickle-opcodes.js';
+import {
+  HIGHEST_PICKLE_PROTOCOL,
+  MAX_PICKLE_DEPTH,
+  MAX_PICKLE_LONG_BYTES,
+  OP,
+  PICKLE_COPIES_PER_BYTE,
+  PICKLE_COPY_ALLOWANCE,
+} from './pickle-opcodes.js';
 import { decodeUtf8SurrogatePass } from './utf8.js';
 
 /** What pickleLoads returns: the Python values that have a faithful JavaScript counterpart. */
@@ -103,9 +110,16 @@ class Unpickler {
   /** The input as a Buffer, for its native string slicing. */
   private readonly text: Buffer;
 
+  /**
+   * The bytes and members REDUCE may still copy. Every other opcode builds at most one item
+   * per stack entry, and each entry costs an opcode, so only REDUCE can outgrow the input.
+   */
+  private copies: number;
+
   constructor(private readonly input: Uint8Array) {
     this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
     this.text = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    this.copies = input.length * PICKLE_COPIES_PER_BYTE + PICKLE_COPY_ALLOWANCE;
   }
 
   load(): PickleValue {
@@ -256,7 +270,7 @@ class Unpickler {
       }
       case OP.REDUCE: {
         const [callable, args] = this.popMany(2);
-        return construct(callable, args);
+        return this.construct(callable, args);
       }
       case OP.PUT:
         this.put(this.index(this.line()));
@@ -336,6 +350,66 @@ class Unpickler {
   private get(index: number): unknown {
     if (!this.memo.has(index)) fail(`The pickle reads memo entry ${index}, which was never stored`);
     return this.memo.get(index);
+  }
+
+  // --- REDUCE ------------------------------------------------------------------------------
+
+  /** REDUCE, for the few constructors Python uses to pickle bytes, bytearray, set and frozenset. */
+  private construct(callable: unknown, args: unknown): unknown {
+    if (!(callable instanceof PythonGlobal)) fail('REDUCE needs a class reference');
+    if (!Array.isArray(args)) fail('REDUCE needs an argument tuple');
+    const [first, second] = args as unknown[];
+    switch (callable.name) {
+      case 'set':
+      case 'frozenset':
+        if (args.length === 0) return new Set();
+        if (args.length === 1 && (Array.isArray(first) || first instanceof Set)) {
+          this.charge(Array.isArray(first) ? first.length : first.size);
+          return new Set(first);
+        }
+        break;
+      case 'bytes':
+      case 'bytearray':
+        if (args.length === 0) return new Uint8Array(0);
+        if (args.length === 1 && first instanceof Uint8Array) {
+          this.charge(first.length);
+          return new Uint8Array(first);
+        }
+        if (args.length === 1 && Array.isArray(first)) {
+          this.charge(first.length);
+          if (first.every(isByte)) return Uint8Array.from(first);
+        }
+        if (callable.name === 'bytearray' && args.length === 2) return this.encodeLatin1(first, second);
+        break;
+      case 'encode':
+        if (args.length === 2) return this.encodeLatin1(first, second);
+        break;
+    }
+    return fail(`The pickle calls ${callable.name} with arguments it never uses`);
+  }
+
+  /** Counts `count` bytes or members about to be copied against what the input allows. */
+  private charge(count: number): void {
+    this.copies -= count;
+    if (this.copies < 0) {
+      fail(
+        `The pickle copies its memoised values into more than ${PICKLE_COPIES_PER_BYTE} bytes or members per byte of pickle; refused as a memory bomb`,
+      );
+    }
+  }
+
+  private encodeLatin1(text: unknown, encoding: unknown): Uint8Array {
+    if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) {
+      fail('The pickle encodes bytes other than as latin-1 text');
+    }
+    this.charge(text.length);
+    const bytes = new Uint8Array(text.length);
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code > 0xff) fail('The pickle encodes bytes from text outside latin-1');
+      bytes[index] = code;
+    }
+    return bytes;
   }
 
   // --- the input ---------------------------------------------------------------------------
@@ -448,46 +522,8 @@ function resolve(module: string, name: string): PythonGlobal {
   return new PythonGlobal(known);
 }
 
-/** REDUCE, for the few constructors Python uses to pickle bytes, bytearray, set and frozenset. */
-function construct(callable: unknown, args: unknown): unknown {
-  if (!(callable instanceof PythonGlobal)) fail('REDUCE needs a class reference');
-  if (!Array.isArray(args)) fail('REDUCE needs an argument tuple');
-  const [first, second] = args as unknown[];
-  switch (callable.name) {
-    case 'set':
-    case 'frozenset':
-      if (args.length === 0) return new Set();
-      if (args.length === 1 && (Array.isArray(first) || first instanceof Set)) return new Set(first);
-      break;
-    case 'bytes':
-    case 'bytearray':
-      if (args.length === 0) return new Uint8Array(0);
-      if (args.length === 1 && first instanceof Uint8Array) return new Uint8Array(first);
-      if (args.length === 1 && Array.isArray(first) && first.every(isByte)) return Uint8Array.from(first);
-      if (callable.name === 'bytearray' && args.length === 2) return encodeLatin1(first, second);
-      break;
-    case 'encode':
-      if (args.length === 2) return encodeLatin1(first, second);
-      break;
-  }
-  return fail(`The pickle calls ${callable.name} with arguments it never uses`);
-}
-
 function isByte(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xff;
-}
-
-function encodeLatin1(text: unknown, encoding: unknown): Uint8Array {
-  if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) {
-    fail('The pickle encodes bytes other than as latin-1 text');
-  }
-  const bytes = new Uint8Array(text.length);
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code > 0xff) fail('The pickle encodes bytes from text outside latin-1');
-    bytes[index] = code;
-  }
-  return bytes;
 }
 
 function parseFloatText(text: string): number {

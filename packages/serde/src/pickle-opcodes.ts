@@ -92,3 +92,13 @@ export const MAX_PICKLE_DEPTH = 1000;
  * decoder build a number of megabytes. Text integers (INT, LONG) follow MAX_INTEGER_DIGITS.
  */
 export const MAX_PICKLE_LONG_BYTES = 4096;
+
+/**
+ * What REDUCE may build by copying an argument (`bytes(b)`, `set(list)`, `_codecs.encode(s)`…):
+ * this many bytes or members per byte of pickle, plus PICKLE_COPY_ALLOWANCE, in all. Python's
+ * own pickles need at most two (protocols 0 to 2 write a bytearray as
+ * `bytearray(_codecs.encode(text))`, two copies); without a cap, one memoised argument passed to
+ * REDUCE again and again would be a memory bomb.
+ */
+export const PICKLE_COPIES_PER_BYTE = 4;
+export const PICKLE_COPY_ALLOWANCE = 64 * 1024;

@@ -71,6 +71,38 @@ print(json.dumps([base64.b64encode(pickle.dumps([shared, shared, cyclic, d], p))
       expect(dict.self).toBe(dict);
     }
   });
+  it('reads memcached-sized values that Python builds through REDUCE, under the copy allowance', () => {
+    // bytes, bytearray, set and frozenset up to memcached's 1 MiB item size, which Python writes
+    // with REDUCE at low protocols (an ASCII bytearray at protocol 0 copies two bytes per byte
+    // of pickle, the most Python needs), and one bytes value shared many times.
+    const encoded = runPython<string[][]>(`
+import random
+random.seed(7)
+blob = bytes(random.getrandbits(8) for _ in range(1000 * 1000))
+values = [
+    blob,
+    bytearray(blob),
+    bytearray(b'a' * 1000 * 1000),
+    set(range(100000)),
+    frozenset(range(100000)),
+    [set(range(1000)) for _ in range(100)],
+    [blob[:1000]] * 1000,
+    [bytes([n % 256]) * 3 for n in range(50000)],
+]
+print(json.dumps([[base64.b64encode(pickle.dumps(v, p)).decode() for p in range(6)] for v in values]))
+`);
+    const sizes = [1_000_000, 1_000_000, 1_000_000, 100_000, 100_000, 100, 1000, 50_000];
+    encoded.forEach((pickles, index) => {
+      for (const pickled of pickles) {
+        const value = pickleSerde.deserialize('key', fromBase64(pickled), 1) as
+          | Uint8Array
+          | Set<unknown>
+          | unknown[];
+        expect(value instanceof Set ? value.size : value.length).toBe(sizes[index]);
+        if (index === 6) expect((value as unknown[])[999]).toBe((value as unknown[])[0]);
+      }
+    });
+  });
 });
 
 describe('writing what Python (pymemcache rules) reads', () => {
