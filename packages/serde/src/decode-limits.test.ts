@@ -65,6 +65,15 @@ describe('decoding limits: hostile values fail fast with MemcacheDeserializeErro
     expect(typeof pickleSerde.deserialize('k', allowed, 1)).toBe('bigint');
   });
 
+  it('pickled FLOAT text of a million digits, valid or not, in linear time', () => {
+    for (const tail of ['x', 'e1x', '.1x', 'e']) {
+      refusedFast(() => pickleLoads(latin1(`F${'1'.repeat(1_000_000)}${tail}\n.`)));
+    }
+    const long = `${'1'.repeat(1_000_000)}.5e-999999`;
+    expect(pickleLoads(latin1(`F${long}\n.`))).toBe(Number(long));
+    expect(pickleLoads(latin1(` F ${'0'.repeat(100_000)}1.5e0 \n.`.trimStart()))).toBe(1.5);
+  });
+
   it('JSON nested millions deep, without a stack overflow', () => {
     const depth = 2_000_000;
     const deep = latin1('['.repeat(depth) + ']'.repeat(depth));

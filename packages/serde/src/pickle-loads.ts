@@ -83,8 +83,9 @@ const REFUSED: Partial<Record<number, string>> = {
   [OP.READONLY_BUFFER]: 'READONLY_BUFFER',
 };
 
+/** `\d+(?:\.\d*)?`, not `\d+\.?\d*`: two runs of digits side by side backtrack quadratically. */
 const PYTHON_FLOAT =
-  /^[ \t\n\r\f\v]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)[ \t\n\r\f\v]*$/i;
+  /^[ \t\n\r\f\v]*[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)[ \t\n\r\f\v]*$/i;
 
 /** What step() returns for an opcode that pushes nothing. */
 const NOTHING = Symbol('nothing');
