@@ -37,17 +37,21 @@ function sum(rows: ServerRow[], pick: (row: ServerRow) => number | undefined): n
   return values.length === 0 ? undefined : values.reduce((total, value) => total + value, 0);
 }
 
-/** The servers that answered, added up: the cluster as one line under the per-server ones. */
+/**
+ * The servers that answered, added up: the cluster as one line under the per-server ones. HIT%
+ * is the hits among all their gets, counted over the window each server's own HIT% covers: an
+ * average of the servers' rates (weighted by OPS/s, say) would let sets and deletes, or a server
+ * without gets, pull it away from what the cluster's reads found.
+ */
 function total(rows: ServerRow[]): ServerRow {
   const alive = rows.filter((row) => row.error === undefined);
-  const weighted = alive.filter((row) => row.hitRate !== undefined && row.opsPerSecond !== undefined);
-  const hitWeight = sum(weighted, (row) => row.opsPerSecond);
+  const gets = sum(alive, (row) => row.gets);
+  const hits = sum(alive, (row) => row.hits);
   return {
     server: 'TOTAL',
-    hitRate:
-      hitWeight === undefined || hitWeight === 0
-        ? undefined
-        : weighted.reduce((acc, row) => acc + row.hitRate! * row.opsPerSecond!, 0) / hitWeight,
+    hitRate: gets === undefined || gets === 0 ? undefined : (hits ?? 0) / gets,
+    gets,
+    hits,
     opsPerSecond: sum(alive, (row) => row.opsPerSecond),
     evictionsPerSecond: sum(alive, (row) => row.evictionsPerSecond),
     readPerSecond: sum(alive, (row) => row.readPerSecond),

@@ -13,6 +13,9 @@ export interface ServerRow {
   error?: string;
   /** Hits among the gets of the interval (since start on the first frame); undefined without gets. */
   hitRate?: number | undefined;
+  /** The gets and hits behind `hitRate`, over the same window, so several servers' rates can be added up. */
+  gets?: number | undefined;
+  hits?: number | undefined;
   /** Undefined on the first frame, when there is no interval yet (or the server restarted). */
   opsPerSecond?: number | undefined;
   evictionsPerSecond?: number | undefined;
@@ -49,6 +52,12 @@ function count(stats: Stats, name: string): number {
 
 const operations = (stats: Stats) => OPERATIONS.reduce((sum, name) => sum + count(stats, name), 0);
 
+function setHits(row: ServerRow, hits: number, misses: number): void {
+  row.hits = hits;
+  row.gets = hits + misses;
+  row.hitRate = row.gets === 0 ? undefined : hits / row.gets;
+}
+
 /**
  * Turns two samples of a server's counters into rates. Counters that went down mean the server
  * restarted; the row then shows levels only, as on the first frame.
@@ -78,14 +87,11 @@ export function serverRow(server: string, current: StatsSample | Error, previous
   const seconds = previous === undefined ? 0 : (current.at - previous.at) / 1000;
   const restarted = before !== undefined && count(now, 'uptime') < count(before, 'uptime');
   if (before === undefined || restarted || seconds <= 0) {
-    const gets = count(now, 'get_hits') + count(now, 'get_misses');
-    row.hitRate = gets === 0 ? undefined : count(now, 'get_hits') / gets;
+    setHits(row, count(now, 'get_hits'), count(now, 'get_misses'));
     return row;
   }
   const delta = (name: string) => Math.max(0, count(now, name) - count(before, name));
-  const hits = delta('get_hits');
-  const gets = hits + delta('get_misses');
-  row.hitRate = gets === 0 ? undefined : hits / gets;
+  setHits(row, delta('get_hits'), delta('get_misses'));
   row.opsPerSecond = Math.max(0, operations(now) - operations(before)) / seconds;
   row.evictionsPerSecond = delta('evictions') / seconds;
   row.readPerSecond = delta('bytes_read') / seconds;
