@@ -38,8 +38,9 @@ const ARITY: Record<string, [number, number]> = {
 
 const commands: Record<string, Command> = {
   async top(_client, line, io) {
-    // Each frame must come within about an interval, so a frozen server cannot stall the view.
-    const timeout = Math.min(line.timeout, Math.max(line.interval, 1000));
+    // A frame waits for the servers only until the next is due, so no request needs to outlive
+    // an interval: a server that cannot connect and answer within one shows as unreachable.
+    const timeout = Math.min(line.timeout, line.interval);
     const controller = new AbortController();
     const screen = (io.stdout as { isTTY?: boolean }).isTTY === true;
     const stopWatching = watchQuitKeys(screen ? io.stdin : undefined, () => controller.abort());

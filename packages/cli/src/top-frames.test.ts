@@ -1,18 +1,63 @@
 // `memcli top` in process, its frames collected as they are written, against real servers.
+import net from 'node:net';
 import { Client } from '@mc/client';
 import { type MemcachedServer, startCluster } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from './main.js';
 import { top } from './top.js';
 
 let servers: MemcachedServer[];
+let frozen: net.Server;
+let frozenAddress: string;
+const frozenSockets = new Set<net.Socket>();
 
 beforeAll(async () => {
   servers = await startCluster(2);
+  // A server that accepts connections and never answers: a hung memcached, as top sees it.
+  frozen = net.createServer((socket) => {
+    frozenSockets.add(socket);
+    socket.on('close', () => frozenSockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => frozen.listen(0, '127.0.0.1', resolve));
+  frozenAddress = `127.0.0.1:${(frozen.address() as net.AddressInfo).port}`;
 });
 
 afterAll(async () => {
+  for (const socket of frozenSockets) socket.destroy();
+  await new Promise((resolve) => frozen?.close(resolve));
   await Promise.all((servers ?? []).map((server) => server.stop()));
 });
+
+/** Each frame written and when (ms since `since`). */
+function frameRecorder(since: number) {
+  const frames: Array<{ at: number; text: string }> = [];
+  return {
+    frames,
+    write(chunk: string | Uint8Array) {
+      frames.push({ at: performance.now() - since, text: String(chunk) });
+    },
+  };
+}
+
+/** Checks frames came every `interval` (within `slack` ms), the frozen server unreachable in each. */
+function expectSteadyFrames(
+  frames: Array<{ at: number; text: string }>,
+  live: string,
+  interval: number,
+  slack: number,
+) {
+  for (const [index, frame] of frames.entries()) {
+    expect(frame.text).toContain(`${frozenAddress}  unreachable`);
+    const row = cells(frame.text, live)!;
+    expect(row, frame.text).toBeDefined();
+    expect(row[0]).not.toBe('unreachable:');
+    if (index > 0) {
+      expect(row[1], frame.text).toMatch(/^\d+$/); // OPS/s: a rate from the frame before
+      const gap = frame.at - frames[index - 1]!.at;
+      expect(gap, `frame ${index + 1} came ${gap} ms after the one before`).toBeLessThan(interval + slack);
+    }
+  }
+}
 
 /** The cells of a server's line in a frame: HIT%, OPS/s, … */
 function cells(frame: string, server: string): string[] | undefined {
@@ -70,5 +115,42 @@ describe('memcli top frames', () => {
       await clientA.close();
       await clientB.close();
     }
+  });
+
+  it('memcli top draws a frame every interval while one server is frozen, the others updating', async () => {
+    const [live] = servers as [MemcachedServer];
+    const started = performance.now();
+    const stdout = frameRecorder(started);
+    const code = await main(
+      ['-s', live.address, '-s', frozenAddress, '--interval', '300', '--refreshes', '4', 'top'],
+      { stdout, stderr: { write() {} }, stdin: (async function* () {})(), env: {} },
+    );
+    const elapsed = performance.now() - started;
+    expect(code).toBe(0);
+    expect(stdout.frames).toHaveLength(4);
+    expectSteadyFrames(stdout.frames, live.address, 300, 150);
+    // Four frames 300 ms apart; each waits at most an interval for the frozen server.
+    expect(elapsed).toBeLessThan(4 * 300 + 400);
+  });
+
+  it("top() bounds each frame by the interval whatever the clients' timeout", async () => {
+    const [live] = servers as [MemcachedServer];
+    const started = performance.now();
+    const output = frameRecorder(started);
+    await top(
+      {
+        servers: [live.address, frozenAddress],
+        interval: 200,
+        refreshes: 4,
+        client: { timeout: 5000 },
+        screen: false,
+        signal: new AbortController().signal,
+      },
+      output,
+    );
+    const elapsed = performance.now() - started;
+    expect(output.frames).toHaveLength(4);
+    expectSteadyFrames(output.frames, live.address, 200, 150);
+    expect(elapsed).toBeLessThan(4 * 200 + 400);
   });
 });
