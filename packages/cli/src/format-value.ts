@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * A value as `memcli get` prints it: bytes as they are (so `memcli get k > file` round-trips what
  * `memcli set k - < file` stored), text with a newline, anything else as JSON. With `--json`,
@@ -11,20 +13,51 @@ export function formatValue(value: unknown, json: boolean): Uint8Array | string 
   return toJson(value) + '\n';
 }
 
-/** JSON that also holds what JSON.stringify refuses: bigints as numbers' digits, bytes as base64. */
+/**
+ * JSON that also holds what JSON.stringify refuses: bigints as bare digits (a JSON number, so
+ * `--json get` prints what `--json set` reads back as the same bigint), bytes as base64.
+ */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'bigint') return item.toString();
-    if (item instanceof Uint8Array) return { base64: Buffer.from(item).toString('base64') };
-    // Buffer.toJSON runs before the replacer sees a Buffer; turn its shape back into base64.
-    if (
-      item !== null &&
-      typeof item === 'object' &&
-      (item as { type?: unknown }).type === 'Buffer' &&
-      Array.isArray((item as { data?: unknown }).data)
-    ) {
-      return { base64: Buffer.from((item as { data: number[] }).data).toString('base64') };
-    }
-    return item;
-  });
+  // JSON.stringify cannot write raw digits from a replacer (JSON.rawJSON is not in Node 20), so a
+  // bigint goes through as a marked string and the marks and quotes are taken off after. The
+  // marker is random and tried again in the unlikely case the value's own text holds it.
+  for (;;) {
+    const marker = `bigint:${randomUUID()}:`;
+    let bigints = 0;
+    const text = JSON.stringify(value, (_key, item: unknown) => {
+      if (typeof item === 'bigint') {
+        bigints++;
+        return `${marker}${item}`;
+      }
+      if (item instanceof Uint8Array) return { base64: Buffer.from(item).toString('base64') };
+      // Buffer.toJSON runs before the replacer sees a Buffer; turn its shape back into base64.
+      if (
+        item !== null &&
+        typeof item === 'object' &&
+        (item as { type?: unknown }).type === 'Buffer' &&
+        Array.isArray((item as { data?: unknown }).data)
+      ) {
+        return { base64: Buffer.from((item as { data: number[] }).data).toString('base64') };
+      }
+      return item;
+    });
+    if (bigints === 0) return text;
+    if (text.split(marker).length - 1 !== bigints) continue;
+    return text.replaceAll(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
+  }
+}
+
+// A JSON text that is one integer and nothing else: JSON's grammar, so 012 and +1 stay errors.
+const INTEGER = /^[ \t\n\r]*(-?(?:0|[1-9]\d*))[ \t\n\r]*$/;
+
+/**
+ * A `--json set` value: JSON.parse, except that an integer past Number.MAX_SAFE_INTEGER is a
+ * bigint rather than the nearest double, so what `--json get` printed stores back unchanged.
+ * Only a value that is one integer: inside arrays and objects it stays a number, as the JSON
+ * memcli stores for those cannot hold a bigint.
+ */
+export function parseJson(text: string): unknown {
+  const integer = INTEGER.exec(text)?.[1];
+  if (integer !== undefined && !Number.isSafeInteger(Number(integer))) return BigInt(integer);
+  return JSON.parse(text);
 }

@@ -3,7 +3,7 @@ import { bench } from './bench.js';
 import { connectionHint } from './connection-hint.js';
 import { type ExitCode, exitCodes } from './exit-codes.js';
 import { exitCodeFor } from './exit-code-for.js';
-import { formatValue, toJson } from './format-value.js';
+import { formatValue, parseJson, toJson } from './format-value.js';
 import { itemSizeLimit } from './item-size-limit.js';
 import { type CliClient, openClient } from './open-client.js';
 import { type CommandLine, parseCommandLine } from './parse-command-line.js';
@@ -81,7 +81,7 @@ const commands: Record<string, Command> = {
     let value: unknown = text === '-' ? await readInput(io.stdin, await itemSizeLimit(client)) : text;
     if (line.json) {
       try {
-        value = JSON.parse(
+        value = parseJson(
           typeof value === 'string' ? value : Buffer.from(value as Uint8Array).toString('utf8'),
         );
       } catch (error) {

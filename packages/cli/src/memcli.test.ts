@@ -114,6 +114,26 @@ describe('memcli against a real memcached', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('keeps integers past 2^53 exact through --json get and set', async () => {
+    const big = 1180591620717411303424n; // 2^70
+    await client.set('bn', big);
+    const got = await memcli([...at, '--json', 'get', 'bn']);
+    expect(got.stdout.toString()).toBe('1180591620717411303424\n');
+    // What --json get printed, set back with --json set, is the same value.
+    expect((await memcli([...at, '--json', 'set', 'n', got.stdout.toString().trim()])).code).toBe(0);
+    expect(await client.get('n')).toBe(big);
+    expect((await memcli([...at, '--json', 'set', 'n', ' -1180591620717411303424\n'])).code).toBe(0);
+    expect(await client.get('n')).toBe(-big);
+    // Only integer literals: floats, however large, stay numbers; safe integers stay numbers too.
+    expect((await memcli([...at, '--json', 'set', 'n', '1180591620717411303424.0'])).code).toBe(0);
+    expect(await client.get('n')).toBe(Number(big));
+    expect((await memcli([...at, '--json', 'set', 'n', '1e21'])).code).toBe(0);
+    expect(await client.get('n')).toBe(1e21);
+    expect((await memcli([...at, '--json', 'set', 'n', '9007199254740991'])).code).toBe(0);
+    expect(await client.get('n')).toBe(Number.MAX_SAFE_INTEGER);
+    expect((await memcli([...at, '--json', 'set', 'n', '01180591620717411303424'])).code).toBe(2);
+  });
+
   it('applies --prefix to every key', async () => {
     expect((await memcli([...at, '--prefix', 'app:', 'set', 'k', 'v'])).code).toBe(0);
     expect(await client.get('app:k')).toBe('v');
