@@ -22,7 +22,14 @@ export function encodeJson(value: unknown, serde: string): Uint8Array {
     });
   }
   if (text === undefined) throw new MemcacheIllegalInputError('The value has no JSON form');
-  return Buffer.from(text, 'utf8');
+  const bytes = Buffer.from(text, 'utf8');
+  // Scanned as the reader scans them (toJSON output included), so it never stores what it refuses.
+  if (nestsTooDeep(bytes)) {
+    throw new MemcacheIllegalInputError(
+      `The value nests deeper than ${MAX_JSON_DEPTH} levels (MAX_JSON_DEPTH), so it could not be read back`,
+    );
+  }
+  return bytes;
 }
 
 /**
@@ -45,7 +52,7 @@ const CLOSE_BRACE = 0x7d;
  * text is long enough to nest that deep, so ordinary values pay nothing.
  */
 export function decodeJson(bytes: Uint8Array): unknown {
-  if (bytes.length > MAX_JSON_DEPTH * 2 && nestsTooDeep(bytes)) {
+  if (nestsTooDeep(bytes)) {
     throw new MemcacheDeserializeError(
       `The JSON value nests deeper than ${MAX_JSON_DEPTH} levels (MAX_JSON_DEPTH)`,
     );
@@ -59,20 +66,25 @@ export function decodeJson(bytes: Uint8Array): unknown {
 }
 
 /**
- * True when brackets outside strings nest deeper than MAX_JSON_DEPTH. Quote, backslash and
- * bracket bytes never occur inside a UTF-8 multi-byte sequence, so the bytes are scanned as
- * they are; malformed JSON is left for `JSON.parse` to refuse.
+ * True when brackets outside strings nest deeper than MAX_JSON_DEPTH; writing and reading both
+ * ask this, so what one refuses the other does. Text of 2000 bytes or fewer cannot nest that
+ * deep and is not scanned. Quote, backslash and bracket bytes never occur inside a UTF-8
+ * multi-byte sequence, so the bytes are scanned as they are; malformed JSON is left for
+ * `JSON.parse` to refuse.
  */
 function nestsTooDeep(bytes: Uint8Array): boolean {
+  if (bytes.length <= MAX_JSON_DEPTH * 2) return false;
   let depth = 0;
-  let inString = false;
-  for (let index = 0; index < bytes.length; index++) {
-    const byte = bytes[index]!;
-    if (inString) {
-      if (byte === BACKSLASH) index++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
+  const length = bytes.length;
+  for (let index = 0; index < length; index++) {
+    let byte = bytes[index]!;
+    if (byte === QUOTE) {
+      // A string, to its closing quote: the tightest loop, as strings are most of the bytes.
+      for (index++; index < length; index++) {
+        byte = bytes[index]!;
+        if (byte === QUOTE) break;
+        if (byte === BACKSLASH) index++;
+      }
     } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
       if (++depth > MAX_JSON_DEPTH) return true;
     } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
