@@ -54,6 +54,20 @@ describe('compressedSerde', () => {
     expect(serde.deserialize('key', serialized.value, serialized.flags)).toEqual({ value, pad: long });
   });
 
+  it('refuses to store what it could not inflate back: larger than maxDecompressedSize', () => {
+    const serde = compressedSerde(defaultSerde, { maxDecompressedSize: 1000 });
+    const largest = serde.serialize('key', 'a'.repeat(1000));
+    expect(largest.flags).toBe(FLAG_TEXT | FLAG_COMPRESSED);
+    expect(serde.deserialize('key', largest.value, largest.flags)).toBe('a'.repeat(1000));
+    expect(() => serde.serialize('key', 'a'.repeat(1001))).toThrow(MemcacheIllegalInputError);
+    expect(() => serde.serialize('key', 'a'.repeat(1001))).toThrow(/maxDecompressedSize/);
+    // Whether or not it would compress, so the outcome does not depend on the data.
+    expect(() => serde.serialize('key', new Uint8Array(randomBytes(2000)))).toThrow(/maxDecompressedSize/);
+    // Values stored uncompressed (minSize or shorter) are read without inflating.
+    const plain = compressedSerde(defaultSerde, { minSize: 5000, maxDecompressedSize: 1000 });
+    expect(plain.serialize('key', 'a'.repeat(2000)).flags).toBe(FLAG_TEXT);
+  });
+
   it('reads values that were never compressed', () => {
     expect(compressedSerde().deserialize('key', Buffer.from('hi'), FLAG_TEXT)).toBe('hi');
   });

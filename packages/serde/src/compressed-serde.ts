@@ -16,7 +16,10 @@ export interface CompressedSerdeOptions {
   algorithm?: CompressionAlgorithm;
   /** Compression level: 0 to 9 for zlib and gzip (default 6), brotli quality 0 to 11 (default 4). */
   level?: number;
-  /** The most bytes a value may inflate to when read; default 64 MiB. Beyond it, a MemcacheDeserializeError. */
+  /**
+   * The most bytes a value may inflate to when read; default 64 MiB. Beyond it, a
+   * MemcacheDeserializeError, and a longer value to compress is a MemcacheIllegalInputError.
+   */
   maxDecompressedSize?: number;
 }
 
@@ -57,6 +60,12 @@ export function compressedSerde<V = CacheValue>(
     serialize(key: string, value: V): SerializedValue {
       const plain = inner.serialize(key, value);
       if (plain.value.length <= minSize || (plain.flags & FLAG_COMPRESSED) !== 0) return plain;
+      // Reading would refuse to inflate it, so it is never stored.
+      if (plain.value.length > maxDecompressedSize) {
+        throw new MemcacheIllegalInputError(
+          `The value is ${plain.value.length} bytes, more than this serde inflates when reading (maxDecompressedSize ${maxDecompressedSize})`,
+        );
+      }
       const compressed = compress(plain.value, algorithm, level);
       if (compressed.value.length >= plain.value.length) return plain;
       return { value: compressed.value, flags: plain.flags | compressed.flags };
