@@ -5,6 +5,7 @@ import { type MemcachedServer, startCluster } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main.js';
 import { top } from './top.js';
+import { cells } from './test-support/top-cells.js';
 
 let servers: MemcachedServer[];
 let frozen: net.Server;
@@ -57,12 +58,6 @@ function expectSteadyFrames(
       expect(gap, `frame ${index + 1} came ${gap} ms after the one before`).toBeLessThan(interval + slack);
     }
   }
-}
-
-/** The cells of a server's line in a frame: HIT%, OPS/s, … */
-function cells(frame: string, server: string): string[] | undefined {
-  const line = frame.split('\n').find((text) => text.startsWith(`${server} `));
-  return line?.slice(server.length).trim().split(/\s+/);
 }
 
 describe('memcli top frames', () => {

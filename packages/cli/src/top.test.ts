@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@mc/client';
 import { type MemcachedServer, requireProgram, startCluster } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cells } from './test-support/top-cells.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The bin users run (package.json "bin"), which loads the built program.
@@ -47,12 +48,6 @@ async function screenUntil(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the screen never showed ${what}:\n${screen}`);
-}
-
-/** The cells of a server's line: HIT%, OPS/s, EVICT/s, EVICTED, CONN, MEMORY…, ITEMS, READ/s, WRITE/s. */
-function cells(screen: string, server: string): string[] | undefined {
-  const line = screen.split('\n').find((text) => text.startsWith(`${server} `));
-  return line?.slice(server.length).trim().split(/\s+/);
 }
 
 describe('memcli top', () => {
