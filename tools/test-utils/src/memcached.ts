@@ -42,7 +42,10 @@ export interface MemcachedServer {
   stop(): Promise<void>;
   /** Kills the server at once (SIGKILL by default) and waits for it to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  /**
+   * Freezes the server (SIGSTOP): connections stay open, nothing is answered. Returns once every
+   * thread has stopped, so a request sent after it is never answered before resume().
+   */
   pause(): void;
   /** Thaws a paused server (SIGCONT). */
   resume(): void;
@@ -150,7 +153,10 @@ export async function startMemcached(options: MemcachedOptions = {}): Promise<Me
     },
     stop: () => terminate('SIGTERM'),
     kill: (signal = 'SIGKILL') => terminate(signal),
-    pause: () => signal('SIGSTOP'),
+    pause: () => {
+      signal('SIGSTOP');
+      if (child.pid !== undefined) waitUntilStopped(child.pid);
+    },
     resume: () => signal('SIGCONT'),
     restart: async () => {
       await terminate('SIGKILL');
@@ -175,4 +181,38 @@ export async function startCluster(
   options: MemcachedOptions = {},
 ): Promise<MemcachedServer[]> {
   return Promise.all(Array.from({ length: count }, () => startMemcached(options)));
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Blocks until every thread of `pid` is stopped. kill(SIGSTOP) only queues the signal: one thread
+ * takes it and then stops the others, and until then a worker thread still answers requests (seen
+ * on a loaded machine, several milliseconds late). Linux shows each thread's state in /proc; where
+ * there is no /proc, or the process is gone, this returns at once.
+ */
+function waitUntilStopped(pid: number, limitMs = 5000): void {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return;
+    }
+    const stopped = tasks.every((tid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const state = stat[stat.lastIndexOf(')') + 2];
+        // T: stopped by a signal; t: traced; Z/X: a thread already gone.
+        return state === 'T' || state === 't' || state === 'Z' || state === 'X';
+      } catch {
+        return true;
+      }
+    });
+    if (stopped) return;
+    if (Date.now() > deadline)
+      throw new Error(`memcached (pid ${pid}) did not stop within ${limitMs} ms of SIGSTOP`);
+    Atomics.wait(sleeper, 0, 0, 1);
+  }
 }
