@@ -2,7 +2,7 @@ import { MemcacheIllegalInputError } from '@mc/protocol';
 import { startMemcached } from '@mc/test-utils';
 import { Client } from './client.js';
 import { describe, expect, it } from 'vitest';
-import { MAX_TTL, RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+import { longestTtl, RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
 
 describe('toExptime', () => {
   const now = () => 1_700_000_000_000;
@@ -21,7 +21,7 @@ describe('toExptime', () => {
 
   it('takes any TTL memcached can represent, years included, and refuses one past 2038 saying why', () => {
     // "Long TTLs just work": a year and more is sent as the absolute time it means.
-    expect(toExptime(MAX_TTL, now)).toBe(1_700_000_000 + MAX_TTL);
+    expect(toExptime(365 * 86_400, now)).toBe(1_700_000_000 + 365 * 86_400);
     expect(toExptime(400 * 86_400, now)).toBe(1_700_000_000 + 400 * 86_400);
     expect(toExptime(2 ** 31 - 1 - 1_700_000_000, now)).toBe(2 ** 31 - 1);
     // Past 2038 (a Unix time, or milliseconds of a week) cannot be represented.
@@ -43,6 +43,17 @@ describe('toExptime', () => {
     '10' as unknown as number,
   ])('rejects %s', (ttl) => {
     expect(() => toExptime(ttl, now)).toThrow(MemcacheIllegalInputError);
+  });
+});
+
+describe('longestTtl', () => {
+  it('is the longest TTL toExptime takes, less a margin for the time until the request is made', () => {
+    const now = () => 1_700_000_000_000;
+    const longest = longestTtl(now);
+    expect(toExptime(longest, now)).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect(toExptime(longest, () => now() + 60_000)).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect(longest).toBeGreaterThan(2 ** 31 - 1 - 1_700_000_000 - 86_400);
+    expect(longestTtl()).toBeGreaterThan(10 * 365 * 86_400);
   });
 });
 

@@ -2,13 +2,20 @@ import { MemcacheIllegalInputError } from '@mc/protocol';
 
 /** memcached treats exptimes up to 30 days as relative and anything larger as a Unix time. */
 export const RELATIVE_EXPTIME_LIMIT = 60 * 60 * 24 * 30;
-/**
- * One year: the longest TTL the framework adapters store for a session or cache entry (a
- * framework's longer lifetime is capped there). The client itself takes any TTL memcached
- * can represent.
- */
-export const MAX_TTL = 60 * 60 * 24 * 365;
 const INT32_MAX = 2 ** 31 - 1;
+/** Slack between computing longestTtl() and the request that uses it. */
+const LONGEST_TTL_MARGIN = 60 * 60;
+
+/**
+ * The longest TTL memcached can hold from now (its exptime is a signed 32-bit Unix time, so
+ * until 2038-01-19), less an hour so that it still fits when the request is made a little
+ * later. For adapters whose framework may ask for more (Keyv's `Number.MAX_SAFE_INTEGER`, a
+ * cookie's lifetime): clamping to this stores the entry for as long as memcached can, where
+ * toExptime would refuse the write.
+ */
+export function longestTtl(now: () => number = Date.now): number {
+  return INT32_MAX - Math.floor(now() / 1000) - LONGEST_TTL_MARGIN;
+}
 
 /**
  * Turns a TTL in seconds from now into the exptime memcached expects, so that long TTLs just

@@ -9,7 +9,7 @@ export type {
   WriteOptions,
 } from './base-client.js';
 export { Client, type ClientOptions } from './client.js';
-export { MAX_TTL, RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+export { longestTtl, RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
 export {
   type AuthFormat,
   type Environment,

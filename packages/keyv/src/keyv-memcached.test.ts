@@ -1,4 +1,4 @@
-import { Client, HashClient, MAX_TTL, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/client';
+import { Client, HashClient, longestTtl, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/client';
 import { closedPort, type MemcachedServer, startCluster, startMemcached } from '@mc/test-utils';
 import Keyv6 from 'keyv';
 import Keyv5 from 'keyv5';
@@ -239,7 +239,7 @@ describe.each(majors)('with $name', (major) => {
     await keyv.disconnect();
   });
 
-  it("stores an entry whose TTL is longer than the client's one-year limit, for a year", async () => {
+  it('stores an entry with a TTL of years for those years, and an absurd one until 2038', async () => {
     const namespace = uniqueNamespace();
     const keyv = major.make(new KeyvMemcached(server.address), namespace);
     const errors: unknown[] = [];
@@ -250,8 +250,16 @@ describe.each(majors)('with $name', (major) => {
     const ttl = (
       await admin.metaGet(await wireKey(namespace, major.storeKey(namespace, 'long')), { ttl: true })
     )?.ttl;
-    expect(ttl).toBeGreaterThan(MAX_TTL - 60);
-    expect(ttl).toBeLessThanOrEqual(MAX_TTL + 5);
+    expect(ttl).toBeGreaterThan(400 * 86_400 - 60);
+    expect(ttl).toBeLessThanOrEqual(400 * 86_400 + 5);
+    expect(await keyv.set('absurd', 'kept', Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(errors).toEqual([]);
+    expect(await keyv.get('absurd')).toBe('kept');
+    const absurd = (
+      await admin.metaGet(await wireKey(namespace, major.storeKey(namespace, 'absurd')), { ttl: true })
+    )?.ttl;
+    expect(absurd).toBeGreaterThan(longestTtl() - 86_400);
+    expect(absurd).toBeLessThanOrEqual(longestTtl() + 5);
     await keyv.disconnect();
   });
 

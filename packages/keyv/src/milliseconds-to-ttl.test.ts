@@ -1,4 +1,4 @@
-import { MAX_TTL } from '@mc/client';
+import { longestTtl } from '@mc/client';
 import { describe, expect, it } from 'vitest';
 import { millisecondsToTtl } from './milliseconds-to-ttl.js';
 
@@ -21,9 +21,13 @@ describe('millisecondsToTtl', () => {
     expect(millisecondsToTtl(-5)).toBe(-1);
   });
 
-  it("caps a TTL above the client's longest (a year) at that year", () => {
-    expect(millisecondsToTtl(MAX_TTL * 1000)).toBe(MAX_TTL);
-    expect(millisecondsToTtl(400 * 86_400_000)).toBe(MAX_TTL);
-    expect(millisecondsToTtl(Number.MAX_SAFE_INTEGER)).toBe(MAX_TTL);
+  it('keeps a TTL of years as it is, and caps only one memcached cannot represent (past 2038)', () => {
+    expect(millisecondsToTtl(365 * 86_400_000)).toBe(365 * 86_400);
+    expect(millisecondsToTtl(400 * 86_400_000)).toBe(400 * 86_400);
+    expect(millisecondsToTtl(5 * 365 * 86_400_000)).toBe(5 * 365 * 86_400);
+    const longest = longestTtl();
+    expect(longest).toBeGreaterThan(5 * 365 * 86_400);
+    expect(millisecondsToTtl(Number.MAX_SAFE_INTEGER)).toBe(longest);
+    expect(millisecondsToTtl(100 * 365 * 86_400_000)).toBe(longest);
   });
 });

@@ -1,4 +1,4 @@
-import { Client, HashClient, MAX_TTL } from '@mc/client';
+import { Client, HashClient, longestTtl } from '@mc/client';
 import { closedPort, type MemcachedServer, startCluster, startMemcached } from '@mc/test-utils';
 import type { SessionData } from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,23 +208,26 @@ describe('MemcachedStore on its own', () => {
     await client.close();
   });
 
-  it("keeps a session whose cookie lives longer than the client's one-year TTL limit", async () => {
-    // Browsers allow cookies of up to 400 days; such a session is kept for the client's
-    // longest TTL (MAX_TTL, a year) instead of failing to save.
+  it('keeps a session as long as its cookie lives, 400 days included, and an absurd one until 2038', async () => {
+    // Browsers keep cookies for up to 400 days: the session must not expire before its cookie.
     const client = new Client(server.address);
     const store = new MemcachedStore({ client });
-    const data = { cookie: { maxAge: 400 * 86_400_000 }, count: 1 } as unknown as SessionData;
+    const days400 = 400 * 86_400;
+    const data = { cookie: { maxAge: days400 * 1000 }, count: 1 } as unknown as SessionData;
     await call((callback) => store.set('long', data, callback));
     expect(await admin.get('sess:long')).toBeDefined();
-    const ttl = await ttlOf('sess:long');
-    expect(ttl).toBeGreaterThan(MAX_TTL - 60);
-    expect(ttl).toBeLessThanOrEqual(MAX_TTL + 5);
+    expect(await ttlOf('sess:long')).toBeGreaterThan(days400 - 60);
+    expect(await ttlOf('sess:long')).toBeLessThanOrEqual(days400 + 5);
     await admin.touch('sess:long', 5);
     await call((callback) => store.touch('long', data, callback));
-    expect(await ttlOf('sess:long')).toBeGreaterThan(MAX_TTL - 60);
-    const longOption = new MemcachedStore({ client, ttl: 400 * 86_400 });
+    expect(await ttlOf('sess:long')).toBeGreaterThan(days400 - 60);
+    const longOption = new MemcachedStore({ client, ttl: days400 });
     await call((callback) => longOption.set('option', {} as SessionData, callback));
-    expect(await ttlOf('sess:option')).toBeGreaterThan(MAX_TTL - 60);
+    expect(await ttlOf('sess:option')).toBeGreaterThan(days400 - 60);
+    const absurd = { cookie: { maxAge: Number.MAX_SAFE_INTEGER }, count: 1 } as unknown as SessionData;
+    await call((callback) => store.set('absurd', absurd, callback));
+    expect(await ttlOf('sess:absurd')).toBeGreaterThan(longestTtl() - 86_400);
+    expect(await ttlOf('sess:absurd')).toBeLessThanOrEqual(longestTtl() + 5);
     await client.close();
   });
 

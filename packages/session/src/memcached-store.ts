@@ -1,4 +1,4 @@
-import { type Key, MAX_TTL } from '@mc/client';
+import { type Key, longestTtl } from '@mc/client';
 import { type SessionData, Store } from 'express-session';
 
 /**
@@ -151,12 +151,13 @@ export class MemcachedStore extends Store {
   }
 
   /**
-   * Seconds to keep the session: the `ttl` function's, else the cookie's, else `ttl`; at most
-   * a year (MAX_TTL), since browsers keep cookies for up to 400 days.
+   * Seconds to keep the session: the `ttl` function's, else the cookie's, else `ttl`, so the
+   * session lives as long as its cookie (browsers keep one up to 400 days); one past what
+   * memcached can represent is kept until then (`longestTtl()`) rather than failing to save.
    */
   #ttlOf(session: SessionData): number {
     const seconds =
       typeof this.#ttl === 'function' ? this.#ttl(session) : (cookieSeconds(session) ?? this.#ttl);
-    return Math.min(Math.ceil(seconds), MAX_TTL);
+    return Math.min(Math.ceil(seconds), longestTtl());
   }
 }
