@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@mc/client';
 import { nextApp, startJsonServer, startMemcached, waitFor } from '@mc/test-utils';
 
@@ -37,9 +38,21 @@ async function settledPage(instance) {
   throw new Error(`instance ${instance.name} never served one result twice`);
 }
 
-async function revalidate(instance, query) {
+/**
+ * Revalidates through `instance`'s route handler and returns once the record of `tag` in
+ * memcached has changed. Under `next start` Next hands a route handler's revalidations to
+ * `waitUntil`, so the response can come before the handler has written the record; the other
+ * instance can only see the revalidation from then on, and must see it at once.
+ */
+async function revalidate(instance, query, tag) {
+  const before = await inspector.get(`next:tag:${tag}`);
   const response = await fetch(`${instance.url}/api/revalidate?${query}`, { method: 'POST' });
   assert.equal(response.status, 200, `POST /api/revalidate?${query}`);
+  const written = await waitFor(
+    async () => !isDeepStrictEqual(await inspector.get(`next:tag:${tag}`), before),
+    { timeout: 10_000, interval: 10 },
+  );
+  assert.ok(written, `POST /api/revalidate?${query} wrote the record of ${tag}`);
 }
 
 /** Calls the server action `name` of `pathname` on `instance`, as the page's form posts it. */
@@ -84,7 +97,7 @@ try {
 
   // A route handler on instance b revalidates the tag, and instance a runs the function afresh
   // at once; instance b then serves the result instance a made.
-  await revalidate(b, 'tag=greeting');
+  await revalidate(b, 'tag=greeting', 'greeting');
   const fresh = await settledPage(a);
   assert.equal(fresh.greeting, 'hello, version 2', 'instance a sees the revalidation made on b');
   assert.equal(fresh.instance, 'a');
@@ -93,7 +106,7 @@ try {
   // Stale-while-revalidate across instances: after revalidateTag(tag, 'max') on a, b serves the
   // old result once and regenerates it in the background; soon both serve the new one.
   greeting = 'hello, version 3';
-  await revalidate(a, 'tag=greeting&profile=max');
+  await revalidate(a, 'tag=greeting&profile=max', 'greeting');
   assert.equal((await readPage(b)).greeting, 'hello, version 2', 'served stale once');
   const regenerated = await waitFor(async () => {
     const [pageA, pageB] = [await readPage(a), await readPage(b)];
@@ -104,7 +117,7 @@ try {
   // revalidatePath on b: the entry carries no path tag of its own, but the page's path tags
   // come to the handler as soft tags, so instance a runs the function afresh.
   greeting = 'hello, version 4';
-  await revalidate(b, 'path=/greeting');
+  await revalidate(b, 'path=/greeting', '_N_T_/greeting');
   const byPath = await settledPage(a);
   assert.equal(byPath.greeting, 'hello, version 4', 'revalidatePath on b reaches a');
   assert.deepEqual(await readPage(b), byPath);
