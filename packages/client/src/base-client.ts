@@ -7,6 +7,7 @@ import {
   type RetrievedValue,
   retrieveFrames,
   type ValueFrameLike,
+  validateKey,
 } from '@mc/protocol';
 import { defaultSerde, type Serde, textFlags } from '@mc/serde';
 import { checkKeyPrefix } from './check-key-prefix.js';
@@ -473,10 +474,21 @@ export abstract class BaseClient<V> {
 
   // ---- internals -------------------------------------------------------------------------
 
-  /** Sends one request for one key, applying `ignoreErrors` (`fallback`) and noreply results. */
-  protected sendFor<T, F>(key: Key, wireKey: Key, request: EncodedRequest<T>, fallback: F): Promise<T | F> {
+  /**
+   * Sends one request for one key, applying `ignoreErrors` (`fallback`). A noreply write
+   * passes `sent`, what it answers once written; it is applied before `ignoreErrors`, so a
+   * write that never left (a server out of reach) is the fallback, never a success.
+   */
+  protected sendFor<T, F>(
+    key: Key,
+    wireKey: Key,
+    request: EncodedRequest<T>,
+    fallback: F,
+    sent?: T,
+  ): Promise<T | F> {
     const node = this.nodeFor(key, wireKey);
     let answer = node.send(request, 1, wireKey);
+    if (sent !== undefined) answer = answer.then(() => sent);
     if (this.writeFailures.active) answer = this.writeFailures.watch(answer, key, request.command, node.name);
     if (!this.ignoreErrors) return answer;
     return answer.catch((error: unknown) => {
@@ -492,8 +504,7 @@ export abstract class BaseClient<V> {
     noreplyResult: T | undefined,
     fallback: T,
   ): Promise<T> {
-    const answer = this.sendFor(key, wireKey, request, fallback);
-    return noreplyResult === undefined ? answer : answer.then(() => noreplyResult);
+    return this.sendFor(key, wireKey, request, fallback, noreplyResult);
   }
 
   // Not async: one promise per write instead of a chain of them on the hottest path; input
@@ -613,6 +624,10 @@ export abstract class BaseClient<V> {
     let pending: Promise<R>;
     try {
       const wireKey = prefixKey(this.keyPrefix, key);
+      // The connection checks the key where it queues it; a node that may refuse as dead
+      // (HashClient) would refuse first, and a refusal reads as a miss, so a bad key is
+      // checked here, before routing, to reject as illegal input on every node.
+      if (this.mayRefuseAsDead) validateKey(wireKey);
       const node = this.nodeFor(key, wireKey);
       // Single-key reads may share a multi-key line with their neighbours (ServerNode.retrieve),
       // which settles the read with finish's result itself.

@@ -76,16 +76,21 @@ export class ConnectionGroup implements ServerNode {
   send<T>(request: EncodedRequest<T>, keyCount = 0, routeKey?: Key): Promise<T> {
     const connections = this.#connections;
     if (routeKey === undefined && connections.length > 1 && request.command === 'mn') {
-      // A keyless mn is a barrier: it answers once every socket has answered what came before
-      // (each socket gets its own mn, since a reader reads one reply).
-      const noop = () => commands.metaNoop.request() as unknown as EncodedRequest<T>;
-      return Promise.all(connections.map((connection) => this.#sendOn(connection, noop(), keyCount))).then(
-        (replies) => replies[0]!,
-      );
+      // A keyless mn is a barrier: it answers once every socket has answered what came before.
+      return this.everySocket(() => commands.metaNoop.request() as unknown as EncodedRequest<T>, keyCount);
     }
     const connection =
       routeKey === undefined ? connections[0]! : connections[keySlot(routeKey, connections.length)]!;
     return this.#sendOn(connection, request, keyCount);
+  }
+
+  everySocket<T>(build: () => EncodedRequest<T>, keyCount = 0): Promise<T> {
+    const connections = this.#connections;
+    if (connections.length === 1) return this.#sendOn(connections[0]!, build(), keyCount);
+    // Each socket gets a request of its own: a reader reads one reply.
+    return Promise.all(connections.map((connection) => this.#sendOn(connection, build(), keyCount))).then(
+      (replies) => replies[0]!,
+    );
   }
 
   #sendOn<T>(connection: Connection, request: EncodedRequest<T>, keyCount: number): Promise<T> {

@@ -8,7 +8,7 @@ import {
 import type { Serde } from '@mc/serde';
 import { type CloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
-import { flushDelay } from './flush-delay.js';
+import { flushDelay, flushEverySocket } from './flush-delay.js';
 import type { ClientOptions } from './client.js';
 import {
   checkBoolean,
@@ -231,7 +231,7 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   /** Invalidates every item on every node. */
   async flushAll(delay?: number): Promise<void> {
     const sent = flushDelay(delay);
-    await this.#everyNode((node) => node.send(commands.flushAll.request(sent, false)));
+    await this.#everyNode((node) => flushEverySocket(node, sent));
   }
 
   async verbosity(level: number): Promise<void> {

@@ -4,10 +4,11 @@ import {
   type Key,
   type ValueFrameLike,
   MemcacheConnectionError,
+  MemcacheIllegalInputError,
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
-import type { CloseOptions } from '@mc/transport';
+import { type CloseOptions, timerDelay } from '@mc/transport';
 import type { ConnectionGroup } from './connection-group.js';
 import { deadNodeRefusal } from './dead-node-refusal.js';
 import type { FinishRead, ServerNode } from './server-node.js';
@@ -43,8 +44,8 @@ function isNodeFailure(error: unknown): boolean {
  *
  *   alive ──(retryAttempts failures within retryTimeout)──▶ dead
  *     ▲                                                      │ deadTimeout passes
- *     └────────────── probe succeeds ◀── probing ◀───────────┘
- *                                          │ probe fails
+ *     └───── probe answered (even with an error) ◀── probing ◀┘
+ *                                          │ probe fails (connection, timeout, close)
  *                                          └──────────────▶ dead (for another deadTimeout)
  *
  * While dead, requests are refused at once (deadNodeRefusal: reads take it as a miss, writes
@@ -79,6 +80,10 @@ export class HashNode implements ServerNode {
     return this.#guard(() => this.group.send(request, keyCount, routeKey));
   }
 
+  everySocket<T>(build: () => EncodedRequest<T>, keyCount = 0): Promise<T> {
+    return this.#guard(() => this.group.everySocket(build, keyCount));
+  }
+
   socketOf(wireKey: Key): number {
     return this.group.socketOf(wireKey);
   }
@@ -107,7 +112,10 @@ export class HashNode implements ServerNode {
     } catch (error) {
       if (probe) {
         this.#probing = false;
-        this.#deadUntil = Date.now() + this.#policy.deadTimeout;
+        // Only a failure of the node itself keeps it dead; an answer, even an error such as
+        // CLIENT_ERROR, proves it up; illegal input never left, so the next request probes.
+        if (isNodeFailure(error)) this.#deadUntil = Date.now() + this.#policy.deadTimeout;
+        else if (!(error instanceof MemcacheIllegalInputError)) this.#revive();
       } else if (isNodeFailure(error)) {
         this.#recordFailure();
       }
@@ -131,7 +139,7 @@ export class HashNode implements ServerNode {
   #scheduleProbe(): void {
     if (!this.#policy.probeInBackground || this.#closed) return;
     // unref'd: a dead node being watched must not keep the process alive.
-    this.#probeTimer = setTimeout(() => void this.#probe(), this.#policy.deadTimeout);
+    this.#probeTimer = setTimeout(() => void this.#probe(), timerDelay(this.#policy.deadTimeout));
     this.#probeTimer.unref();
   }
 

@@ -4,6 +4,7 @@ import {
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
+import { timerDelay } from '@mc/transport';
 
 /** An error class to match with `instanceof`. */
 export type ErrorClass = abstract new (...args: never[]) => unknown;
@@ -120,7 +121,7 @@ class RetryPolicy {
         this.#waiting.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, ms);
+      const timer = setTimeout(wake, timerDelay(ms));
       this.#waiting.add(wake);
     });
   }
@@ -149,6 +150,18 @@ class RetryPolicy {
       pending = Promise.resolve().then(() => method.apply(target, args));
     }
   }
+}
+
+/**
+ * An argument a retry can pass again: a one-shot iterator (a generator, `map.keys()`, the
+ * `entries()` of anything) is spent by the first try, so it is copied into an array first;
+ * anything else (an array, a Map, an object, bytes) is passed as it is.
+ */
+function replayable(argument: unknown): unknown {
+  if (argument === null || typeof argument !== 'object') return argument;
+  const iterate = (argument as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof iterate !== 'function') return argument;
+  return iterate.call(argument) === argument ? [...(argument as Iterable<unknown>)] : argument;
 }
 
 /**
@@ -188,7 +201,8 @@ class RetryingClientWrapper<C extends object> {
         if (PASS_THROUGH.has(property) || typeof property === 'symbol') return original.bind(client);
         const cached = wrapped.get(property);
         if (cached?.original === original) return cached.retrying;
-        const retrying: Method = (...args) => {
+        const retrying: Method = (...given) => {
+          const args = policy.attempts > 1 ? given.map(replayable) : given;
           const result = original.apply(client, args);
           return isThenable(result) ? policy.retry(result, original, client, args) : result;
         };

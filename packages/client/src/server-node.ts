@@ -28,6 +28,12 @@ export interface ServerNode {
    * picks the socket among several (`connections`), so one key's commands keep their order.
    */
   send<T>(request: EncodedRequest<T>, keyCount?: number, routeKey?: Key): Promise<T>;
+  /**
+   * Sends a request built by `build` on every socket and resolves with the first one's answer
+   * once each has answered: a barrier behind everything sent before on any socket. Optional:
+   * without it (one socket) a `send` is the same.
+   */
+  everySocket?<T>(build: () => EncodedRequest<T>, keyCount?: number): Promise<T>;
   /** Which socket carries `wireKey`, when there are several; keys of one multi-key line share it. */
   socketOf?(wireKey: Key): number;
   /**

@@ -1,7 +1,7 @@
 import { commands, type Key, MemcacheIllegalInputError, MemcacheUnexpectedCloseError } from '@mc/protocol';
 import type { CloseOptions } from '@mc/transport';
 import { BaseClient, type CommandOptions } from './base-client.js';
-import { flushDelay } from './flush-delay.js';
+import { flushDelay, flushEverySocket } from './flush-delay.js';
 import type { ServerNode } from './server-node.js';
 import { parseStats, type Stats } from './stats.js';
 
@@ -41,9 +41,12 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
     return this.#node.send(commands.version.request());
   }
 
-  /** Invalidates every item, now or after `delay` seconds. */
+  /**
+   * Invalidates every item, now or after `delay` seconds. With several sockets it travels on
+   * each, so a write sent before it on any socket is flushed too.
+   */
   async flushAll(delay?: number): Promise<void> {
-    await this.#node.send(commands.flushAll.request(flushDelay(delay), false));
+    await flushEverySocket(this.#node, flushDelay(delay));
   }
 
   /** Sets the server's logging verbosity. */

@@ -1,3 +1,4 @@
+import { MAX_TIMER_DELAY } from '@mc/transport';
 import { type PoolEntry, PoolBase } from './pool-base.js';
 import type { PoolCloseOptions, PoolFactory, PoolOptions } from './types.js';
 
@@ -9,12 +10,13 @@ function count(name: string, value: number | undefined, fallback: number, least:
   return value;
 }
 
+/** A duration option; one longer than a timer holds (about 24.8 days) means "no limit". */
 function duration(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!(value >= 0) || !Number.isFinite(value)) {
     throw new RangeError(`${name} must be a finite number of milliseconds, got ${value}`);
   }
-  return value;
+  return value > MAX_TIMER_DELAY ? undefined : value;
 }
 
 /**

@@ -19,11 +19,15 @@ export interface PoolOptions {
   max?: number;
   /** Resources kept alive even when idle; made in the background at start. Default 0. */
   min?: number;
-  /** Milliseconds an idle resource above `min` lives before it is destroyed. Default: forever. */
+  /**
+   * Milliseconds an idle resource above `min` lives before it is destroyed. Default: forever,
+   * as is anything longer than a timer holds (2^31 − 1 ms, about 24.8 days).
+   */
   idleTimeout?: number;
   /**
    * Milliseconds an acquire may wait in the queue before it rejects with
-   * `MemcacheTimeoutError`. A deadline, never a "pool full" error. Default: no deadline.
+   * `MemcacheTimeoutError`. A deadline, never a "pool full" error. Default: no deadline, as
+   * for anything longer than a timer holds (2^31 − 1 ms, about 24.8 days).
    */
   acquireTimeout?: number;
   /**

@@ -33,7 +33,7 @@ export function readMetaFields<Table extends MetaTable>(
     switch (spec.returns) {
       case 'key':
         // A quiet request's hidden reply (no flags at all) carries nothing to check.
-        if (reply.flags.size > 0) checkEcho(key, given.base64 === true, token);
+        if (reply.flags.size > 0) checkEcho(key, given.base64 === true || reply.flags.has('b'), token);
         fields[field] = key;
         break;
       case 'uint64':
@@ -65,8 +65,11 @@ export function readMetaFields<Table extends MetaTable>(
 }
 
 /**
- * The server printed the key it answers for; it must be the one this request sent. With
- * base64 the echo is base64 on newer servers and the decoded key on 1.6.18, so both count.
+ * The server printed the key it answers for; it must be the one this request sent. memcached
+ * 1.6.18 echoes a key the way the item was stored, whatever the request used: an item stored
+ * with a base64 key (flag `b`) comes back base64 with `b`, even to a plain `mg`, and one stored
+ * plainly comes back plain, even to a base64 `mg`. So with `b` in the reply or in the request
+ * both spellings count.
  */
 function checkEcho(key: Key, base64: boolean, echo: string | undefined): void {
   const raw = typeof key === 'string' ? key : decodeText(key, 0, key.length);

@@ -38,6 +38,7 @@ import { LineKeyIndex } from './line-key-index.js';
 import { PendingRequest } from './pending-request.js';
 import { RingQueue } from './ring-queue.js';
 import { SocketReader } from './socket-reader.js';
+import { MAX_TIMER_DELAY } from './timer-delay.js';
 import { WriteBatch } from './write-batch.js';
 
 export interface ConnectionOptions {
@@ -1227,11 +1228,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 }
 
-/** Reads a duration option: 0 and Infinity mean "no limit". */
+/**
+ * Reads a duration option: 0 and Infinity mean "no limit", and so does anything longer than a
+ * timer holds (MAX_TIMER_DELAY, about 24.8 days), which Node would otherwise fire after 1 ms.
+ */
 function duration(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new MemcacheIllegalInputError(`${name} must be a number of milliseconds ≥ 0, got ${String(value)}`);
   }
-  return value === 0 ? Number.POSITIVE_INFINITY : value;
+  return value === 0 || value > MAX_TIMER_DELAY ? Number.POSITIVE_INFINITY : value;
 }

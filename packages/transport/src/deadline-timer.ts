@@ -1,3 +1,5 @@
+import { timerDelay } from './timer-delay.js';
+
 /**
  * One timer for many deadlines: armed for the earliest one, so a connection with thousands of
  * requests in flight keeps a single timer instead of one per request. It also remembers
@@ -50,7 +52,7 @@ export class DeadlineTimer {
     this.clear();
     if (at === Number.POSITIVE_INFINITY) return;
     this.#at = at;
-    this.#timer = setTimeout(this.#fire, Math.max(1, Math.ceil(at - performance.now())));
+    this.#timer = setTimeout(this.#fire, timerDelay(Math.max(1, Math.ceil(at - performance.now()))));
     this.#timer.unref();
   }
 

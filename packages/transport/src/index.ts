@@ -10,4 +10,5 @@ export {
 } from './connection.js';
 export { openSocket, type SocketOptions } from './open-socket.js';
 export { SocketReader } from './socket-reader.js';
+export { MAX_TIMER_DELAY, timerDelay } from './timer-delay.js';
 export { DEFAULT_PORT, parseAddress, type ResolvedAddress, type ServerAddress } from './parse-address.js';

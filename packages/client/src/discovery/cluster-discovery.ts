@@ -4,6 +4,7 @@ import {
   parseAddress,
   type ResolvedAddress,
   type ServerAddress,
+  timerDelay,
 } from '@mc/transport';
 import type { ServerNode } from '../server-node.js';
 import type { ClusterConfig, DiscoveredNode } from './cluster-config.js';
@@ -144,7 +145,7 @@ export class ClusterDiscovery {
             `no node list from the configuration endpoint ${this.endpoint} within ${this.#query.connectTimeout} ms`,
           ),
         );
-      }, this.#query.connectTimeout);
+      }, timerDelay(this.#query.connectTimeout));
       const waiter: Waiter = {
         resolve: () => {
           clearTimeout(timer);
@@ -215,7 +216,7 @@ export class ClusterDiscovery {
     const delay = this.known
       ? this.#interval
       : Math.min(this.#interval, RETRY_DELAY * 2 ** Math.min(this.#failures - 1, 16));
-    this.#timer = setTimeout(() => void this.#poll(), delay);
+    this.#timer = setTimeout(() => void this.#poll(), timerDelay(delay));
     this.#timer.unref();
   }
 

@@ -5,7 +5,7 @@ import {
   MemcacheTimeoutError,
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
-import { openSocket, type ResolvedAddress, type SocketOptions } from '@mc/transport';
+import { openSocket, type ResolvedAddress, type SocketOptions, timerDelay } from '@mc/transport';
 import type { ClusterConfig } from './cluster-config.js';
 import { parseClusterConfig } from './parse-cluster-config.js';
 import { DISCOVERY_REQUESTS, type DiscoveryCommand, readConfigReply } from './read-config-reply.js';
@@ -43,7 +43,7 @@ export async function queryConfigEndpoint(
         `could not connect to the configuration endpoint ${endpoint.name} within ${options.connectTimeout} ms`,
       ),
     );
-  }, options.connectTimeout);
+  }, timerDelay(options.connectTimeout));
   connectTimer.unref();
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.throwIfAborted();
@@ -101,7 +101,7 @@ export async function queryConfigEndpoint(
           `configuration endpoint ${endpoint.name} did not answer within ${options.timeout} ms`,
         ),
       );
-    }, options.timeout);
+    }, timerDelay(options.timeout));
     replyTimer.unref();
     const onAbandon = () => finish(options.signal?.reason);
     if (options.signal?.aborted) return onAbandon();

@@ -8,7 +8,9 @@ import type { ServerNode } from '../server-node.js';
 export function waitingNode(whenKnown: () => Promise<void>, route: () => ServerNode): ServerNode {
   return {
     name: '(discovering)',
-    send: (request, keyCount) => whenKnown().then(() => route().send(request, keyCount)),
+    // routeKey picks the key's socket (`connections`), so a key's first commands, made before
+    // the list came, travel where its later ones will and keep their order.
+    send: (request, keyCount, routeKey) => whenKnown().then(() => route().send(request, keyCount, routeKey)),
     quit: async () => {},
     close: async () => {},
   };
