@@ -182,15 +182,15 @@ export class KeyvMemcached extends EventEmitter {
     );
   }
 
-  /** Whether the entry exists (one round trip, like `get`). */
+  /** Whether the entry exists and has not expired by Keyv's own clock (one round trip, like `get`). */
   async has(key: string): Promise<boolean> {
-    return this.#guard(async () => (await this.#read([key]))[0] !== undefined, false);
+    return this.#guard(async () => liveEntry((await this.#read([key]))[0]), false);
   }
 
   /** `has` for many keys in one multi-get. */
   async hasMany(keys: string[]): Promise<boolean[]> {
     return this.#guard(
-      async () => (await this.#read(keys)).map((value) => value !== undefined),
+      async () => (await this.#read(keys)).map(liveEntry),
       keys.map(() => false),
     );
   }
@@ -374,4 +374,26 @@ export class KeyvMemcached extends EventEmitter {
       return fallback;
     }
   }
+}
+
+/**
+ * Whether a stored entry counts as present. memcached keeps an entry up to a second past
+ * Keyv's `expires` (its TTL is whole seconds, see millisecondsToTtl), and Keyv 5 asks `has`
+ * of the store without looking at `expires` itself, so the check is made here, as Keyv's `get`
+ * makes it: an entry whose `expires` has passed is absent. One Keyv cannot read (compressed,
+ * a serializer of its own) counts as present.
+ */
+function liveEntry(stored: unknown): boolean {
+  if (stored === undefined) return false;
+  let entry: unknown = stored;
+  if (typeof stored === 'string') {
+    if (!stored.startsWith('{')) return true;
+    try {
+      entry = JSON.parse(stored);
+    } catch {
+      return true;
+    }
+  }
+  const expires = (entry as { expires?: unknown } | null)?.expires;
+  return typeof expires !== 'number' || Date.now() <= expires;
 }

@@ -59,17 +59,27 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): Memcached
       const now = cacheClock();
       const verdict = store.verdict([...entry.tags, ...requestTags], found, entry.lastModified, now);
       if (verdict === 'expired') return null;
-      let { lastModified } = entry;
+      let { lastModified, cacheControl } = entry;
       if (verdict === 'stale') {
         // Next decides staleness from lastModified and the entry's revalidate period, so a
         // stale tag is told by dating the entry one period back: Next serves it and
-        // regenerates it in the background. Without a period there is no stale to serve.
+        // regenerates it in the background.
         const period = revalidatePeriod(entry, context);
-        if (period === undefined) return null;
-        lastModified = now - period * 1000 - 1;
+        if (period !== undefined) {
+          lastModified = now - period * 1000 - 1;
+        } else if (isFetchContext(context)) {
+          return null; // a fetch without a period has no stale to serve: fetched afresh
+        } else {
+          // A page or route kept until revalidated on demand (`revalidate: false`) has no
+          // period to date back: it is handed over with the shortest one, a second, so Next
+          // serves it stale and regenerates it, as with its own cache; the regenerated entry
+          // is stored with the page's own lifetime again.
+          cacheControl = { expire: undefined, ...cacheControl, revalidate: 1 };
+          lastModified = now - 1001;
+        }
       }
       const value: CacheHandlerValue = { lastModified, value: entry.value };
-      if (entry.cacheControl !== undefined) value.cacheControl = entry.cacheControl;
+      if (cacheControl !== undefined) value.cacheControl = cacheControl;
       return value;
     }
 
