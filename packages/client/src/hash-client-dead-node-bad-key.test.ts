@@ -2,7 +2,7 @@ import { closedPort } from '@mc/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HashClient, MemcacheIllegalInputError } from './index.js';
 
-// API.md: "A bad key ... rejects with MemcacheIllegalInputError before a single byte is sent";
+// The contract: "A bad key ... rejects with MemcacheIllegalInputError before a single byte is sent";
 // ignoreErrors and dead nodes turn *network* failures into misses, "illegal input still
 // rejects". A one-key get/gets routed to a node HashClient holds dead is refused before the
 // key is ever checked, and the refusal is read as a miss: a key with a space, a newline or

@@ -2,7 +2,7 @@ import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from './index.js';
 
-// API.md: "any meta method with `base64: true`: the key travels base64-encoded (flag b)"; a
+// The client README: "any meta method with `base64: true`: the key travels base64-encoded (flag b)"; a
 // base64 string key is the same item as the plain key. memcached 1.6.18 remembers that an
 // item was *stored* with a binary key and then echoes `k` base64-encoded, with a `b` flag
 // in the reply, to every `mg ... k`, even one that named the key in plain text:

@@ -2,7 +2,7 @@ import { closedPort } from '@mc/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from './index.js';
 
-// API.md: "ignoreErrors (network and server errors become ... `false` on writes)" and "With
+// The client README: "ignoreErrors (network and server errors become ... `false` on writes)" and "With
 // `noreply` a write resolves `true` once sent". A noreply write to a server that cannot be
 // reached was never sent: under ignoreErrors it must be `false` (not stored / not deleted),
 // not the success answer.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from './client.js';
 import { RetryingClient } from './retrying-client.js';
 
-// getMany/setMany/deleteMany take any Iterable (API.md), e.g. `map.keys()` or
+// getMany/setMany/deleteMany take any Iterable (see the client README), e.g. `map.keys()` or
 // `map.entries()`, which are single-use iterators. RetryingClient re-applies the same
 // arguments on its next try: the first try consumed the iterator, so the retry sends no key
 // and "succeeds": setMany claims every entry was stored although none was, getMany claims

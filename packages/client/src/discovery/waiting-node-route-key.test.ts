@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashClient } from '../index.js';
 import { keySlot } from '../key-slot.js';
 
-// API.md: `connections` — "sockets to this server ...; each key always uses the same one"
+// The client README: `connections` — "sockets to this server ...; each key always uses the same one"
 // (ConnectionGroup: so every command for one key travels in call order). With discovery, a
 // command made before the first node list waits in waitingNode, which then sends it without
 // its route key: it goes out on socket 0 whatever its key, while the same key's later commands
