@@ -55,6 +55,8 @@ export type CacheFailureReporter = (error: unknown) => void;
  *   placeholder is gone (it outlived `lockTtl`), it is added only if the key is still absent.
  * - A waiter never waits longer than `lockTtl`: then it runs the loader itself and stores
  *   the value (availability over strictness; the placeholder has expired by then anyway).
+ * - A cached value that cannot be decoded is marked stale, so one caller reloads it (X W) and
+ *   the others wait for that value, as for any stale item.
  * - The cache never fails the caller: a server that cannot be reached, a value it refuses
  *   (too large) or a cached value that cannot be decoded is handed to `report`, and the
  *   loader's value is returned (stored on a best-effort basis when the read worked). Only
@@ -94,13 +96,24 @@ export async function getOrSet<V>(
     if (hit === undefined) return loadAndStore(meta, key, loader, ttl, report);
     const { reply } = hit;
     if (reply.flags.has('W')) return refresh(meta, key, loader, hit, ttl, report);
-    if (!(reply.flags.has('Z') && !reply.flags.has('X') && isPlaceholder(reply))) {
+    const loading = reply.flags.has('Z');
+    // Someone else is loading and only its placeholder is there (stale or not): wait for it.
+    if (!(loading && isPlaceholder(reply))) {
       try {
         return hit.decode();
       } catch (error) {
-        // An undecodable value (another service's format, a serde change): replace it.
+        // An undecodable value (another service's format, a serde change): replaced once, by
+        // one caller. Marking it stale (compare-and-delete on its cas, `I`) makes the next read
+        // win (X W) for one caller alone, while the others wait for its value (X Z): after a
+        // serde change every hot key looks like this, and a load each would be a stampede.
         report(error);
-        return loadAndStore(meta, key, loader, ttl, report);
+        if (!loading) {
+          if (reply.flags.has('X')) return loadAndStore(meta, key, loader, ttl, report);
+          const cas = BigInt(reply.flags.get('c') ?? '0');
+          await meta.delete(key, { cas, invalidate: true }).catch(report);
+          if (Date.now() >= deadline) return loadAndStore(meta, key, loader, ttl, report);
+          continue;
+        }
       }
     }
     if (Date.now() >= deadline) return loadAndStore(meta, key, loader, ttl, report);

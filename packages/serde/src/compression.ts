@@ -8,6 +8,18 @@ export type CompressionAlgorithm = 'zlib' | 'gzip' | 'brotli';
 /** The largest value a compressed entry may inflate to, unless told otherwise: a cap against zip bombs. */
 export const DEFAULT_MAX_DECOMPRESSED_SIZE = 64 * 1024 * 1024;
 
+/**
+ * What a serde that does not compress (defaultSerde, pickleSerde, jsonSerde...) lets a
+ * compressed value it reads (pymemcache's, another service's) inflate to: 32 times its stored
+ * size or 1 MiB, whichever is more, and never above DEFAULT_MAX_DECOMPRESSED_SIZE. Real data
+ * compresses 3 to 20 times; a bomb of 16 KB inflates to 16 MB, and a pickle or JSON of that
+ * many empty lists takes a gigabyte of heap and seconds to decode. compressedSerde, whose
+ * writes it checks against its own cap, takes `maxDecompressedSize` instead.
+ */
+export function foreignInflateLimit(storedBytes: number): number {
+  return Math.min(DEFAULT_MAX_DECOMPRESSED_SIZE, Math.max(1024 * 1024, storedBytes * 32));
+}
+
 const ALGORITHM_FLAGS: Record<CompressionAlgorithm, number> = {
   zlib: FLAG_COMPRESSED,
   gzip: FLAG_COMPRESSED | FLAG_GZIP,
@@ -63,7 +75,7 @@ export function decompressFlagged(
     const tooLarge = (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
     throw new MemcacheDeserializeError(
       tooLarge
-        ? `The value inflates beyond ${maxSize} bytes (maxDecompressedSize)`
+        ? `The value inflates beyond ${maxSize} bytes (compressedSerde's maxDecompressedSize; a serde that does not compress allows 32 times the stored size, at least 1 MiB)`
         : 'The value is flagged compressed but does not decompress',
       { cause: error },
     );

@@ -1,5 +1,5 @@
 import { MemcacheDeserializeError } from '@mc/protocol';
-import { decompressFlagged } from './compression.js';
+import { decompressFlagged, foreignInflateLimit } from './compression.js';
 import {
   FLAG_BYTES,
   FLAG_INTEGER,
@@ -24,7 +24,7 @@ export interface OwnFormat {
  * The reading every built-in serde shares. Whatever wrote the value, these are safe to decode,
  * so switching serdes never strands what is already cached:
  *
- *   compressed bit (8)  → inflate first, then go on with the remaining flags
+ *   compressed bit (8)  → inflate first (at most maxDecompressedSize, else foreignInflateLimit), then go on with the remaining flags
  *   0 bytes · 16 text · 2 and 4 integers · 1 pickle (never runs code) · 32 JSON
  *   own.flag            → own.decode (msgpack, V8)
  *   anything else       → MemcacheDeserializeError
@@ -42,7 +42,11 @@ export function readValue(
   // The two formats of almost every hit, read without going through decompression's result.
   if (serdeFlags === FLAG_TEXT) return decodeUtf8(value);
   if (serdeFlags === FLAG_BYTES) return value;
-  const plain = decompressFlagged(value, serdeFlags, maxDecompressedSize);
+  const plain = decompressFlagged(
+    value,
+    serdeFlags,
+    maxDecompressedSize ?? foreignInflateLimit(value.length),
+  );
   switch (plain.flags) {
     case FLAG_BYTES:
       return plain.value;

@@ -1,0 +1,56 @@
+import zlib from 'node:zlib';
+import { MemcacheDeserializeError } from '@mc/protocol';
+import { type MemcachedServer, startMemcached } from '@mc/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSerde } from './default-serde.js';
+import { FLAG_COMPRESSED, FLAG_PICKLE } from './flags.js';
+import { rawGet, rawSet } from './test-support/raw-memcached.js';
+
+let server: MemcachedServer;
+beforeAll(async () => {
+  server = await startMemcached();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/**
+ * A pickle of `count` EMPTY_LIST opcodes and a STOP: every byte pushes a fresh JavaScript
+ * array (tens of bytes of heap each) that stays on the unpickler's stack until the end. zlib
+ * squeezes the run of identical bytes about 1000:1, so a value of a few kilobytes inflated to
+ * 64 MiB (the old cap for every serde) would build millions of objects: seconds of blocked
+ * event loop and gigabytes of heap (64 KB → 3.6 GB RSS, 16 s). A serde that does not compress
+ * now inflates at most 32 times the stored size (at least 1 MiB).
+ */
+function compressedListBomb(megabytes: number): Uint8Array {
+  const raw = Buffer.alloc(megabytes * 1024 * 1024, 0x5d); // EMPTY_LIST
+  raw[raw.length - 1] = 0x2e; // STOP
+  return new Uint8Array(zlib.deflateSync(raw, { level: 9 }));
+}
+
+describe('a compressed pickle that amplifies memory', () => {
+  it('a 16 KB cached value is refused quickly, not turned into millions of objects', async () => {
+    const bomb = compressedListBomb(16);
+    expect(bomb.length).toBeLessThan(20_000);
+    await rawSet(server.port, 'bomb', bomb, FLAG_PICKLE | FLAG_COMPRESSED);
+    const stored = await rawGet(server.port, 'bomb');
+    expect(stored?.flags).toBe(9);
+
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    let outcome: unknown;
+    try {
+      outcome = defaultSerde.deserialize('bomb', stored!.value, stored!.flags);
+    } catch (error) {
+      outcome = error;
+    }
+    const elapsed = performance.now() - started;
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    // A value of 16 KB must not cost a second of CPU or hundreds of MB of heap to refuse.
+    expect({ elapsedUnder500ms: elapsed < 500, heapGrowthMb: Math.round(heapGrowth / 1e6) }).toEqual({
+      elapsedUnder500ms: true,
+      heapGrowthMb: expect.any(Number),
+    });
+    expect(outcome).toBeInstanceOf(MemcacheDeserializeError);
+  }, 60_000);
+});
