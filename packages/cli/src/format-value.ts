@@ -51,13 +51,25 @@ export function toJson(value: unknown): string {
 const INTEGER = /^[ \t\n\r]*(-?(?:0|[1-9]\d*))[ \t\n\r]*$/;
 
 /**
- * A `--json set` value: JSON.parse, except that an integer past Number.MAX_SAFE_INTEGER is a
- * bigint rather than the nearest double, so what `--json get` printed stores back unchanged.
- * Only a value that is one integer: inside arrays and objects it stays a number, as the JSON
- * memcli stores for those cannot hold a bigint.
+ * A `--json set` value: JSON.parse, except for the two shapes `--json get` prints for what JSON
+ * has no type for, so what it printed stores back unchanged: an integer past
+ * Number.MAX_SAFE_INTEGER is a bigint rather than the nearest double, and `{"base64": "…"}`
+ * with canonical base64 and no other key is those bytes. Only at the top: inside arrays and
+ * objects they stay a number and an object, as the JSON memcli stores for those holds neither.
  */
 export function parseJson(text: string): unknown {
   const integer = INTEGER.exec(text)?.[1];
   if (integer !== undefined && !Number.isSafeInteger(Number(integer))) return BigInt(integer);
-  return JSON.parse(text);
+  const value: unknown = JSON.parse(text);
+  return printedBytes(value) ?? value;
+}
+
+/** The bytes of a `{"base64": "…"}` as toJson prints them, or undefined for any other value. */
+function printedBytes(value: unknown): Buffer | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const text = (value as { base64?: unknown }).base64;
+  if (keys.length !== 1 || typeof text !== 'string') return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
 }

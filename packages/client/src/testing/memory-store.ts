@@ -32,6 +32,52 @@ export interface MemoryStoreOptions {
 // `itemSizeMax` together with these, the key and the `\r\n` the server stores after the data.
 const ITEM_OVERHEAD = 48 + 8 + 1 + 2;
 
+/** What `stats` reports as the memory limit (`-m 64`, memcached's default). */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+/** memcached 1.6.18's general `stats`, in the order it prints them. */
+const GENERAL_STATS = (
+  'pid uptime time version libevent pointer_size rusage_user rusage_system max_connections ' +
+  'curr_connections total_connections rejected_connections connection_structures response_obj_oom ' +
+  'response_obj_count response_obj_bytes read_buf_count read_buf_bytes read_buf_bytes_free read_buf_oom ' +
+  'reserved_fds cmd_get cmd_set cmd_flush cmd_touch cmd_meta get_hits get_misses get_expired ' +
+  'get_flushed delete_misses delete_hits incr_misses incr_hits decr_misses decr_hits cas_misses ' +
+  'cas_hits cas_badval touch_hits touch_misses store_too_large store_no_memory auth_cmds auth_errors ' +
+  'bytes_read bytes_written limit_maxbytes accepting_conns listen_disabled_num ' +
+  'time_in_listen_disabled_us threads conn_yields hash_power_level hash_bytes hash_is_expanding ' +
+  'slab_reassign_rescues slab_reassign_chunk_rescues slab_reassign_evictions_nomem ' +
+  'slab_reassign_inline_reclaim slab_reassign_busy_items slab_reassign_busy_deletes ' +
+  'slab_reassign_running slabs_moved lru_crawler_running lru_crawler_starts lru_maintainer_juggles ' +
+  'malloc_fails log_worker_dropped log_worker_written log_watcher_skipped log_watcher_sent ' +
+  'log_watchers unexpected_napi_ids round_robin_fallback bytes curr_items total_items ' +
+  'slab_global_page_pool expired_unfetched evicted_unfetched evicted_active evictions reclaimed ' +
+  'crawler_reclaimed crawler_items_checked lrutail_reflocked moves_to_cold moves_to_warm ' +
+  'moves_within_lru direct_reclaims lru_bumps_dropped'
+).split(' ');
+
+/** memcached 1.6.18's `stats settings` with its defaults (`-m 64`, no network for a store in memory). */
+const DEFAULT_SETTINGS: ReadonlyArray<readonly [string, string]> = (
+  'maxbytes=67108864 maxconns=1024 tcpport=0 udpport=0 inter=NULL verbosity=0 oldest=0 ' +
+  'evictions=on domain_socket=NULL umask=700 shutdown_command=no growth_factor=1.25 chunk_size=48 ' +
+  'num_threads=1 num_threads_per_udp=1 stat_key_prefix=: detail_enabled=no reqs_per_event=20 ' +
+  'cas_enabled=yes tcp_backlog=1024 binding_protocol=auto-negotiate auth_enabled_sasl=no ' +
+  'auth_enabled_ascii=no item_size_max=1048576 maxconns_fast=yes hashpower_init=0 slab_reassign=yes ' +
+  'slab_automove=1 slab_automove_ratio=0.80 slab_automove_window=30 slab_chunk_max=524288 ' +
+  'lru_crawler=yes lru_crawler_sleep=100 lru_crawler_tocrawl=0 tail_repair_time=0 flush_enabled=yes ' +
+  'dump_enabled=yes hash_algorithm=murmur3 lru_maintainer_thread=yes lru_segmented=yes ' +
+  'hot_lru_pct=20 warm_lru_pct=40 hot_max_factor=0.20 warm_max_factor=2.00 temp_lru=no ' +
+  'temporary_ttl=61 idle_timeout=0 watcher_logbuf_size=262144 worker_logbuf_size=65536 ' +
+  'read_buf_mem_limit=0 track_sizes=no inline_ascii_response=no ext_item_size=512 ' +
+  'ext_item_age=4294967295 ext_low_ttl=0 ext_recache_rate=2000 ext_wbuf_size=4194304 ' +
+  'ext_compact_under=0 ext_drop_under=0 ext_max_sleep=1000000 ext_max_frag=0.80 ' +
+  'slab_automove_freeratio=0.010 ext_drop_unread=no ssl_enabled=no'
+)
+  .split(' ')
+  .map((pair) => {
+    const at = pair.indexOf('=');
+    return [pair.slice(0, at), pair.slice(at + 1)] as const;
+  });
+
 /** Counters that `stats` reports, named as memcached names them. */
 const COUNTERS = [
   'cmd_get',
@@ -184,7 +230,8 @@ export class MemoryStore {
       this.#items.clear();
       this.#flushAt = undefined;
     } else {
-      this.#flushAt = this.deadline(delay);
+      // memcached (with cas, its default) sets oldest_live to the moment less one second.
+      this.#flushAt = this.deadline(delay) - 1000;
     }
   }
 
@@ -192,7 +239,11 @@ export class MemoryStore {
     this.#counters.set(counter, (this.#counters.get(counter) ?? 0) + by);
   }
 
-  /** The `stats` lines with no argument: memcached's names, this store's numbers. */
+  /**
+   * The `stats` lines with no argument: every one memcached 1.6.18 prints, in its order, so
+   * code that reads any of them gets a number; this store's own counts where it keeps them,
+   * one connection, and 0 for what an in-memory store never does (evictions, slab moves...).
+   */
   stats(): Map<string, string> {
     const now = this.now();
     let bytes = 0;
@@ -203,29 +254,38 @@ export class MemoryStore {
       items++;
       bytes += item.value.byteLength + id.length + ITEM_OVERHEAD;
     }
-    const lines = new Map<string, string>([
-      ['pid', String(process.pid)],
-      ['uptime', String(Math.floor((now - this.startedAt) / 1000))],
-      ['time', String(Math.floor(now / 1000))],
-      ['version', this.version],
-      ['pointer_size', '64'],
-      ['curr_connections', '1'],
-      ['curr_items', String(items)],
-      ['bytes', String(bytes)],
-      ['limit_maxbytes', String(64 * 1024 * 1024)],
-      ['threads', '1'],
-    ]);
-    for (const counter of COUNTERS) lines.set(counter, String(this.#counters.get(counter) ?? 0));
-    return lines;
+    const cpu = process.cpuUsage();
+    const known: Record<string, string> = {
+      pid: String(process.pid),
+      uptime: String(Math.floor((now - this.startedAt) / 1000)),
+      time: String(Math.floor(now / 1000)),
+      version: this.version,
+      libevent: 'none',
+      pointer_size: '64',
+      rusage_user: (cpu.user / 1e6).toFixed(6),
+      rusage_system: (cpu.system / 1e6).toFixed(6),
+      max_connections: '1024',
+      curr_connections: '1',
+      total_connections: '1',
+      connection_structures: '1',
+      limit_maxbytes: String(MAX_BYTES),
+      accepting_conns: '1',
+      threads: '1',
+      hash_power_level: '16',
+      hash_bytes: '524288',
+      bytes: String(bytes),
+      curr_items: String(items),
+    };
+    for (const counter of COUNTERS) known[counter] = String(this.#counters.get(counter) ?? 0);
+    return new Map(GENERAL_STATS.map((name) => [name, known[name] ?? '0']));
   }
 
-  /** The `stats settings` lines a client may read (`item_size_max` above all). */
+  /** The `stats settings` lines, memcached 1.6.18's defaults with this store's sizes. */
   settings(): Map<string, string> {
-    return new Map([
-      ['maxbytes', String(64 * 1024 * 1024)],
-      ['item_size_max', String(this.itemSizeMax)],
-      ['cas_enabled', 'yes'],
-      ['evictions', 'on'],
-    ]);
+    const lines = new Map(DEFAULT_SETTINGS);
+    lines.set('maxbytes', String(MAX_BYTES));
+    lines.set('item_size_max', String(this.itemSizeMax));
+    lines.set('slab_chunk_max', String(Math.floor(this.itemSizeMax / 2)));
+    return lines;
   }
 }

@@ -8,6 +8,8 @@ export interface CommandRun {
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 const CRLF = Buffer.from('\r\n', 'latin1');
+/** memcached's ITEM_UPDATE_INTERVAL: how often a write it refuses may move an item's last access. */
+const ITEM_UPDATE_INTERVAL = 60_000;
 const EMPTY = Buffer.alloc(0);
 const STORAGE_VERBS = new Set(['set', 'add', 'replace', 'append', 'prepend', 'cas']);
 
@@ -201,10 +203,19 @@ function uint64(token: string | undefined): bigint {
   return BigInt(token);
 }
 
-/** Marks an item read, as memcached's bump does (`h` and `l` of later `mg`s see it). */
+/**
+ * Marks an item read, as memcached 1.6.18's bump does (`h` and `l` of later `mg`s see it):
+ * the first read only marks it fetched; a later one moves its last access.
+ */
 function bump(store: MemoryStore, item: MemoryItem): void {
-  item.fetched = true;
-  item.touchedAt = store.now();
+  if (!item.fetched) item.fetched = true;
+  else item.touchedAt = store.now();
+}
+
+/** A write refused on an item that is there (`add`) only refreshes it, at most once a minute, and does not make it fetched (memcached's do_item_update). */
+function promote(store: MemoryStore, item: MemoryItem): void {
+  const now = store.now();
+  if (now - item.touchedAt >= ITEM_UPDATE_INTERVAL) item.touchedAt = now;
 }
 
 function retrieve(
@@ -250,7 +261,7 @@ function storeText(store: MemoryStore, verb: string, tokens: string[], data: Buf
   switch (verb) {
     case 'add':
       if (item !== undefined) {
-        bump(store, item);
+        promote(store, item);
         return 'NOT_STORED';
       }
       break;

@@ -1,0 +1,74 @@
+import { type MemcachedServer, startMemcached } from '@mc/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Client } from '../client.js';
+import { MemoryClient } from './memory-client.js';
+
+// MemoryClient against a real memcached 1.6.18, side by side: what a test that uses it as a
+// stand-in reads must be what the server would say.
+
+let server: MemcachedServer;
+beforeAll(async () => {
+  server = await startMemcached();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Runs the same calls on a real server and on a MemoryClient, at the same time. */
+async function both<T>(run: (client: Client) => Promise<T>): Promise<{ real: T; memory: T }> {
+  const real = new Client(server.address);
+  const memory = new MemoryClient() as unknown as Client;
+  try {
+    const [a, b] = await Promise.all([run(real), run(memory)]);
+    return { real: a, memory: b };
+  } finally {
+    await real.close();
+    await memory.close();
+  }
+}
+
+// memcached's do_item_bump marks an item fetched on its first read and moves its last access
+// only on a later one; a refused `add` only refreshes it (do_item_update), never fetched.
+it('a refused add does not make the item count as fetched (mg h)', async () => {
+  const { real, memory } = await both(async (client) => {
+    await client.set('bump:add', 'a');
+    await client.add('bump:add', 'b');
+    return (await client.metaGet('bump:add', { hit: true }))?.hit;
+  });
+  expect(real).toBe(false);
+  expect(memory).toBe(real);
+});
+
+it('the first read of an item does not move its last access (mg l)', async () => {
+  const { real, memory } = await both(async (client) => {
+    await client.set('bump:la', 'a');
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    await client.metaGet('bump:la', { hit: true });
+    return (await client.metaGet('bump:la', { lastAccess: true }))?.lastAccess;
+  });
+  expect(real).toBeGreaterThanOrEqual(2);
+  expect(memory).toBe(real);
+}, 10000);
+
+// The general stats, all of them, so code that reads `evictions` or `total_connections` gets a
+// number from MemoryClient too.
+it('MemoryClient.stats() has every general stat memcached prints', async () => {
+  const { real, memory } = await both((client) => client.stats());
+  const names = Object.keys(real).filter((name) => name !== 'libevent');
+  expect(names.filter((name) => typeof memory[name] !== typeof real[name])).toEqual([]);
+  for (const name of ['evictions', 'total_connections', 'bytes_read', 'cmd_meta', 'rusage_user'])
+    expect(typeof memory[name]).toBe('number');
+});
+
+// memcached (cas on, its default) sets `oldest_live = realtime(delay) - 1`: `flush_all N`
+// hides items after N - 1 seconds of its clock.
+it('flushAll(2) hides items after the same time as memcached', async () => {
+  const { real, memory } = await both(async (client) => {
+    await client.set('flush:a', 'x');
+    await client.flushAll(2);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return client.get('flush:a');
+  });
+  expect(real).toBeUndefined();
+  expect(memory).toBe(real);
+}, 10000);
