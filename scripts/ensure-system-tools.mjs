@@ -70,3 +70,25 @@ export function ensureSystemTools({ need, optional = false }) {
   console.error(message);
   process.exit(1);
 }
+
+/**
+ * Makes sure `/usr/bin/python3` can import each of `modules` ({ module, debian }): the tests
+ * check placement and values against the real pymemcache and pylibmc, which Debian packages
+ * for the system Python. Installs the missing packages with apt-get, as above, or exits with
+ * what to install.
+ */
+export function ensurePythonModules(modules) {
+  const missing = () =>
+    modules.filter(
+      ({ module }) =>
+        spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0,
+    );
+  if (missing().length === 0) return;
+  ensureSystemTools({ need: missing().map(({ debian }) => debian), optional: true });
+  const still = missing();
+  if (still.length === 0) return;
+  console.error(
+    `/usr/bin/python3 cannot import ${still.map(({ module }) => module).join(', ')}; install ${still.map(({ debian }) => debian).join(' ')}`,
+  );
+  process.exit(1);
+}

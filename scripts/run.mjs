@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystemTools } from './ensure-system-tools.mjs';
+import { ensurePythonModules, ensureSystemTools } from './ensure-system-tools.mjs';
 
 const PNPM_VERSION = '10.34.8';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,6 +66,10 @@ function summarize() {
 switch (task) {
   case 'test': {
     ensureSystemTools({ need: ['memcached', 'nutcracker', 'openssl', 'python3', 'tmux'] });
+    ensurePythonModules([
+      { module: 'pymemcache', debian: 'python3-pymemcache' },
+      { module: 'pylibmc', debian: 'python3-pylibmc' },
+    ]);
     install();
     for (const dir of ['packages', 'tools', 'examples']) {
       for (const name of fs.readdirSync(path.join(root, dir))) {

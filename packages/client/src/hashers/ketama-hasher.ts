@@ -1,22 +1,27 @@
 import { createHash } from 'node:crypto';
 import { MemcacheIllegalInputError } from '@mc/protocol';
 import type { Hasher } from './hasher.js';
+import { splitNodeName } from './node-name.js';
 
 /** Points on the ring per server at equal weights: 40 md5 digests, 4 points each. */
 const POINTS_PER_SERVER = 160;
 const POINTS_PER_HASH = 4;
-const DEFAULT_PORT_SUFFIX = ':11211';
+const DEFAULT_PORT = 11211;
 
 function md5(data: string | Uint8Array): Buffer {
   return createHash('md5').update(data).digest();
 }
 
 /**
- * The name a server's points are derived from. libmemcached and twemproxy leave the port
- * out when it is the default 11211 ("host"), and write "host:port" otherwise.
+ * The name a server's points are derived from, as libmemcached spells it: "host:port", the
+ * port left out when it is the default 11211 ("host"), an IPv6 host without brackets, and a
+ * socket as "path:0" (libmemcached counts a socket's port as 0; twemproxy writes "path:"
+ * and so places socket servers differently).
  */
 function pointName(name: string): string {
-  return name.endsWith(DEFAULT_PORT_SUFFIX) ? name.slice(0, -DEFAULT_PORT_SUFFIX.length) : name;
+  const parts = splitNodeName(name);
+  if ('path' in parts) return `${parts.path}:0`;
+  return parts.port === DEFAULT_PORT ? parts.host : `${parts.host}:${parts.port}`;
 }
 
 /**

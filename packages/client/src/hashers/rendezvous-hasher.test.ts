@@ -7,7 +7,8 @@ import { RendezvousHasher } from './rendezvous-hasher.js';
  * pymemcache's placement, computed by python3: RendezvousHash.get_node scores
  * murmur3_32(f"{node}-{key}") with the pure-Python murmur3 (which reads a str character by
  * character, `ord(c) & 0xFF`), the highest score wins, a tie goes to max(str(node), str(winner)).
- * Written here from that description, as test code.
+ * The node names are HashClient's: "[v6]:port" becomes "v6:port". Written here from that
+ * description, as test code.
  */
 const PYTHON_REFERENCE = `
 import json, sys
@@ -43,16 +44,24 @@ def murmur3_32(data, seed=0):
     h ^= h >> 16
     return h
 
+def pymemcache_name(node):
+    # HashClient reads "[v6]:port" as host "v6" and names the node "v6:port".
+    if node.startswith("["):
+        host, port = node[1:].split("]:")
+        return "%s:%s" % (host, port)
+    return node
+
 def get_node(nodes, key):
+    names = {pymemcache_name(node): node for node in nodes}
     high_score = -1
     winner = None
-    for node in nodes:
+    for node in names:
         score = murmur3_32("%s-%s" % (node, key))
         if score > high_score:
             high_score, winner = score, node
         elif score == high_score:
             high_score, winner = score, max(str(node), str(winner))
-    return winner
+    return names[winner]
 
 request = json.load(sys.stdin)
 print(json.dumps([[get_node(nodes, key) for key in request["keys"]] for nodes in request["nodeSets"]]))

@@ -1,5 +1,7 @@
 import { MemcacheIllegalInputError } from '@mc/protocol';
+import { keyToString } from '../keys.js';
 import type { Hasher } from './hasher.js';
+import { splitNodeName } from './node-name.js';
 import { murmur3_32 } from './murmur3.js';
 
 /**
@@ -29,8 +31,10 @@ function characters(text: string): Uint8Array {
  * (seed 0), the highest score wins, and a tie goes to the name that sorts later. Removing a
  * node moves only the keys it owned; adding one takes about 1/n of the keys.
  *
- * String keys are read as pymemcache reads a Python `str`; byte keys count one character per
- * byte. There are no weights: pymemcache has none.
+ * String keys are read as pymemcache reads a Python `str`, and a byte key as its UTF-8 text,
+ * so a key lands on one node whichever way it is given. A node is named as pymemcache names
+ * it: `host:port`, an IPv6 host without brackets (`::1:11211`), or the socket path. There
+ * are no weights: pymemcache has none.
  *
  *   scratch: [ ........ "node-a-" | "key" ]   the key is written once, each node's
  *                       ▲ start    ▲ keyStart   "<name>-" just before it, then hashed
@@ -39,6 +43,8 @@ export class RendezvousHasher implements Hasher {
   readonly #seed: number;
   #names: string[] = [];
   #prefixes: Uint8Array[] = [];
+  /** Each node's name as pymemcache writes it (what is hashed, and what breaks a tie). */
+  #hashed: string[] = [];
   #longestPrefix = 0;
   #scratch = new Uint8Array(512);
 
@@ -56,26 +62,25 @@ export class RendezvousHasher implements Hasher {
     }
     const scratch = this.#scratch;
     let end: number;
-    if (typeof key === 'string') {
-      end = writeCharacters(key, scratch, keyStart);
-    } else {
-      scratch.set(key, keyStart);
-      end = keyStart + key.length;
-    }
-    let winner: string | undefined;
+    // A byte key is the key its UTF-8 text is (it is the same key on the wire), so it is
+    // read as that text; bytes that are not UTF-8 as Python's surrogateescape reads them.
+    end = writeCharacters(typeof key === 'string' ? key : keyToString(key), scratch, keyStart);
+    let winner: number | undefined;
     let highScore = -1;
     for (let index = 0; index < names.length; index++) {
       const prefix = this.#prefixes[index]!;
       const start = keyStart - prefix.length;
       scratch.set(prefix, start);
       const score = murmur3_32(scratch, this.#seed, start, end);
-      const name = names[index]!;
-      if (score > highScore || (score === highScore && winner !== undefined && name > winner)) {
+      if (
+        score > highScore ||
+        (score === highScore && winner !== undefined && this.#hashed[index]! > this.#hashed[winner]!)
+      ) {
         highScore = score;
-        winner = name;
+        winner = index;
       }
     }
-    return winner;
+    return winner === undefined ? undefined : names[winner];
   }
 
   /** Adds a node. Rendezvous hashing here has no weights, so a weight other than 1 is refused. */
@@ -86,8 +91,11 @@ export class RendezvousHasher implements Hasher {
       );
     }
     if (this.#names.includes(name)) return;
-    const prefix = characters(`${name}-`);
+    const parts = splitNodeName(name);
+    const hashed = 'path' in parts ? parts.path : `${parts.host}:${parts.port}`;
+    const prefix = characters(`${hashed}-`);
     this.#names.push(name);
+    this.#hashed.push(hashed);
     this.#prefixes.push(prefix);
     this.#longestPrefix = Math.max(this.#longestPrefix, prefix.length);
   }
@@ -96,6 +104,7 @@ export class RendezvousHasher implements Hasher {
     const index = this.#names.indexOf(name);
     if (index === -1) return;
     this.#names.splice(index, 1);
+    this.#hashed.splice(index, 1);
     this.#prefixes.splice(index, 1);
     this.#longestPrefix = this.#prefixes.reduce((longest, prefix) => Math.max(longest, prefix.length), 0);
   }
