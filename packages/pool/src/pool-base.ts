@@ -230,6 +230,21 @@ export abstract class PoolBase<T> {
       entry.validating = true;
       void valid.then((answer) => {
         entry.validating = false;
+        const kept = this.#byResource.get(entry.resource) === entry;
+        if (this.#state !== 'open') {
+          // Closed or drained while validating: this waiter was already out of the queue, so
+          // nothing else refuses it; the resource goes back, which retires it.
+          if (kept) this.release(entry.resource);
+          this.#fail(waiter, this.#closedError());
+          this.#checkFinished();
+          return;
+        }
+        if (!kept) {
+          // Destroyed while validating: the waiter takes its turn again.
+          if (!waiter.settled) waiter.node = this.#waiters.unshift(waiter);
+          this.dispatch();
+          return;
+        }
         if (answer) {
           this.#succeed(waiter, entry);
         } else {
