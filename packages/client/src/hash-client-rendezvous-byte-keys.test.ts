@@ -22,7 +22,7 @@ describe('rendezvous placement of a key given as a string or as its UTF-8 bytes'
     const client = new HashClient(servers.map((server) => server.address));
     try {
       const keys = Array.from({ length: 30 }, (_, index) => `ключ-${index}`);
-      expect(await client.setMany(keys.map((key) => [key, 'v']))).toEqual([]);
+      expect(await client.setMany(keys.map((key) => [key, 'v'] as const))).toEqual([]);
       const missing: string[] = [];
       for (const key of keys) {
         if ((await client.get(new TextEncoder().encode(key))) === undefined) missing.push(key);

@@ -56,7 +56,9 @@ describe('close()/drain() while an idle resource is validated asynchronously', (
     expect(outcome).not.toBe(HANG);
     if (outcome !== HANG && 'resource' in outcome) {
       // Current behaviour: resolves with a resource the pool already destroyed.
-      expect.fail(`acquire resolved after close() with resource ${outcome.resource.id}, destroyed=${destroyed.has(outcome.resource)}`);
+      expect.fail(
+        `acquire resolved after close() with resource ${outcome.resource.id}, destroyed=${destroyed.has(outcome.resource)}`,
+      );
     }
     expect((outcome as { error: unknown }).error).toBeInstanceOf(MemcacheConnectionError);
   });
