@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { HashClient, type HashClientOptions, type Key, type ServerAddress } from '@mc/client';
+import {
+  defaultSerde,
+  HashClient,
+  type HashClientOptions,
+  type Key,
+  type Serde,
+  type ServerAddress,
+  structuredSerde,
+} from '@mc/client';
 import { keySegment } from './key-segment.js';
 import { millisecondsToTtl } from './milliseconds-to-ttl.js';
 
@@ -138,7 +146,7 @@ export class KeyvMemcached extends EventEmitter {
       this.#ownsClient = false;
     } else {
       const servers = Array.isArray(clientOrServers) ? clientOrServers : [clientOrServers as ServerAddress];
-      this.client = new HashClient(servers, clientOptions);
+      this.client = new HashClient(servers, { serde: entrySerde, ...clientOptions });
       this.#ownsClient = true;
     }
     this.namespace = namespace;
@@ -171,13 +179,13 @@ export class KeyvMemcached extends EventEmitter {
 
   /** Reads one entry as Keyv stored it; `undefined` on a miss. */
   async get(key: string): Promise<unknown> {
-    return this.#guard(async () => (await this.#read([key]))[0], undefined);
+    return this.#guard(async () => unlessExpired((await this.#read([key]))[0]), undefined);
   }
 
   /** Reads many entries in one multi-get, in the order of `keys`. */
   async getMany(keys: string[]): Promise<unknown[]> {
     return this.#guard(
-      () => this.#read(keys),
+      async () => (await this.#read(keys)).map(unlessExpired),
       keys.map(() => undefined),
     );
   }
@@ -374,6 +382,29 @@ export class KeyvMemcached extends EventEmitter {
       return fallback;
     }
   }
+}
+
+/**
+ * The serde of a client the adapter makes: Keyv's serialized entries (strings) as text, which
+ * any client reads; with Keyv's serialization turned off Keyv hands over its `{ value, expires }`
+ * object, which goes through `structuredSerde` so that Buffers, Dates, Maps and the like come
+ * back as they went in, as from Keyv's own in-memory store.
+ */
+const entrySerde: Serde = {
+  serialize: (key, value) =>
+    typeof value === 'string'
+      ? defaultSerde.serialize(key, value)
+      : structuredSerde.serialize(key, value as never),
+  deserialize: (key, value, flags) => structuredSerde.deserialize(key, value, flags),
+};
+
+/**
+ * A stored entry as read, or `undefined` once its `expires` has passed: with Keyv 6's
+ * `checkExpired: false` Keyv leaves expiry to the store, and memcached keeps an entry up to a
+ * second past `expires` (see liveEntry).
+ */
+function unlessExpired(stored: unknown): unknown {
+  return liveEntry(stored) ? stored : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 const MAX_PLAIN_KEY_BYTES = 200;
 // Bytes memcached keys cannot hold: control characters, space and DEL.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the bytes refused
-const UNSAFE_KEY_BYTES = /[\u0000-\u0020\u007f]/;
+export const UNSAFE_KEY_BYTES = /[\u0000-\u0020\u007f]/;
 
 /**
  * The memcached key for a Next cache key or tag: `prefix + kind + ':' + name` when that is a

@@ -8,7 +8,7 @@ import {
 import { cacheClock } from './cache-clock.js';
 import type { CacheClient } from './cache-client.js';
 import type { CacheHandlerOptions } from './cache-handler-options.js';
-import { cacheKey } from './cache-key.js';
+import { cacheKey, UNSAFE_KEY_BYTES } from './cache-key.js';
 import { type HandlerLogger, HandlerWarnings } from './handler-warnings.js';
 import { isTooLargeError } from './is-too-large-error.js';
 import { parseServers } from './parse-servers.js';
@@ -45,7 +45,8 @@ export class HandlerStore {
     if (
       typeof keyPrefix !== 'string' ||
       Buffer.byteLength(keyPrefix) > MAX_KEY_PREFIX_BYTES ||
-      /[\s\u007f]/.test(keyPrefix)
+      UNSAFE_KEY_BYTES.test(keyPrefix) ||
+      /\s/.test(keyPrefix)
     ) {
       throw new MemcacheIllegalInputError(
         `keyPrefix must be a string of at most ${MAX_KEY_PREFIX_BYTES} bytes without spaces or control characters`,
