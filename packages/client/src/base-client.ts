@@ -461,7 +461,7 @@ export abstract class BaseClient<V> {
     options: GetOrSetOptions,
   ): Promise<T> {
     const loadValue = loader as () => V | undefined | Promise<V | undefined>;
-    return getOrSet(this.#meta, key, loadValue, options, (error) => {
+    return getOrSet(this.#meta.strict, key, loadValue, options, (error) => {
       let server = '(unknown)';
       try {
         server = this.nodeFor(key, prefixKey(this.keyPrefix, key)).name;

@@ -33,12 +33,12 @@ export type CacheFailureReporter = (error: unknown) => void;
  * Read-through caching that keeps a stampede off the loader, on memcached's own win flags:
  *
  *   caller A                     memcached                      caller B
- *   mg k v f c N<lock> ───────▶  miss: empty placeholder, A wins
+ *   mg k N<lock> c f v ───────▶  miss: empty placeholder, A wins
  *        ◀──────────────────── VA 0 W
- *   loader() …                                    ◀───────────  mg k v f c N<lock>
+ *   loader() …                                    ◀───────────  mg k N<lock> c f v
  *                                VA 0 Z ──────────────────────▶ (someone is loading: wait,
- *   ms k T<ttl> C<cas> I ─────▶  stored                           poll again with backoff)
- *                                                 ◀───────────  mg k v f c N<lock>
+ *   ms k T<ttl> C<cas> ───────▶  stored                           poll again with backoff)
+ *                                                 ◀───────────  mg k N<lock> c f v
  *                                VA 5 f16 c9 ─────────────────▶ the value
  *
  * - Near expiry (`recacheWithin`, flag R) one caller gets W with the current value and
@@ -50,8 +50,8 @@ export type CacheFailureReporter = (error: unknown) => void;
  *   again, so the next caller wins at once instead of waiting for `lockTtl`.
  * - A loader that returns `undefined` has nothing to cache: the caller gets `undefined`, the
  *   win is released as after a failure, and nothing is stored.
- * - The winner stores with `C<cas> I`: if the key was invalidated while it loaded, the value
- *   lands marked stale (and is refreshed again) rather than overwriting newer data; if the
+ * - The winner stores with `C<cas>`: if the key was written or invalidated while it loaded,
+ *   the store is refused (EX) and the newer value, or the stale mark, stays; if the
  *   placeholder is gone (it outlived `lockTtl`), it is added only if the key is still absent.
  * - A waiter never waits longer than `lockTtl`: then it runs the loader itself and stores
  *   the value (availability over strictness; the placeholder has expired by then anyway).
@@ -165,7 +165,10 @@ async function refresh<V>(
     return value;
   }
   try {
-    const stored = await meta.set(key, value, { ttl, cas, invalidate: true });
+    // A plain compare: a write that landed while the loader ran is newer than the value
+    // loaded, so it stays (EX), and an invalidation meanwhile leaves the item stale for the
+    // next caller to reload. With `I` memcached would store the older value over it.
+    const stored = await meta.set(key, value, { ttl, cas });
     if (stored.status === 'not_found') await meta.set(key, value, { ttl, mode: 'add' });
   } catch (error) {
     // e.g. a value too large for the cache: the caller still gets it, the next caller retries

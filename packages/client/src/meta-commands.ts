@@ -73,11 +73,42 @@ export interface RawMetaGet<V> {
  */
 export class MetaCommands<V> {
   readonly #host: MetaHost<V>;
-  readonly #batcher = new MetaBatcher();
-  readonly #gate = new MetaVersionGate();
+  readonly #batcher: MetaBatcher;
+  readonly #gate: MetaVersionGate;
+  #strict: MetaCommands<V> | undefined = undefined;
 
-  constructor(host: MetaHost<V>) {
+  constructor(host: MetaHost<V>, shared?: { batcher: MetaBatcher; gate: MetaVersionGate }) {
     this.#host = host;
+    this.#batcher = shared?.batcher ?? new MetaBatcher();
+    this.#gate = shared?.gate ?? new MetaVersionGate();
+  }
+
+  /**
+   * The same commands on the same batcher with every error thrown, whatever `ignoreErrors`
+   * says: getOrSet must see a failed read or store to release its win and report the failure
+   * itself, instead of taking it for a miss or a refused write.
+   */
+  get strict(): MetaCommands<V> {
+    if (!this.#host.ignoreErrors) return this;
+    if (this.#strict === undefined) {
+      const host = this.#host;
+      this.#strict = new MetaCommands<V>(
+        {
+          get serde() {
+            return host.serde;
+          },
+          get keyPrefix() {
+            return host.keyPrefix;
+          },
+          ignoreErrors: false,
+          nodeFor: (key, wireKey) => host.nodeFor(key, wireKey),
+          allNodes: () => host.allNodes(),
+          failed: host.failed === undefined ? undefined : (...args) => host.failed!(...args),
+        },
+        { batcher: this.#batcher, gate: this.#gate },
+      );
+    }
+    return this.#strict;
   }
 
   get<const O extends MetaGetOptions>(key: Key, options?: O): Promise<MetaGetResult<V, O> | undefined> {
@@ -162,8 +193,10 @@ export class MetaCommands<V> {
     const flags: MetaSetFlags = toProtocolOptions(metaSetTable, given, META_SET_OPTIONS);
     flags.flags = mergeFlags(encoded.flags, given.flags);
     // A plain set stores the same bytes twice without harm; add, append or cas would not.
+    // One that asks for its new cas needs the `HD c<cas>` line a quiet set leaves out.
     const replayable =
       (given.mode === undefined || given.mode === 'set') &&
+      given.returnCas !== true &&
       given.cas === undefined &&
       given.explicitCas === undefined &&
       given.opaque === undefined;

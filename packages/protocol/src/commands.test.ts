@@ -178,7 +178,7 @@ describe('meta command encoders', () => {
           recache: 10,
           touch: 60,
         }),
-      'mg k c f h k l Oop q s t u v E5 N30 R10 T60\r\n',
+      'mg k E5 N30 R10 T60 c f h k l Oop q s t u v\r\n',
     ],
     ['mg base64', () => commands.metaGet.encode('ab', { base64: true, value: true }), 'mg YWI= b v\r\n'],
     ['mg base64 bytes', () => commands.metaGet.encode(bin(0, 255), { base64: true }), 'mg AP8= b\r\n'],

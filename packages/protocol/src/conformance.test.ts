@@ -238,7 +238,8 @@ const expectations: Record<string, Check> = {
   'mg miss': expectMeta({ code: 'EN' }),
   'mg miss with opaque and key': expectMeta({ code: 'EN', flags: { k: 'missing', O: 'o3' } }),
   'mg no flags': expectMeta({ code: 'HD' }),
-  'mg touch': expectMeta({ code: 'HD', flags: { t: '-1' } }),
+  // The touch comes before the ttl it returns, so the ttl is the new one.
+  'mg touch': expectMeta({ code: 'HD', flags: { t: '300' } }),
   'mg no bump': expectMeta({ code: 'HD', flags: { h: '1' } }),
   'mg quiet batch': (outcomes) => {
     expectMeta({ code: 'VA', flags: { O: 'a' }, value: 'hello' }, 0)(outcomes);

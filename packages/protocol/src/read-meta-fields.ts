@@ -15,7 +15,8 @@ const INTEGER = /^-?\d{1,15}$/;
  *
  * `key` is the key as the request sent it (before base64): when `key` was asked for, the
  * server's echo (`k`) must be that key, else MemcacheProtocolError, since the reply then
- * belongs to some other request. Malformed numbers are MemcacheProtocolError as well.
+ * belongs to some other request; the same holds for an `opaque` and its echo (`O`). Malformed
+ * numbers are MemcacheProtocolError as well.
  */
 export function readMetaFields<Table extends MetaTable>(
   table: Table,
@@ -57,6 +58,14 @@ export function readMetaFields<Table extends MetaTable>(
         fields[field] = token === '1';
         break;
       case 'text':
+        // The opaque: memcached echoes the one sent, so any other belongs to another request.
+        // A quiet request's hidden reply (no flags at all) carries nothing to check.
+        if (reply.flags.size > 0 && token !== given[name]) {
+          throw new MemcacheProtocolError(
+            `memcached answered with the opaque ${JSON.stringify(token ?? '(none)')}, not ${JSON.stringify(given[name])}; the stream is out of step`,
+            { response: `O${token ?? ''}` },
+          );
+        }
         if (token !== undefined) fields[field] = token;
         break;
     }

@@ -26,6 +26,17 @@ export const metaGetTable = {
   options: {
     /** b: the key travels base64-encoded, so any bytes can be a key (a returned `k` is base64 on newer servers). */
     base64: BASE64,
+    // What the request does comes before what it returns: memcached answers the return flags
+    // as it meets them, so a `t` written before `N` or `T` reports the TTL from before them
+    // (`-1` for an item just vivified with a TTL).
+    /** E: the cas unique a vivified item gets (newer servers: memcached ≥ 1.6.27). */
+    explicitCas: EXPLICIT_CAS,
+    /** N: on a miss, create an empty item with this TTL; the creator gets `W`. */
+    vivify: VIVIFY,
+    /** R: win the right to recache (`W`) when the remaining TTL is below this. */
+    recache: { letter: 'R', kind: 'ttl' },
+    /** T: set the remaining TTL, like `touch`. */
+    touch: { letter: 'T', kind: 'ttl' },
     /** c: return the cas unique. */
     cas: { letter: 'c', kind: 'flag', returns: 'uint64' },
     /** f: return the client flags. */
@@ -48,14 +59,6 @@ export const metaGetTable = {
     noBump: { letter: 'u', kind: 'flag' },
     /** v: return the value (the reply is then `VA`). */
     value: { letter: 'v', kind: 'flag' },
-    /** E: the cas unique a vivified item gets (newer servers: memcached ≥ 1.6.27). */
-    explicitCas: EXPLICIT_CAS,
-    /** N: on a miss, create an empty item with this TTL; the creator gets `W`. */
-    vivify: VIVIFY,
-    /** R: win the right to recache (`W`) when the remaining TTL is below this. */
-    recache: { letter: 'R', kind: 'ttl' },
-    /** T: set the remaining TTL, like `touch`. */
-    touch: { letter: 'T', kind: 'ttl' },
   },
   statuses: { VA: 'hit', HD: 'hit', EN: 'miss' },
 } as const satisfies MetaTable;

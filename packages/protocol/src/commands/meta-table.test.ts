@@ -58,7 +58,7 @@ describe('one table per meta command', () => {
 
   it('writes the flags in table order and checks each option by its kind', () => {
     expect(encodeMetaOptions(metaGetTable, { touch: 30, value: true, cas: true, opaque: 'x' })).toBe(
-      ' c Ox v T30',
+      ' T30 c Ox v',
     );
     expect(encodeMetaOptions(metaSetTable, { mode: 'add', flags: 16, cas: 7n, returnCas: false })).toBe(
       ' C7 F16 ME',
