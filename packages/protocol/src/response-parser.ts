@@ -203,6 +203,8 @@ export class ResponseParser {
         this.#line = chunk.slice(offset, end);
         return;
       }
+      // The same limit whether or not the line arrived in one chunk.
+      if (newline - offset > MAX_LINE_BYTES) throw lineTooLong();
       const hasBlock = this.#parseLine(chunk, offset, newline, onFrame);
       offset = newline + 1;
       if (hasBlock) offset = this.#takeBlock(chunk, offset, onFrame);

@@ -67,6 +67,14 @@ export class QuietRunReader implements ReplyReader<QuietOutcome[]> {
     if (this.#complete) throw new MemcacheProtocolError(`a '${frame.kind}' reply after a quiet run ended`);
     if (frame.kind === 'error') {
       this.#errors.push(frame.error);
+      // Each member left can own one error line at most: one more, and the stream is out of
+      // step (and a server flooding error lines would otherwise grow this list unbounded).
+      if (this.#errors.length > this.#members.length - this.#position) {
+        throw new MemcacheProtocolError(
+          `${this.#errors.length} error lines for ${this.#members.length - this.#position} quiet requests; the stream is out of step`,
+          { cause: this.#errors[0] },
+        );
+      }
       if (!frame.reset) return false;
       this.#passOver(this.#members.length);
       return (this.#complete = true);
