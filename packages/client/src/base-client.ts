@@ -190,6 +190,11 @@ export abstract class BaseClient<V> {
   /** Every node, for commands that go to all of them. */
   protected abstract allNodes(): ServerNode[];
 
+  /** Settles once the node list is known (a HashClient with discovery waits for its first list). */
+  protected nodesKnown(): Promise<void> {
+    return Promise.resolve();
+  }
+
   // ---- retrieval -------------------------------------------------------------------------
 
   /** Reads one value; `undefined` on a miss. */
@@ -378,6 +383,7 @@ export abstract class BaseClient<V> {
       ignoreErrors: this.ignoreErrors,
       nodeFor: (key, wireKey) => this.nodeFor(key, wireKey),
       allNodes: () => this.allNodes(),
+      nodesKnown: () => this.nodesKnown(),
       failed: (key, server, build, error) => {
         if (!this.writeFailures.active || error instanceof MemcacheIllegalInputError) return;
         this.writeFailures.report(key, build(undefined).command ?? '', server, error);

@@ -6,7 +6,7 @@ import {
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import type { Serde } from '@mc/serde';
-import { type CloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
+import { type CloseOptions, checkCloseOptions, parseAddress, type ServerAddress } from '@mc/transport';
 import { BaseClient, type DefaultValue } from './base-client.js';
 import { flushDelay, flushEverySocket } from './flush-delay.js';
 import type { ClientOptions } from './client.js';
@@ -78,6 +78,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   readonly #options: HashClientOptions<V>;
   /** Each server's weight, kept across removeServer/addServer and a death under failover. */
   readonly #weights = new Map<string, number>();
+  /** Nodes removed whose sockets are still closing (requests in flight on them). */
+  readonly #retiring = new Set<HashNode>();
   readonly #discovery: ClusterDiscovery | undefined;
 
   constructor(servers: readonly ServerAddress[], options?: HashClientOptions<V>);
@@ -126,8 +128,13 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     const existing = this.#nodes.get(name);
     if (existing) {
       if (resolved === this.#weights.get(name)) return;
-      // A node that failover took off the ring gets its new weight when it rejoins.
-      if (!(this.#options.failover && existing.dead)) this.#hasher.addNode?.(name, resolved);
+      if (this.#options.failover && existing.dead) {
+        // A node that failover took off the ring gets its new weight when it rejoins; the
+        // hasher still checks the weight now (added and taken off again), so a bad one is
+        // refused here and not thrown later by the probe that revives the node.
+        this.#hasher.addNode?.(name, resolved);
+        this.#hasher.removeNode?.(name);
+      } else this.#hasher.addNode?.(name, resolved);
       this.#weights.set(name, resolved);
       return;
     }
@@ -166,7 +173,9 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     if (!node) return;
     this.#nodes.delete(name);
     this.#hasher.removeNode?.(name);
-    void node.close();
+    // Its requests in flight still get their replies; close() reaches it until it has closed.
+    this.#retiring.add(node);
+    void node.close().finally(() => this.#retiring.delete(node));
   }
 
   #onStateChange(node: HashNode, alive: boolean): void {
@@ -182,13 +191,22 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     this.#discovery?.start();
     const name = this.#hasher.getNode(this.#usesPrefixedKey ? wireKey : key);
     const node = name === undefined ? undefined : this.#nodes.get(name);
-    if (!node) return this.#discovery?.waitingNode(() => this.nodeFor(key, wireKey)) ?? NO_NODE;
-    return node;
+    if (node) return node;
+    if (this.#options.failover && this.#nodes.size > 0) {
+      // Failover took every node off the ring: they are all dead, and a dead node's keys are
+      // misses for reads and failed writes, as without failover.
+      for (const candidate of this.#nodes.values()) if (candidate.dead) return candidate;
+    }
+    return this.#discovery?.waitingNode(() => this.nodeFor(key, wireKey)) ?? NO_NODE;
   }
 
   protected allNodes(): ServerNode[] {
     this.#discovery?.start();
     return [...this.#nodes.values()];
+  }
+
+  protected override async nodesKnown(): Promise<void> {
+    if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
   }
 
   /**
@@ -200,7 +218,7 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     ask: (node: ServerNode) => Promise<T>,
     leaveOutFailed = false,
   ): Promise<Map<string, T>> {
-    if (this.#nodes.size === 0) await this.#discovery?.whenKnown();
+    await this.nodesKnown();
     const nodes = this.allNodes();
     if (!leaveOutFailed) {
       const answers = await Promise.all(nodes.map((node) => ask(node)));
@@ -229,21 +247,27 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   /** Invalidates every item on every node. */
+  // Each request is built once before any node is asked: a bad argument is illegal input
+  // even with no node yet, or with a node held dead (whose guard refuses before building).
   async flushAll(delay?: number): Promise<void> {
     const sent = flushDelay(delay);
+    commands.flushAll.request(sent, false);
     await this.#everyNode((node) => flushEverySocket(node, sent));
   }
 
   async verbosity(level: number): Promise<void> {
+    commands.verbosity.request(level, false);
     await this.#everyNode((node) => node.send(commands.verbosity.request(level, false)));
   }
 
   async cacheMemlimit(megabytes: number): Promise<void> {
+    commands.cacheMemlimit.request(megabytes, false);
     await this.#everyNode((node) => node.send(commands.cacheMemlimit.request(megabytes, false)));
   }
 
   /** Asks every node to exit (they must run with `-A`). */
   async shutdown(graceful = false): Promise<void> {
+    commands.shutdown.request(graceful);
     await this.#everyNode(async (node) => {
       try {
         await node.send(commands.shutdown.request(graceful));
@@ -260,8 +284,9 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
 
   /** Closes every node's sockets, as Client's close() does (`timeout`, `force`). */
   async close(options?: CloseOptions): Promise<void> {
+    checkCloseOptions(options);
     this.#discovery?.close();
-    await Promise.all(this.allNodes().map((node) => node.close(options)));
+    await Promise.all([...this.allNodes(), ...this.#retiring].map((node) => node.close(options)));
   }
 }
 

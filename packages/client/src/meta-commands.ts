@@ -52,6 +52,8 @@ export interface MetaHost<V> {
   readonly ignoreErrors: boolean;
   nodeFor(key: Key, wireKey: Key): ServerNode;
   allNodes(): ServerNode[];
+  /** Settles once the node list is known (discovery's first list); absent: known from the start. */
+  nodesKnown?(): Promise<void>;
   /** Told of every failed request, before ignoreErrors absorbs it (write-failure reports). */
   failed?(key: Key, server: string, build: MetaRequestBuilder, error: unknown): void;
 }
@@ -103,6 +105,7 @@ export class MetaCommands<V> {
           ignoreErrors: false,
           nodeFor: (key, wireKey) => host.nodeFor(key, wireKey),
           allNodes: () => host.allNodes(),
+          nodesKnown: host.nodesKnown === undefined ? undefined : () => host.nodesKnown!(),
           failed: host.failed === undefined ? undefined : (...args) => host.failed!(...args),
         },
         { batcher: this.#batcher, gate: this.#gate },
@@ -261,6 +264,7 @@ export class MetaCommands<V> {
 
   /** `mn` to every node: a round trip that proves each socket is alive and in sync. */
   async noop(): Promise<void> {
+    await this.#host.nodesKnown?.();
     await Promise.all(this.#host.allNodes().map((node) => node.send(commands.metaNoop.request())));
   }
 

@@ -54,13 +54,23 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** An option listing error classes: an array of constructors, or absent. */
+/**
+ * An option listing error classes: an array of constructors, or absent. A function without a
+ * prototype (an arrow function, a bound one) cannot be the right side of `instanceof`: it is
+ * refused here rather than turning the caller's error into a TypeError at the first failure.
+ */
 function errorClasses(value: unknown, name: string): readonly ErrorClass[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'function')) {
+  if (!Array.isArray(value) || !value.every(isErrorClass)) {
     throw new MemcacheIllegalInputError(`${name} must be an array of error classes`);
   }
   return value as ErrorClass[];
+}
+
+function isErrorClass(item: unknown): boolean {
+  if (typeof item !== 'function') return false;
+  const prototype = (item as { prototype?: unknown }).prototype;
+  return (typeof prototype === 'object' && prototype !== null) || Object.hasOwn(item, Symbol.hasInstance);
 }
 
 class RetryPolicy {

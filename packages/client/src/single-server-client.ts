@@ -1,5 +1,5 @@
 import { commands, type Key, MemcacheIllegalInputError, MemcacheUnexpectedCloseError } from '@mc/protocol';
-import type { CloseOptions } from '@mc/transport';
+import { type CloseOptions, checkCloseOptions } from '@mc/transport';
 import { BaseClient, type CommandOptions } from './base-client.js';
 import { flushDelay, flushEverySocket } from './flush-delay.js';
 import type { ServerNode } from './server-node.js';
@@ -81,6 +81,11 @@ export abstract class SingleServerClient<V> extends BaseClient<V> {
    * `{ force: true }` fails them and closes at once.
    */
   close(options?: CloseOptions): Promise<void> {
+    try {
+      checkCloseOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#node.close(options);
   }
 }

@@ -23,6 +23,8 @@ interface Waiter<T> {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   settled: boolean;
+  /** A create was started for this waiter and has not finished: its failure is this waiter's. */
+  creating: boolean;
 }
 
 type State = 'open' | 'draining' | 'closed';
@@ -78,6 +80,7 @@ export abstract class PoolBase<T> {
         signal,
         onAbort: undefined,
         settled: false,
+        creating: false,
       };
       waiter.node = this.#waiters.push(waiter);
       if (this.#acquireTimeout !== undefined) {
@@ -256,22 +259,35 @@ export abstract class PoolBase<T> {
   }
 
   /**
-   * Creates one resource. One made for a waiter (`forWaiter`) that fails rejects the first
-   * waiter, not all of them; one made ahead of demand fails silently.
+   * Creates one resource. One made for a waiter (`forWaiter`) that fails rejects the waiter it
+   * was made for (if still waiting), not all of them; one made ahead of demand fails silently.
+   * A resource that arrives goes to the first waiter in line, FIFO.
    */
   protected create(forWaiter: boolean): void {
     this.#pending++;
+    // The first waiter in line without a create of its own claims this one, so a failure
+    // rejects that waiter, wherever it stands in line when the failure comes.
+    let claim: Waiter<T> | undefined;
+    if (forWaiter) {
+      for (const waiter of this.#waiters) {
+        if (!waiter.creating) {
+          claim = waiter;
+          waiter.creating = true;
+          break;
+        }
+      }
+    }
     void (async () => {
       let resource: T;
       try {
         resource = await this.#factory.create();
       } catch (error) {
         this.#pending--;
-        if (forWaiter) {
-          const waiter = this.#waiters.shift();
-          if (waiter) {
-            waiter.node = undefined;
-            this.#fail(waiter, error);
+        if (claim !== undefined) {
+          claim.creating = false;
+          if (!claim.settled) {
+            this.#leave(claim);
+            this.#fail(claim, error);
           }
         }
         if (this.#state === 'open') this.dispatch();
@@ -279,6 +295,7 @@ export abstract class PoolBase<T> {
         return;
       }
       this.#pending--;
+      if (claim !== undefined) claim.creating = false;
       if (this.#state !== 'open') {
         this.#dispose(resource);
         this.#checkFinished();

@@ -61,26 +61,27 @@ export class Pool<T> extends PoolBase<T> {
    */
   tryAcquire(): T | undefined {
     if (!this.open || this.waiting > 0) return undefined;
-    const entry = this.#pick();
+    let entry = this.#pick();
+    // An idle resource that fails a synchronous validate is destroyed and the next one tried.
+    let valid = entry === undefined || entry.borrowers > 0 ? true : this.check(entry);
+    while (entry !== undefined && valid === false) {
+      this.retire(entry);
+      entry = this.#pick();
+      valid = entry === undefined || entry.borrowers > 0 ? true : this.check(entry);
+    }
     if (entry === undefined) return undefined;
     if (entry.borrowers > 0) {
       this.#grow();
-    } else {
-      const valid = this.check(entry);
-      if (valid !== true) {
-        if (valid === false) {
-          this.retire(entry);
-        } else {
-          // An asynchronous validate cannot answer here; let acquire() take this path.
-          entry.validating = true;
-          void valid.then((answer) => {
-            entry.validating = false;
-            if (!answer) this.retire(entry);
-            else if (this.waiting > 0) this.dispatch();
-          });
-        }
-        return undefined;
-      }
+    } else if (valid !== true) {
+      // An asynchronous validate cannot answer here; let acquire() take this path.
+      const pending = entry;
+      pending.validating = true;
+      void (valid as Promise<boolean>).then((answer) => {
+        pending.validating = false;
+        if (!answer) this.retire(pending);
+        else if (this.waiting > 0) this.dispatch();
+      });
+      return undefined;
     }
     this.borrow(entry);
     return entry.resource;

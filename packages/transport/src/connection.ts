@@ -79,8 +79,9 @@ export interface CloseOptions {
   force?: boolean;
   /**
    * Milliseconds to wait for the replies of the requests still pending before closing anyway
-   * (they then reject with MemcacheTimeoutError). Default: the connection's `timeout`, or
-   * 2000 ms when it has none (`timeout: 0`), so close() always settles.
+   * (they then reject with MemcacheTimeoutError); 0 waits for nothing. Default: the
+   * connection's `timeout`, or 2000 ms when it has none (`timeout: 0`), so close() always
+   * settles.
    */
   timeout?: number;
 }
@@ -458,14 +459,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * still get their replies (within `options.timeout`, see CloseOptions), then the socket
    * ends. Resolves once the connection is closed; `{ force: true }` closes at once.
    */
-  close(options: CloseOptions = {}): Promise<void> {
-    const force = options.force === true;
+  close(options?: CloseOptions): Promise<void> {
+    try {
+      checkCloseOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const force = options?.force === true;
+    const given = options?.timeout;
+    // An explicit 0 gives pending requests no time at all (they are abandoned on the next
+    // turn of the loop), where a connection `timeout` of 0 means no deadline.
     const wait =
-      options.timeout === undefined
+      given === undefined
         ? this.#timeout === Number.POSITIVE_INFINITY
           ? UNBOUNDED_CLOSE_TIMEOUT
           : this.#timeout
-        : duration(options.timeout, UNBOUNDED_CLOSE_TIMEOUT, 'timeout');
+        : given === 0
+          ? 0
+          : duration(given, UNBOUNDED_CLOSE_TIMEOUT, 'timeout');
     if (this.#closed) {
       if (force) this.destroy();
       return this.#closed.promise;
@@ -1226,6 +1237,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #timeoutError(entry: PendingRequest): MemcacheTimeoutError {
     return new MemcacheTimeoutError(`no reply from ${this.name} within ${entry.timeout} ms`);
   }
+}
+
+/**
+ * Checks the options of a close() before anything closes: `force: 'true'` or `close(null)` is
+ * illegal input, not a graceful close or a TypeError. A client closing many connections checks
+ * once, up front, so that none closes when the options are wrong.
+ */
+export function checkCloseOptions(options: CloseOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new MemcacheIllegalInputError(`close options must be an object, not ${String(options)}`);
+  }
+  if (options.force !== undefined && typeof options.force !== 'boolean') {
+    throw new MemcacheIllegalInputError(`force must be true or false, not ${String(options.force)}`);
+  }
+  duration(options.timeout, 0, 'timeout');
 }
 
 /**

@@ -3,6 +3,7 @@ export type { AuthOptions } from './auth-request.js';
 export {
   type CloseOptions,
   Connection,
+  checkCloseOptions,
   type ConnectionEvents,
   type ConnectionOptions,
   type ConnectionState,
