@@ -301,7 +301,7 @@ export abstract class BaseClient<V> {
   async setMany(entries: Entries<V>, options?: WriteOptions): Promise<string[]> {
     const pairs = toPairs(entries);
     const prepared = pairs.map(([key, value]) => this.#prepareStore('set', key, value, options));
-    const outcomes = await Promise.allSettled(prepared.map((write) => this.#sendStore(write)));
+    const outcomes = await settleInWindows(prepared, (write) => this.#sendStore(write));
     const failed: string[] = [];
     let firstError: unknown;
     outcomes.forEach((outcome, index) => {
@@ -339,10 +339,8 @@ export abstract class BaseClient<V> {
       const wireKey = prefixKey(this.keyPrefix, key);
       return { key, wireKey, request: commands.delete.request(wireKey, noreply) };
     });
-    const outcomes = await Promise.allSettled(
-      deletes.map(({ key, wireKey, request }) =>
-        this.#write(key, wireKey, request, noreply ? true : undefined, false),
-      ),
+    const outcomes = await settleInWindows(deletes, ({ key, wireKey, request }) =>
+      this.#write(key, wireKey, request, noreply ? true : undefined, false),
     );
     let deleted = 0;
     for (const outcome of outcomes) {
@@ -883,4 +881,25 @@ function lineRanges(keys: Key[], maxBytes: number, maxKeys: number): number[] {
   }
   if (keys.length > start) ranges.push(start, keys.length);
   return ranges;
+}
+
+/** Requests one many-key write puts in flight at once (see settleInWindows). */
+const WRITE_WINDOW = 10_000;
+
+/**
+ * Sends one request per item, at most WRITE_WINDOW at a time, and settles them all in order:
+ * a setMany or deleteMany of 100,000 keys and more stays far under the transport's `maxPending`
+ * bound (which would refuse the rest) and still pipelines each window in one burst.
+ */
+async function settleInWindows<T, R>(
+  items: readonly T[],
+  send: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  if (items.length <= WRITE_WINDOW) return Promise.allSettled(items.map(send));
+  const outcomes: PromiseSettledResult<R>[] = [];
+  for (let start = 0; start < items.length; start += WRITE_WINDOW) {
+    const window = await Promise.allSettled(items.slice(start, start + WRITE_WINDOW).map(send));
+    for (const outcome of window) outcomes.push(outcome);
+  }
+  return outcomes;
 }

@@ -11,12 +11,21 @@ const NUMERIC = /^-?\d+(?:\.\d+)?$/;
 export function parseStats(lines: Map<string, string>): Stats {
   const result: Stats = {};
   for (const [name, value] of lines) {
+    let parsed: string | number = value;
     if (NUMERIC.test(value)) {
       const number = Number(value);
-      result[name] = Number.isSafeInteger(number) || !Number.isInteger(number) ? number : value;
-    } else {
-      result[name] = value;
+      parsed = Number.isSafeInteger(number) || !Number.isInteger(number) ? number : value;
     }
+    // `stats detail dump` names key prefixes and `stats cachedump` keys: a line named
+    // `__proto__` is a property like any other, not the object's prototype.
+    if (name === '__proto__') {
+      Object.defineProperty(result, name, {
+        value: parsed,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else result[name] = parsed;
   }
   return result;
 }
