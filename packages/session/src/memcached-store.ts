@@ -38,12 +38,31 @@ type Callback<T = void> = (error: unknown, result?: T) => void;
 
 const DEFAULT_TTL = 86_400;
 
-/** Seconds left until a cookie's expiry; `undefined` when the cookie sets none. */
+type StoredCookie = { expires?: Date | string | null; maxAge?: number | null } | undefined;
+
+/**
+ * Seconds memcached keeps a session whose cookie expires; `undefined` when the cookie sets
+ * none. memcached's clock ticks whole seconds, so a TTL of the cookie's seconds rounded up can
+ * still end up to a second early (a 1 s cookie stored late in memcached's second would vanish
+ * in milliseconds): one second more keeps the session as long as its cookie, and `get` hides
+ * it once the cookie has expired (see cookieExpired).
+ */
 function cookieSeconds(session: SessionData): number | undefined {
-  const cookie = session.cookie as { expires?: Date | string | null; maxAge?: number | null } | undefined;
-  if (cookie?.expires) return Math.ceil((new Date(cookie.expires).getTime() - Date.now()) / 1000);
-  if (typeof cookie?.maxAge === 'number') return Math.ceil(cookie.maxAge / 1000);
+  const cookie = session.cookie as StoredCookie;
+  if (cookie?.expires) {
+    const left = new Date(cookie.expires).getTime() - Date.now();
+    return left <= 0 ? 0 : Math.ceil(left / 1000) + 1;
+  }
+  if (typeof cookie?.maxAge === 'number') return cookie.maxAge <= 0 ? 0 : Math.ceil(cookie.maxAge / 1000) + 1;
   return undefined;
+}
+
+/** Whether a stored session's cookie has expired (as express-session's MemoryStore checks). */
+function cookieExpired(session: SessionData | null | undefined): boolean {
+  const expires = (session?.cookie as StoredCookie)?.expires;
+  if (!expires) return false;
+  const at = new Date(expires).getTime();
+  return Number.isFinite(at) && at <= Date.now();
 }
 
 /** Calls back outside the promise chain, so a throwing callback is not mistaken for a store error. */
@@ -96,7 +115,8 @@ export class MemcachedStore extends Store {
       this.client.get(this.#key(sid)).then((stored) => {
         if (stored === undefined || stored === null) return null;
         const text = stored instanceof Uint8Array ? Buffer.from(stored).toString('utf8') : String(stored);
-        return this.#serializer.parse(text);
+        const session = this.#serializer.parse(text);
+        return cookieExpired(session) ? null : session;
       }),
       callback,
     );
