@@ -110,8 +110,13 @@ describe('MemoryClient', () => {
     await client.cacheMemlimit(64);
     await expect(client.verbosity(-1)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
     await expect(client.shutdown('yes' as never)).rejects.toBeInstanceOf(MemcacheIllegalInputError);
-    await client.shutdown();
-    await expect(client.get('a')).rejects.toBeInstanceOf(MemcacheConnectionError);
+    // Like a memcached started without -A, it refuses shutdown unless the store allows it.
+    await expect(client.shutdown()).rejects.toBeInstanceOf(MemcacheUnknownCommandError);
+    expect(await client.get('a')).toBeUndefined();
+    const stoppable = new MemoryClient({ store: new MemoryStore({ shutdownCommand: true }) });
+    expect((await stoppable.stats('settings')).shutdown_command).toBe('yes');
+    await stoppable.shutdown();
+    await expect(stoppable.get('a')).rejects.toBeInstanceOf(MemcacheConnectionError);
     const quitting = new MemoryClient();
     await quitting.quit();
     await expect(quitting.set('a', 1)).rejects.toBeInstanceOf(MemcacheConnectionError);

@@ -26,11 +26,23 @@ export interface MemoryStoreOptions {
    * little smaller.
    */
   itemSizeMax?: number;
+  /**
+   * Whether `shutdown` is allowed, as memcached's `-A` (default `false`: memcached answers
+   * `ERROR: shutdown not enabled`, and `stats settings` says `shutdown_command no`).
+   */
+  shutdownCommand?: boolean;
 }
 
 // memcached's item header on a 64-bit build, with its cas field; a value must fit in
 // `itemSizeMax` together with these, the key and the `\r\n` the server stores after the data.
+// Flags other than 0 take 4 bytes more (item_make_header).
 const ITEM_OVERHEAD = 48 + 8 + 1 + 2;
+const FLAGS_BYTES = 4;
+
+/** The bytes memcached spends on one item: what decides its slab class and `itemSizeMax`. */
+export function itemBytes(keyBytes: number, valueBytes: number, flags: number): number {
+  return ITEM_OVERHEAD + keyBytes + valueBytes + (flags === 0 ? 0 : FLAGS_BYTES);
+}
 
 /** What `stats` reports as the memory limit (`-m 64`, memcached's default). */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -70,7 +82,10 @@ const DEFAULT_SETTINGS: ReadonlyArray<readonly [string, string]> = (
   'read_buf_mem_limit=0 track_sizes=no inline_ascii_response=no ext_item_size=512 ' +
   'ext_item_age=4294967295 ext_low_ttl=0 ext_recache_rate=2000 ext_wbuf_size=4194304 ' +
   'ext_compact_under=0 ext_drop_under=0 ext_max_sleep=1000000 ext_max_frag=0.80 ' +
-  'slab_automove_freeratio=0.010 ext_drop_unread=no ssl_enabled=no'
+  'slab_automove_freeratio=0.010 ext_drop_unread=no ssl_enabled=no ssl_chain_cert=(null) ' +
+  'ssl_key=(null) ssl_verify_mode=0 ssl_keyformat=1 ssl_ciphers=NULL ssl_ca_cert=NULL ' +
+  'ssl_wbuf_size=16384 ssl_session_cache=no ssl_kernel_tls=no ssl_min_version=tlsv1.2 ' +
+  'num_napi_ids=(null) memory_file=(null)'
 )
   .split(' ')
   .map((pair) => {
@@ -114,6 +129,8 @@ export type MemoryCounter = (typeof COUNTERS)[number];
  */
 export class MemoryStore {
   readonly itemSizeMax: number;
+  /** Whether `shutdown` is allowed (memcached's `-A`). */
+  readonly shutdownCommand: boolean;
   /** What `version()` answers: the memcached this store imitates, marked as memory. */
   readonly version = '1.6.18-memory';
   readonly startedAt = Date.now();
@@ -124,6 +141,7 @@ export class MemoryStore {
   #flushAt: number | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
+    this.shutdownCommand = options.shutdownCommand === true;
     const itemSizeMax = options.itemSizeMax ?? 1024 * 1024;
     if (!Number.isInteger(itemSizeMax) || itemSizeMax < 1024) {
       throw new RangeError(`itemSizeMax must be a whole number of bytes, at least 1024, got ${itemSizeMax}`);
@@ -198,9 +216,17 @@ export class MemoryStore {
     return this.#lastCas;
   }
 
-  /** Whether a value of this size under this key fits in one item. */
-  fits(keyBytes: number, valueBytes: number): boolean {
-    return ITEM_OVERHEAD + keyBytes + valueBytes <= this.itemSizeMax;
+  /** Whether a value of this size under this key, with these flags, fits in one item. */
+  fits(keyBytes: number, valueBytes: number, flags: number): boolean {
+    return itemBytes(keyBytes, valueBytes, flags) <= this.itemSizeMax;
+  }
+
+  /** The live items, by key (expired and flushed ones are dropped on the way). */
+  *items(): IterableIterator<[string, MemoryItem]> {
+    for (const id of [...this.#items.keys()]) {
+      const item = this.read(id);
+      if (item !== undefined) yield [id, item];
+    }
   }
 
   /**
@@ -248,11 +274,9 @@ export class MemoryStore {
     const now = this.now();
     let bytes = 0;
     let items = 0;
-    for (const id of [...this.#items.keys()]) {
-      const item = this.read(id);
-      if (item === undefined) continue;
+    for (const [id, item] of this.items()) {
       items++;
-      bytes += item.value.byteLength + id.length + ITEM_OVERHEAD;
+      bytes += itemBytes(id.length, item.value.byteLength, item.flags);
     }
     const cpu = process.cpuUsage();
     const known: Record<string, string> = {
@@ -286,6 +310,7 @@ export class MemoryStore {
     lines.set('maxbytes', String(MAX_BYTES));
     lines.set('item_size_max', String(this.itemSizeMax));
     lines.set('slab_chunk_max', String(Math.floor(this.itemSizeMax / 2)));
+    lines.set('shutdown_command', this.shutdownCommand ? 'yes' : 'no');
     return lines;
   }
 }

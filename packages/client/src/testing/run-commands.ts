@@ -1,4 +1,5 @@
 import type { MemoryItem, MemoryStore } from './memory-store.js';
+import { itemStats, slabStats } from './slab-stats.js';
 
 /** What one request did: the bytes memcached would have answered, and whether it then hangs up. */
 export interface CommandRun {
@@ -132,12 +133,15 @@ function runOne(store: MemoryStore, tokens: string[], data: Buffer, reply: Reply
     case 'touch': {
       store.count('cmd_touch');
       const item = store.read(key(tokens[1]));
-      if (item !== undefined) item.expiresAt = store.deadline(integer(tokens[2]));
+      if (item !== undefined) {
+        item.expiresAt = store.deadline(integer(tokens[2]));
+        bump(store, item); // a touch reads the item as memcached's item_touch does
+      }
       out.line(item ? count(store, 'touch_hits', 'TOUCHED') : count(store, 'touch_misses', 'NOT_FOUND'));
       return false;
     }
     case 'stats':
-      stats(store, tokens[1], out);
+      stats(store, tokens[1], tokens[2], out);
       return false;
     case 'version':
       out.line('VERSION ' + store.version);
@@ -152,8 +156,11 @@ function runOne(store: MemoryStore, tokens: string[], data: Buffer, reply: Reply
       out.line('OK');
       return false;
     case 'quit':
-    case 'shutdown':
       return true;
+    case 'shutdown':
+      if (store.shutdownCommand) return true;
+      reply.line('ERROR: shutdown not enabled');
+      return false;
     case 'mg':
       metaGet(store, tokens, reply);
       return false;
@@ -225,20 +232,19 @@ function retrieve(
   withCas: boolean,
   reply: Reply,
 ): void {
+  // gat and gats count as touches only, as memcached counts them.
+  const touching = exptime !== undefined;
   for (const id of keys) {
-    store.count('cmd_get');
-    if (exptime !== undefined) store.count('cmd_touch');
+    store.count(touching ? 'cmd_touch' : 'cmd_get');
     const item = store.read(id);
     if (item === undefined) {
-      store.count('get_misses');
-      if (exptime !== undefined) store.count('touch_misses');
+      store.count(touching ? 'touch_misses' : 'get_misses');
       continue;
     }
-    store.count('get_hits');
-    if (exptime !== undefined) {
+    if (touching) {
       store.count('touch_hits');
       item.expiresAt = store.deadline(exptime);
-    }
+    } else store.count('get_hits');
     bump(store, item);
     const cas = withCas ? ` ${item.cas}` : '';
     reply.line(`VALUE ${id} ${item.flags} ${item.value.byteLength}${cas}`);
@@ -251,7 +257,7 @@ function storeText(store: MemoryStore, verb: string, tokens: string[], data: Buf
   const id = key(tokens[1]);
   const flags = integer(tokens[2]);
   const expiresAt = store.deadline(integer(tokens[3]));
-  if (!store.fits(id.length, data.byteLength)) {
+  if (!store.fits(id.length, data.byteLength, flags)) {
     // memcached drops the old value of a `set` it could not store, so no stale value survives.
     if (verb === 'set') store.remove(id);
     return 'SERVER_ERROR object too large for cache';
@@ -271,8 +277,7 @@ function storeText(store: MemoryStore, verb: string, tokens: string[], data: Buf
     case 'append':
     case 'prepend':
       if (item === undefined) return 'NOT_STORED';
-      concat(store, id, item, verb, data);
-      return 'STORED';
+      return concat(store, id, item, verb, data) ? 'STORED' : 'NOT_STORED';
     case 'cas': {
       if (item === undefined) return count(store, 'cas_misses', 'NOT_FOUND');
       if (item.cas !== uint64(tokens[5])) return count(store, 'cas_badval', 'EXISTS');
@@ -284,10 +289,15 @@ function storeText(store: MemoryStore, verb: string, tokens: string[], data: Buf
   return 'STORED';
 }
 
-/** append/prepend: a new item with the old one's flags and expiry, as memcached builds it. */
-function concat(store: MemoryStore, id: string, item: MemoryItem, mode: string, data: Buffer): void {
+/**
+ * append/prepend: a new item with the old one's flags and expiry, as memcached builds it; false
+ * (nothing changed) when the two together would not fit in one item.
+ */
+function concat(store: MemoryStore, id: string, item: MemoryItem, mode: string, data: Buffer): boolean {
+  if (!store.fits(id.length, item.value.byteLength + data.byteLength, item.flags)) return false;
   const joined = mode === 'append' ? Buffer.concat([item.value, data]) : Buffer.concat([data, item.value]);
   store.write(id, joined, item.flags, item.expiresAt);
+  return true;
 }
 
 /**
@@ -296,9 +306,8 @@ function concat(store: MemoryStore, id: string, item: MemoryItem, mode: string, 
  * old value is written in place, padded with spaces.
  */
 function applyDelta(store: MemoryStore, id: string, item: MemoryItem, mode: string, delta: bigint): bigint {
-  const match = /^\s*(\d+)(?:\s|$)/.exec(item.value.toString('latin1'));
-  const current = match ? BigInt(match[1]!) : undefined;
-  if (current === undefined || current > MAX_UINT64) {
+  const current = strtoull(item.value.toString('latin1'));
+  if (current === undefined) {
     throw new BadCommand('CLIENT_ERROR cannot increment or decrement non-numeric value');
   }
   const next = mode === 'incr' ? (current + delta) & MAX_UINT64 : current < delta ? 0n : current - delta;
@@ -313,14 +322,44 @@ function applyDelta(store: MemoryStore, id: string, item: MemoryItem, mode: stri
   return next;
 }
 
-function stats(store: MemoryStore, group: string | undefined, reply: Reply): void {
+// C's isspace(): no Unicode spaces (a latin1 0xA0 is not one).
+const C_SPACE = '[ \\t\\n\\v\\f\\r]';
+const UNSIGNED = new RegExp(`^${C_SPACE}*([+-]?)(\\d+)(?:${C_SPACE}|$)`);
+
+/**
+ * A stored number as memcached's safe_strtoull reads it: C whitespace, a sign, digits, then
+ * whitespace or the end; a negative number or one above 2^64 - 1 is not a number.
+ */
+function strtoull(text: string): bigint | undefined {
+  const match = UNSIGNED.exec(text);
+  if (match === null) return undefined;
+  let value = BigInt(match[2]!);
+  if (value > MAX_UINT64) return undefined;
+  if (match[1] === '-') value = (MAX_UINT64 + 1n - value) & MAX_UINT64;
+  // strtoull negates "-5" into 2^64 - 5; memcached refuses what then reads as negative.
+  if (value >= 1n << 63n && text.includes('-')) return undefined;
+  return value;
+}
+
+function stats(
+  store: MemoryStore,
+  group: string | undefined,
+  detail: string | undefined,
+  reply: Reply,
+): void {
   let lines: Map<string, string>;
   if (group === undefined) lines = store.stats();
   else if (group === 'settings') lines = store.settings();
   else if (group === 'reset') {
     reply.line('RESET');
     return;
-  } else if (group === 'items' || group === 'slabs' || group === 'sizes' || group === 'conns')
+  } else if (group === 'items') lines = itemStats(store);
+  else if (group === 'slabs') lines = slabStats(store);
+  else if (group === 'sizes') lines = new Map([['sizes_status', 'disabled']]);
+  else if (group === 'detail' && (detail === 'on' || detail === 'off')) {
+    reply.line('OK');
+    return;
+  } else if ((group === 'detail' && detail === 'dump') || group === 'conns' || group === 'extstore')
     lines = new Map();
   else {
     reply.line('ERROR');
@@ -462,6 +501,15 @@ function metaGet(store: MemoryStore, tokens: string[], reply: Reply): void {
 
 const SET_MODES: Record<string, string> = { S: 'set', E: 'add', A: 'append', P: 'prepend', R: 'replace' };
 
+/**
+ * `ms`, as memcached 1.6.18's do_store_item decides (with `C`, set and replace compare like
+ * `cas`; add, append and prepend first need the item absent or present):
+ *
+ *   set / replace + C   missing: NF; same cas: stored; older cas with I: stored stale; else EX
+ *   add                 present: NS (with or without C); missing: stored
+ *   append / prepend    missing: NS; C differs: EX; too large together: NS; else joined
+ *   replace (no C)      missing: NS
+ */
 function metaSet(store: MemoryStore, tokens: string[], data: Buffer, reply: Reply): undefined {
   const line = metaLine(tokens, 3, 'ms');
   const modeToken = flagToken(line, 'M') ?? 'S';
@@ -475,30 +523,37 @@ function metaSet(store: MemoryStore, tokens: string[], data: Buffer, reply: Repl
       .map((flag) => echoed(line, flag))
       .filter((text) => text !== undefined)
       .concat(extra);
-  if (!store.fits(line.id.length, data.byteLength)) {
-    if (mode === 'set') store.remove(line.id);
+  if (!store.fits(line.id.length, data.byteLength, flags)) {
+    // memcached unlinks the old item of an ms it cannot store, whatever the mode.
+    store.remove(line.id);
     reply.line('SERVER_ERROR object too large for cache');
     return;
   }
   store.count('cmd_set');
   const item = store.read(line.id);
   let stale = false;
-  if (compare !== undefined) {
-    const expected = uint64(compare);
-    if (item === undefined) return metaAnswer(reply, 'NF', echo());
-    if (item.cas !== expected) {
-      // With I, an older cas still stores, marked stale: a late writer cannot win outright.
-      if (flagToken(line, 'I') === undefined || expected > item.cas) return metaAnswer(reply, 'EX', echo());
-      stale = true;
-    }
-  }
   let stored: MemoryItem;
-  if (mode === 'add' && item !== undefined) return metaAnswer(reply, 'NS', echo());
-  if (mode !== 'set' && mode !== 'add' && item === undefined) return metaAnswer(reply, 'NS', echo());
-  if ((mode === 'append' || mode === 'prepend') && item !== undefined) {
-    concat(store, line.id, item, mode, data);
+  if (mode === 'add') {
+    if (item !== undefined) {
+      promote(store, item);
+      return metaAnswer(reply, 'NS', echo());
+    }
+    stored = store.write(line.id, data, flags, expiresAt);
+  } else if (mode === 'append' || mode === 'prepend') {
+    if (item === undefined) return metaAnswer(reply, 'NS', echo());
+    if (compare !== undefined && item.cas !== uint64(compare)) return metaAnswer(reply, 'EX', echo());
+    if (!concat(store, line.id, item, mode, data)) return metaAnswer(reply, 'NS', echo());
     stored = store.read(line.id)!;
   } else {
+    if (compare !== undefined) {
+      const expected = uint64(compare);
+      if (item === undefined) return metaAnswer(reply, 'NF', echo());
+      if (item.cas !== expected) {
+        // With I, an older cas still stores, marked stale: a late writer cannot win outright.
+        if (flagToken(line, 'I') === undefined || expected > item.cas) return metaAnswer(reply, 'EX', echo());
+        stale = true;
+      }
+    } else if (mode === 'replace' && item === undefined) return metaAnswer(reply, 'NS', echo());
     stored = store.write(line.id, data, flags, expiresAt);
   }
   stored.stale = stale;
