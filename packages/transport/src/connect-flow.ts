@@ -11,6 +11,8 @@ export interface ConnectFlowHost {
    * Resolves once the connection may serve; rejects (or `signal` aborts) when it may not.
    */
   handshake(socket: net.Socket, signal: AbortSignal): Promise<void>;
+  /** A socket is being opened (one per address tried, and the TLS one over it). */
+  opening?(socket: net.Socket): void;
   /** The attempt succeeded: the connection is ready. */
   connected(): void;
   /** The attempt failed with `error` (a MemcacheConnectionError or MemcacheTimeoutError). */
@@ -137,10 +139,13 @@ export class ConnectFlow {
         : setTimeout(() => {
             controller.abort(new MemcacheTimeoutError(`connecting to ${name} timed out after ${timeout} ms`));
           }, timeout);
-    // The socket being opened keeps the process alive while it matters; this timer never does.
+    // The socket being opened keeps the process alive while a request waits (the host refs
+    // it only then); this timer never does.
     timer?.unref();
     try {
-      const socket = await openSocket(this.#address, this.#options.socket, controller.signal);
+      const socket = await openSocket(this.#address, this.#options.socket, controller.signal, (opened) =>
+        this.#host.opening?.(opened),
+      );
       if (attempt !== this.#attempt) {
         socket.destroy();
         return;

@@ -228,6 +228,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #heard = false;
   /** Whether the socket keeps the process alive: only while requests are pending. */
   #referenced = true;
+  /**
+   * The sockets of a connect in progress (one per address tried, and the TLS one over it):
+   * like the connected socket, they keep the process alive only while a request waits, so a
+   * connect that hangs after its only request timed out does not hold the process.
+   */
+  #opening: net.Socket[] = [];
+  /** Someone awaits `connect()` itself: the attempt goes on even with nothing pending. */
+  #connectAwaited = false;
+  /** Stands a connect down once nothing has been pending for a moment (see #standDown). */
+  #standDownTimer: NodeJS.Timeout | undefined;
   /** Unrefs the socket once nothing is pending (see #updateReference); armed at most once at a time. */
   #idleTimer: NodeJS.Timeout | undefined;
   #idleArmed = false;
@@ -276,6 +286,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       { socket: this.#socketOptions, connectTimeout, reconnectDelay },
       {
         handshake: (socket, signal) => this.#handshake(socket, signal),
+        opening: (socket) => {
+          this.#opening.push(socket);
+          if (!this.#referenced) socket.unref();
+        },
         connected: () => this.#connected(),
         failed: (error) => this.#connectFailed(error),
       },
@@ -399,7 +413,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         );
       }
     }
-    if (this.#waiting.length + this.#inflight.length >= this.#maxPending) {
+    // Requests, not queue entries: a merged get line or a quiet run carries many.
+    if (this.#pending >= this.#maxPending) {
       return Promise.reject(
         new MemcacheClientError(
           `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
@@ -451,6 +466,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#ending) return Promise.reject(this.#closedError());
     if (this.#state === 'ready') return Promise.resolve();
     if (this.#state === 'idle') this.#startConnect();
+    this.#connectAwaited = true;
     return this.#flow.settled!;
   }
 
@@ -562,6 +578,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   // ── connecting ─────────────────────────────────────────────────────────────────────────
 
   #startConnect(): void {
+    this.#connectAwaited = false;
     this.#move('connecting');
     this.#flow.start(this.#pending > 0);
   }
@@ -636,6 +653,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #connectFailed(error: Error): void {
+    this.#opening = [];
     this.#detach()?.destroy();
     for (const entry of this.#inflight.drain()) if (!entry.settled) this.#fail(entry, error);
     for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, error);
@@ -668,6 +686,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #attach(socket: net.Socket): void {
     this.#socket = socket;
+    this.#opening = [];
+    socket.ref(); // it may have been opened unref'd, while nothing was pending
     this.#referenced = true;
     this.#updateReference();
     const parser = new ResponseParser(this.#parserOptions);
@@ -715,6 +735,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     socket.on('error', (error: Error) => this.#lost(socket, error));
     socket.on('close', () => this.#lost(socket, undefined));
+    // The server's FIN: no reply can follow it, and 'close' may be held back for as long as
+    // our own unsent bytes are (a large write to a server that stopped reading).
+    socket.on('end', () => this.#lost(socket, undefined));
   }
 
   /** Forgets the current socket (its events are ignored from now on) and returns it. */
@@ -1136,7 +1159,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   #updateReference(): void {
     const socket = this.#socket;
-    if (socket === undefined) return;
+    if (socket === undefined) {
+      // Connecting: the sockets being opened follow what is pending, at once. An unref'd
+      // socket still has its connect request outstanding, which libuv counts as alive, so a
+      // connect nobody waits for any more is also stood down a moment later (#standDown).
+      this.#referenced = this.#pending > 0;
+      for (const opening of this.#opening) {
+        if (this.#referenced) opening.ref();
+        else opening.unref();
+      }
+      if (this.#referenced) {
+        clearTimeout(this.#standDownTimer);
+        this.#standDownTimer = undefined;
+      } else if (this.#state === 'connecting' && this.#standDownTimer === undefined) {
+        this.#standDownTimer = setTimeout(this.#standDown, IDLE_UNREF_DELAY);
+        this.#standDownTimer.unref();
+      }
+      return;
+    }
     if (this.#pending > 0) {
       if (this.#referenced) return;
       this.#referenced = true;
@@ -1152,6 +1192,23 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#idleArmed = true;
     }
   }
+
+  /**
+   * A connect still going while nothing has been pending for IDLE_UNREF_DELAY (its requests
+   * timed out or were aborted): it is cancelled and the connection goes back to idle, so a
+   * script whose server never answers the TCP handshake exits, and the next request starts a
+   * connect of its own. A caller awaiting `connect()` keeps the attempt going.
+   */
+  readonly #standDown = (): void => {
+    this.#standDownTimer = undefined;
+    if (this.#state !== 'connecting' || this.#socket !== undefined) return;
+    if (this.#pending > 0 || this.#connectAwaited) return;
+    this.#flow.cancel(
+      new MemcacheConnectionError(`connecting to ${this.name} was abandoned: no request waits for it`),
+    );
+    this.#opening = [];
+    this.#move('idle');
+  };
 
   readonly #checkIdle = (): void => {
     this.#idleArmed = false;

@@ -41,7 +41,12 @@ export class DeadlineTimer {
 
   /** Notes a new deadline (performance.now() time) and arms for it if it is the earliest. */
   track(deadline: number): void {
-    if (deadline === Number.POSITIVE_INFINITY) return;
+    if (deadline === Number.POSITIVE_INFINITY) {
+      // No deadline is later than every deadline: one behind it comes out of order, so the
+      // owner must scan past it rather than stop at the request that never times out.
+      this.#last = deadline;
+      return;
+    }
     if (deadline < this.#last) this.#inOrder = false;
     else this.#last = deadline;
     if (deadline < this.#at) this.arm(deadline);

@@ -25,48 +25,115 @@ const KEEP_ALIVE_DELAY = 30_000;
 
 /**
  * Opens a connected (and, for TLS, handshaken) socket. A host name may resolve to several
- * addresses (IPv6 and IPv4, several records): each is tried in turn, so one dead address
- * does not make the server unreachable. TLS failures are not retried on the next address:
- * a certificate problem is the same everywhere. `signal` aborts the attempt (connect
- * deadline); the promise then rejects with the signal's reason.
+ * addresses (IPv6 and IPv4, several records): each is tried in turn, the next one also once
+ * the previous has gone unanswered for a moment (firstToConnect), so one dead address does not
+ * make the server unreachable. TLS failures are not retried on the next address: a
+ * certificate problem is the same everywhere. `signal` aborts the attempt (connect deadline);
+ * the promise then rejects with the signal's reason. `opening` is told of every socket as it
+ * is made, so its owner can let it not keep the process alive while nothing waits for it.
  */
 export async function openSocket(
   address: ResolvedAddress,
   options: SocketOptions,
   signal: AbortSignal,
+  opening?: (socket: net.Socket) => void,
 ): Promise<net.Socket> {
   signal.throwIfAborted();
   if (address.kind === 'unix') {
     let socket: net.Socket;
     try {
-      socket = await attempt(() => plainSocket({ path: address.path }, options), 'connect', signal);
+      socket = await attempt(() => plainSocket({ path: address.path }, options), 'connect', signal, opening);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw new MemcacheConnectionError(`cannot connect to ${address.name}: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    return options.tls ? secure(socket, address, undefined, options, signal) : socket;
+    return options.tls ? secure(socket, address, undefined, options, signal, opening) : socket;
   }
   const hosts = net.isIP(address.host) ? [address.host] : await lookup(address, options, signal);
   if (hosts.length === 0) throw new MemcacheConnectionError(`${address.host} resolved to no address`);
-  const failures: Error[] = [];
-  for (const host of hosts) {
-    let socket: net.Socket;
-    try {
-      socket = await attempt(() => plainSocket({ host, port: address.port }, options), 'connect', signal);
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      failures.push(error as Error);
-      continue;
-    }
-    socket.setNoDelay(options.noDelay);
-    if (options.keepAlive) socket.setKeepAlive(true, KEEP_ALIVE_DELAY);
-    return options.tls ? secure(socket, address, address.host, options, signal) : socket;
-  }
-  const reasons = failures.map((failure, index) => `${hosts[index]}: ${failure.message}`).join('; ');
-  throw new MemcacheConnectionError(`cannot connect to ${address.name} (${reasons})`, {
-    cause: failures.length === 1 ? failures[0] : new AggregateError(failures, reasons),
+  const socket = await firstToConnect(hosts, address, options, signal, opening);
+  socket.setNoDelay(options.noDelay);
+  if (options.keepAlive) socket.setKeepAlive(true, KEEP_ALIVE_DELAY);
+  return options.tls ? secure(socket, address, address.host, options, signal, opening) : socket;
+}
+
+/** How long an address may go unanswered before the next one is tried too (RFC 8305's delay). */
+const ATTEMPT_DELAY = 250;
+
+/**
+ * Connects to the first of `hosts` that accepts, Happy Eyeballs style: the next address is
+ * tried as soon as one fails, or alongside it once it has gone ATTEMPT_DELAY ms unanswered
+ * (a powered-off or firewalled host drops SYNs and would otherwise hold the whole connect
+ * deadline); the first to connect wins and the others are dropped.
+ */
+function firstToConnect(
+  hosts: readonly string[],
+  address: Extract<ResolvedAddress, { kind: 'tcp' }>,
+  options: SocketOptions,
+  signal: AbortSignal,
+  opening: ((socket: net.Socket) => void) | undefined,
+): Promise<net.Socket> {
+  return new Promise<net.Socket>((resolve, reject) => {
+    const failures = new Array<Error | undefined>(hosts.length);
+    const attempts: AbortController[] = [];
+    let started = 0;
+    let failed = 0;
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => {
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      if (done) return;
+      finish();
+      for (const controller of attempts) controller.abort(signal.reason);
+      reject(signal.reason);
+    };
+    const startNext = () => {
+      clearTimeout(timer);
+      if (done || started === hosts.length) return;
+      const index = started++;
+      const controller = new AbortController();
+      attempts.push(controller);
+      const target = { host: hosts[index]!, port: address.port };
+      attempt(() => plainSocket(target, options), 'connect', controller.signal, opening).then(
+        (socket) => {
+          if (done) {
+            socket.destroy();
+            return;
+          }
+          finish();
+          for (const other of attempts)
+            if (other !== controller) other.abort(new Error('another address won'));
+          resolve(socket);
+        },
+        (error: unknown) => {
+          if (done) return;
+          failures[index] = error as Error;
+          if (++failed < hosts.length) {
+            startNext();
+            return;
+          }
+          finish();
+          const reasons = failures.map((failure, at) => `${hosts[at]}: ${failure!.message}`).join('; ');
+          reject(
+            new MemcacheConnectionError(`cannot connect to ${address.name} (${reasons})`, {
+              cause: hosts.length === 1 ? failures[0] : new AggregateError(failures, reasons),
+            }),
+          );
+        },
+      );
+      if (started < hosts.length) {
+        timer = setTimeout(startNext, ATTEMPT_DELAY);
+        timer.unref(); // the sockets being opened keep the process alive while that matters
+      }
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    startNext();
   });
 }
 
@@ -126,6 +193,7 @@ function secure(
   host: string | undefined,
   options: SocketOptions,
   signal: AbortSignal,
+  opening?: (socket: net.Socket) => void,
 ): Promise<net.Socket> {
   const settings: tls.ConnectionOptions = typeof options.tls === 'object' ? options.tls : {};
   // SNI takes host names only; for an IP literal the certificate is checked against the IP.
@@ -135,6 +203,7 @@ function secure(
     () => tls.connect({ ...settings, socket, host: checkedHost, ...(servername ? { servername } : {}) }),
     'secureConnect',
     signal,
+    opening,
   ).catch((error: unknown) => {
     socket.destroy();
     if (signal.aborted) throw signal.reason;
@@ -182,9 +251,15 @@ export function adoptSocket(socket: net.Socket): Error | undefined {
  * Starts a socket and resolves once it emits `event`; rejects on its error, an early close,
  * or the signal, destroying it. Listeners are removed either way, so the socket leaves clean.
  */
-function attempt<S extends net.Socket>(start: () => S, event: string, signal: AbortSignal): Promise<S> {
+function attempt<S extends net.Socket>(
+  start: () => S,
+  event: string,
+  signal: AbortSignal,
+  opening?: (socket: net.Socket) => void,
+): Promise<S> {
   return new Promise<S>((resolve, reject) => {
     const socket = start();
+    opening?.(socket);
     const cleanup = () => {
       socket.off(event, onReady);
       socket.off('error', onError);
