@@ -27,6 +27,7 @@ import { isDeadNodeRefusal } from './dead-node-refusal.js';
 import { isIgnorableError } from './ignorable-error.js';
 import { keyToString, prefixKey } from './keys.js';
 import { MetaBatcher, type MetaRequestBuilder } from './meta-batcher.js';
+import { publishAbsorbedError } from './tracing.js';
 import {
   META_ARITHMETIC_OPTIONS,
   META_DELETE_OPTIONS,
@@ -142,8 +143,12 @@ export class MetaCommands<V> {
         try {
           result.value = raw.decode();
         } catch (error) {
-          // ignoreErrors makes an undecodable value a miss, as it does for get.
-          if (this.#host.ignoreErrors && error instanceof MemcacheDeserializeError) return undefined;
+          // ignoreErrors makes an undecodable value a miss, as it does for get, and the error
+          // is still published on mc:command:error.
+          if (this.#host.ignoreErrors && error instanceof MemcacheDeserializeError) {
+            publishAbsorbedError('mg', this.#host.nodeFor(key, raw.wireKey).name, error);
+            return undefined;
+          }
           throw error;
         }
       }

@@ -5,6 +5,8 @@ import {
   MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import { timerDelay } from '@mc/transport';
+import type { Client } from './client.js';
+import type { HashClient } from './hash-client.js';
 
 /** An error class to match with `instanceof`. */
 export type ErrorClass = abstract new (...args: never[]) => unknown;
@@ -30,7 +32,12 @@ export interface RetryingClientOptions {
 export type RetryingClient<C extends object> = C;
 
 export interface RetryingClientConstructor {
+  /** Around any client: the wrapper has its type (`new RetryingClient(client)`). */
   new <C extends object>(client: C, options?: RetryingClientOptions): RetryingClient<C>;
+  /** Names the value type as Client does: `new RetryingClient<User>(new Client<User>(...))`. */
+  new <V>(client: Client<V>, options?: RetryingClientOptions): Client<V>;
+  /** Names the value type as HashClient does: `new RetryingClient<User>(new HashClient<User>(...))`. */
+  new <V>(client: HashClient<V>, options?: RetryingClientOptions): HashClient<V>;
 }
 
 const DEFAULT_RETRY_FOR: readonly ErrorClass[] = [

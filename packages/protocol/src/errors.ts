@@ -68,6 +68,10 @@ export class MemcacheError extends Error {
 
   /** Cross-copy `instanceof`: matches on the marker and the code chain, not on class identity. */
   static override [Symbol.hasInstance](this: AnyConstructor & { code: string }, value: unknown): boolean {
+    // A subclass without a code of its own (an application's `class AppError extends
+    // MemcacheError {}`) would share its parent's: it gets the ordinary prototype check.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being tested against.
+    if (!Object.hasOwn(this, 'code')) return Function.prototype[Symbol.hasInstance].call(this, value);
     if (!isMarked(value)) return false;
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being tested against.
     return (value[CODES] ?? []).includes(this.code);
