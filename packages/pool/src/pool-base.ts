@@ -66,6 +66,12 @@ export abstract class PoolBase<T> {
   /** Called after a resource left the pool (destroyed, invalid, reaped). */
   protected onRemoved(): void {}
 
+  /** A create made ahead of demand (not for a waiter) failed; the subclass may try again later. */
+  protected onWarmFailed(): void {}
+
+  /** A create succeeded. */
+  protected onCreated(): void {}
+
   /** Waits in line for a resource; never fails because the pool is full. */
   acquire(options: AcquireOptions = {}): Promise<T> {
     if (this.#state !== 'open') return Promise.reject(this.#closedError());
@@ -289,13 +295,14 @@ export abstract class PoolBase<T> {
             this.#leave(claim);
             this.#fail(claim, error);
           }
-        }
+        } else if (!forWaiter && this.#state === 'open') this.onWarmFailed();
         if (this.#state === 'open') this.dispatch();
         else this.#checkFinished();
         return;
       }
       this.#pending--;
       if (claim !== undefined) claim.creating = false;
+      this.onCreated();
       if (this.#state !== 'open') {
         this.#dispose(resource);
         this.#checkFinished();

@@ -37,12 +37,18 @@ function duration(name: string, value: number | undefined): number | undefined {
  *                 ▼
  *              wait in the FIFO queue (until a release, a deadline or an abort)
  */
+/** The first wait before a failed warm-up is tried again, and the longest. */
+const WARM_RETRY_BASE = 250;
+const WARM_RETRY_MAX = 10_000;
+
 export class Pool<T> extends PoolBase<T> {
   readonly #max: number;
   readonly #min: number;
   readonly #maxSharing: number;
   readonly #idleTimeout: number | undefined;
   #reaper: ReturnType<typeof setTimeout> | undefined;
+  #warmRetry: ReturnType<typeof setTimeout> | undefined;
+  #warmFailures = 0;
 
   constructor(factory: PoolFactory<T>, options: PoolOptions = {}) {
     super(factory, duration('acquireTimeout', options.acquireTimeout));
@@ -117,14 +123,40 @@ export class Pool<T> extends PoolBase<T> {
     this.#warm();
   }
 
+  /**
+   * A warm-up create failed (the server is down at start, say): `min` is tried again after a
+   * backoff that doubles up to WARM_RETRY_MAX, on a timer that never keeps the process alive.
+   */
+  protected override onWarmFailed(): void {
+    if (this.#warmRetry !== undefined) return;
+    const delay = Math.min(WARM_RETRY_BASE * 2 ** this.#warmFailures, WARM_RETRY_MAX);
+    this.#warmFailures++;
+    this.#warmRetry = setTimeout(() => {
+      this.#warmRetry = undefined;
+      this.#warm();
+    }, delay);
+    this.#warmRetry.unref();
+  }
+
+  protected override onCreated(): void {
+    this.#warmFailures = 0;
+  }
+
   override close(options?: PoolCloseOptions): Promise<void> {
     this.#stopReaper();
+    this.#stopWarmRetry();
     return super.close(options);
   }
 
   override drain(): Promise<void> {
     this.#stopReaper();
+    this.#stopWarmRetry();
     return super.drain();
+  }
+
+  #stopWarmRetry(): void {
+    clearTimeout(this.#warmRetry);
+    this.#warmRetry = undefined;
   }
 
   /** The idle resource, else the least-loaded one with room; scanned by index, no iterator. */
