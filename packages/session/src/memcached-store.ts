@@ -44,8 +44,9 @@ type StoredCookie = { expires?: Date | string | null; maxAge?: number | null } |
  * Seconds memcached keeps a session whose cookie expires; `undefined` when the cookie sets
  * none. memcached's clock ticks whole seconds, so a TTL of the cookie's seconds rounded up can
  * still end up to a second early (a 1 s cookie stored late in memcached's second would vanish
- * in milliseconds): one second more keeps the session as long as its cookie, and `get` hides
- * it once the cookie has expired (see cookieExpired).
+ * in milliseconds): one second more keeps the session as long as its cookie. The stored
+ * session's own `cookie.expires` is not checked on `get`: `touch` extends the session in
+ * memcached without rewriting it, so that date is the one of the last write, not the last touch.
  */
 function cookieSeconds(session: SessionData): number | undefined {
   const cookie = session.cookie as StoredCookie;
@@ -57,13 +58,6 @@ function cookieSeconds(session: SessionData): number | undefined {
   return undefined;
 }
 
-/** Whether a stored session's cookie has expired (as express-session's MemoryStore checks). */
-function cookieExpired(session: SessionData | null | undefined): boolean {
-  const expires = (session?.cookie as StoredCookie)?.expires;
-  if (!expires) return false;
-  const at = new Date(expires).getTime();
-  return Number.isFinite(at) && at <= Date.now();
-}
 
 /** Calls back outside the promise chain, so a throwing callback is not mistaken for a store error. */
 function settle<T>(work: Promise<T>, callback: Callback<T> | undefined): void {
@@ -115,8 +109,7 @@ export class MemcachedStore extends Store {
       this.client.get(this.#key(sid)).then((stored) => {
         if (stored === undefined || stored === null) return null;
         const text = stored instanceof Uint8Array ? Buffer.from(stored).toString('utf8') : String(stored);
-        const session = this.#serializer.parse(text);
-        return cookieExpired(session) ? null : session;
+        return this.#serializer.parse(text);
       }),
       callback,
     );
