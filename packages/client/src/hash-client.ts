@@ -218,7 +218,13 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
     ask: (node: ServerNode) => Promise<T>,
     leaveOutFailed = false,
   ): Promise<Map<string, T>> {
-    await this.nodesKnown();
+    try {
+      await this.nodesKnown();
+    } catch (error) {
+      // No node list (the configuration endpoint is down): under ignoreErrors no node answered.
+      if (leaveOutFailed && isIgnorableError(error)) return new Map();
+      throw error;
+    }
     const nodes = this.allNodes();
     if (!leaveOutFailed) {
       const answers = await Promise.all(nodes.map((node) => ask(node)));

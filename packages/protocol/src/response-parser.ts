@@ -178,10 +178,10 @@ export class ResponseParser {
     } else if (this.#line !== undefined) {
       const newline = chunk.indexOf(LF);
       if (newline === -1) {
-        this.#line = joinLine(this.#line, chunk, end);
+        this.#line = joinLine(this.#line, chunk, end, 0);
         return;
       }
-      const line = joinLine(this.#line, chunk, newline + 1);
+      const line = joinLine(this.#line, chunk, newline + 1, 1);
       this.#line = undefined;
       offset = newline + 1;
       if (this.#parseLine(line, 0, line.length - 1, onFrame)) {
@@ -651,9 +651,13 @@ function blockBuffer(length: number): Uint8Array {
 
 const UNCLEARED_BLOCK_BYTES = 64 * 1024;
 
-/** Joins a held partial line with the first `length` bytes of the next chunk. */
-function joinLine(held: Uint8Array, chunk: Uint8Array, length: number): Uint8Array {
-  if (held.length + length > MAX_LINE_BYTES) throw lineTooLong();
+/**
+ * Joins a held partial line with the first `length` bytes of the next chunk, `newline` of
+ * them (0 or 1) the line's end: the limit counts the bytes before the `\n`, as for a line
+ * that arrives whole, so every split of the same bytes gets the same answer.
+ */
+function joinLine(held: Uint8Array, chunk: Uint8Array, length: number, newline: number): Uint8Array {
+  if (held.length + length - newline > MAX_LINE_BYTES) throw lineTooLong();
   const line = new Uint8Array(held.length + length);
   line.set(held);
   line.set(length === chunk.length ? chunk : chunk.subarray(0, length), held.length);
