@@ -143,6 +143,8 @@ const MAX_QUIET_RUN = 256;
 const UNBOUNDED_CLOSE_TIMEOUT = 2000;
 /** Milliseconds with nothing pending before the socket stops keeping the process alive. */
 const IDLE_UNREF_DELAY = 5;
+/** How long a connect nobody waits for goes on before it is stood down (see #standDown). */
+const STAND_DOWN_DELAY = 1000;
 /** After close(), a socket whose buffered bytes cannot leave (peer frozen) is destroyed after this. */
 const CLOSE_GRACE = 1000;
 
@@ -413,8 +415,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         );
       }
     }
-    // Requests, not queue entries: a merged get line or a quiet run carries many.
-    if (this.#pending >= this.#maxPending) {
+    // Requests (a merged get line or a quiet run carries many), and the entries of requests
+    // abandoned in flight, which stay queued until their replies are read.
+    if (Math.max(this.#pending, this.#waiting.length + this.#inflight.length) >= this.#maxPending) {
       return Promise.reject(
         new MemcacheClientError(
           `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
@@ -1172,7 +1175,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         clearTimeout(this.#standDownTimer);
         this.#standDownTimer = undefined;
       } else if (this.#state === 'connecting' && this.#standDownTimer === undefined) {
-        this.#standDownTimer = setTimeout(this.#standDown, IDLE_UNREF_DELAY);
+        this.#standDownTimer = setTimeout(this.#standDown, STAND_DOWN_DELAY);
         this.#standDownTimer.unref();
       }
       return;
@@ -1194,10 +1197,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /**
-   * A connect still going while nothing has been pending for IDLE_UNREF_DELAY (its requests
-   * timed out or were aborted): it is cancelled and the connection goes back to idle, so a
-   * script whose server never answers the TCP handshake exits, and the next request starts a
-   * connect of its own. A caller awaiting `connect()` keeps the attempt going.
+   * A connect still going while nothing has been pending for STAND_DOWN_DELAY (its requests
+   * timed out or were aborted): it is cancelled, so a script whose server never answers the
+   * TCP handshake exits instead of living out `connectTimeout`, and the next request starts a
+   * connect of its own. The delay lets a caller that retries or polls (a request shortly after
+   * the last one failed) keep a slow connect going. A caller awaiting `connect()` keeps it too;
+   * after close() the connection closes instead of going back to idle.
    */
   readonly #standDown = (): void => {
     this.#standDownTimer = undefined;
@@ -1207,7 +1212,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       new MemcacheConnectionError(`connecting to ${this.name} was abandoned: no request waits for it`),
     );
     this.#opening = [];
-    this.#move('idle');
+    this.#move(this.#ending ? 'closed' : 'idle');
   };
 
   readonly #checkIdle = (): void => {
