@@ -459,11 +459,24 @@ export abstract class BaseClient<V> {
    * the failure is published on `mc:command:error` (command `getOrSet`). A loader that
    * returns `undefined` gets `undefined` back, and nothing is cached.
    */
+  getOrSet<F extends () => V | undefined | PromiseLike<V | undefined>>(
+    key: Key,
+    loader: F,
+    options: GetOrSetOptions,
+  ): Promise<Awaited<ReturnType<F>>>;
+  /** With the value type named: `getOrSet<User>(key, loader, options)`. */
   getOrSet<T extends V | undefined = ReadValue<V>>(
     key: Key,
     loader: () => T | Promise<T>,
     options: GetOrSetOptions,
-  ): Promise<T> {
+  ): Promise<T>;
+  // The loader's own type first: inferred from the function, a loader `() => 42` is
+  // `() => number`, where inferring T from its return would keep the literal `42`.
+  getOrSet(
+    key: Key,
+    loader: () => V | undefined | PromiseLike<V | undefined>,
+    options: GetOrSetOptions,
+  ): Promise<V | undefined> {
     const loadValue = loader as () => V | undefined | Promise<V | undefined>;
     return getOrSet(this.#meta.strict, key, loadValue, options, (error) => {
       let server = '(unknown)';
@@ -473,7 +486,7 @@ export abstract class BaseClient<V> {
         // a key that cannot be prefixed never reaches a report: getOrSet rejects it first
       }
       publishAbsorbedError('getOrSet', server, error);
-    }) as Promise<T>;
+    });
   }
 
   // ---- internals -------------------------------------------------------------------------
