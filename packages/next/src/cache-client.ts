@@ -9,5 +9,6 @@ export interface CacheClient {
   getMany(keys: Iterable<string>): Promise<Map<string, unknown>>;
   set(key: string, value: Uint8Array, options?: WriteOptions): Promise<boolean>;
   setMany(entries: Map<string, Uint8Array>, options?: WriteOptions): Promise<string[]>;
+  delete(key: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -49,10 +49,16 @@ export function createUseCacheHandler(options: CacheHandlerOptions = {}): Memcac
       await entry.value.cancel().catch(() => {});
       return;
     }
-    const value = await readValue(entry.value, store.maxValueBytes, (size) =>
-      store.warnTooLarge(key, entryName(name), size, `maxValueBytes ${store.maxValueBytes}`),
-    );
-    if (value === undefined) return;
+    let tooLarge = false;
+    const value = await readValue(entry.value, store.maxValueBytes, (size) => {
+      tooLarge = true;
+      store.warnTooLarge(key, entryName(name), size, `maxValueBytes ${store.maxValueBytes}`);
+    });
+    if (value === undefined) {
+      // A new result too large to keep: the one it replaces must not go on being served.
+      if (tooLarge) await store.forget(key);
+      return;
+    }
     const record: StoredUseCacheEntry = {
       value,
       tags: entry.tags,

@@ -15,7 +15,7 @@ describe('entryTags', () => {
   it("takes a rendered response's tags from its x-next-cache-tags header", () => {
     const page = value({
       kind: 'APP_PAGE',
-      headers: { 'x-next-cache-tags': 'posts,_N_T_/layout, _N_T_/page,' },
+      headers: { 'x-next-cache-tags': 'posts,_N_T_/layout,_N_T_/page,' },
     });
     expect(entryTags(page, responseContext)).toStrictEqual(['posts', '_N_T_/layout', '_N_T_/page']);
     const route = value({ kind: 'APP_ROUTE', headers: { 'x-next-cache-tags': ['one', 'two'] } });

@@ -17,6 +17,7 @@ export function entryTags(value: IncrementalCacheValue | null, context: SetConte
   return unique(text.split(','));
 }
 
+/** Each tag once, exactly as Next wrote it: Next splits the header on commas alone, so a tag's spaces are its own. */
 function unique(tags: string[]): string[] {
-  return [...new Set(tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))];
+  return [...new Set(tags.filter((tag) => tag !== ''))];
 }

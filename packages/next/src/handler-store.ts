@@ -167,23 +167,35 @@ export class HandlerStore {
     const list = [...new Set(tags)];
     if (list.length === 0) return;
     const client = this.client();
-    const keys = list.map((tag) => this.tagKey(tag));
-    try {
-      const found = await client.getMany(keys);
-      const now = cacheClock();
-      const updates = new Map<string, Uint8Array>();
-      for (const key of keys) {
+    // Tag by tag (pipelined, in parallel): tags live on different servers, and one that
+    // cannot be reached must not keep the others from being revalidated, as Next's own cache
+    // marks each tag on its own.
+    const outcomes = await Promise.allSettled(
+      list.map(async (tag) => {
+        const key = this.tagKey(tag);
+        const stored = (await client.getMany([key])).get(key);
         const state = revalidatedTagState(
-          toTagState(recordCodec.decode(key, found.get(key))),
-          now,
+          toTagState(recordCodec.decode(key, stored)),
+          cacheClock(),
           durations,
         );
-        updates.set(key, recordCodec.encode(key, state));
-      }
-      const failed = await client.setMany(updates);
-      if (failed.length > 0) this.logger.warn(`@mc/next: ${caller} could not store ${failed.join(', ')}`);
-    } catch (error) {
-      this.logger.warn(`@mc/next: ${caller}(${list.join(', ')}) could not reach memcached: ${String(error)}`);
+        return client.set(key, recordCodec.encode(key, state));
+      }),
+    );
+    const notStored: string[] = [];
+    const unreachable: string[] = [];
+    let reason: unknown;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'rejected') {
+        unreachable.push(list[index]!);
+        reason ??= outcome.reason;
+      } else if (!outcome.value) notStored.push(list[index]!);
+    });
+    if (notStored.length > 0) this.logger.warn(`@mc/next: ${caller} could not store ${notStored.join(', ')}`);
+    if (unreachable.length > 0) {
+      this.logger.warn(
+        `@mc/next: ${caller}(${unreachable.join(', ')}) could not reach memcached: ${String(reason)}`,
+      );
     }
   }
 
@@ -207,6 +219,7 @@ export class HandlerStore {
     }
     if (this.maxValueBytes !== undefined && bytes.byteLength > this.maxValueBytes) {
       this.warnTooLarge(key, name, bytes.byteLength, `maxValueBytes ${this.maxValueBytes}`);
+      await this.forget(key);
       return;
     }
     try {
@@ -217,7 +230,21 @@ export class HandlerStore {
         const limit =
           error instanceof MemcacheServerError ? "the server's item size" : "the client's maxValueBytes";
         this.warnTooLarge(key, name, bytes.byteLength, limit);
+        await this.forget(key);
       }
+    }
+  }
+
+  /**
+   * Drops the entry at `key`: a new version too large to store must not leave the version it
+   * replaces being served (and regenerated, in vain, on every stale read), as memcached itself
+   * drops an item whose replacement it refuses.
+   */
+  async forget(key: string): Promise<void> {
+    try {
+      await this.client().delete(key);
+    } catch (error) {
+      this.warnings.unavailable('delete', error);
     }
   }
 
