@@ -32,5 +32,5 @@ Options:
 
 Exit codes:
   0 ok, 1 miss / not found / not stored, 2 usage error, 3 connection or timeout error,
-  4 server error
+  4 server error, 5 output could not be written
 `;

@@ -54,6 +54,19 @@ export type DefaultValue = ValueOf<typeof defaultSerde>;
 // biome-ignore lint/suspicious/noExplicitAny: the documented untyped read; every typed path avoids it
 export type UntypedValue = any;
 
+/**
+ * What a getOrSet loader may return. On an untyped client it is any value but a bare
+ * primitive constraint: TypeScript keeps a literal (`() => 42` as `42`) when the constraint
+ * names primitives, and widens it (`number`) otherwise, while still letting the type the caller
+ * expects (`const u: User = await client.getOrSet(...)`) type the loader's result.
+ */
+export type LoadedValue<V> = [V] extends [DefaultValue]
+  ? [DefaultValue] extends [V]
+    ? // biome-ignore lint/complexity/noBannedTypes: `{}` is "any value but null", without naming a primitive
+      {} | null | undefined
+    : V | undefined
+  : V | undefined;
+
 /** The type reads default to: the client's value type, or UntypedValue for an untyped client. */
 export type ReadValue<V> = [V] extends [DefaultValue] ? ([DefaultValue] extends [V] ? UntypedValue : V) : V;
 
@@ -459,24 +472,11 @@ export abstract class BaseClient<V> {
    * the failure is published on `mc:command:error` (command `getOrSet`). A loader that
    * returns `undefined` gets `undefined` back, and nothing is cached.
    */
-  getOrSet<F extends () => V | undefined | PromiseLike<V | undefined>>(
-    key: Key,
-    loader: F,
-    options: GetOrSetOptions,
-  ): Promise<Awaited<ReturnType<F>>>;
-  /** With the value type named: `getOrSet<User>(key, loader, options)`. */
-  getOrSet<T extends V | undefined = ReadValue<V>>(
+  getOrSet<T extends LoadedValue<V> = ReadValue<V>>(
     key: Key,
     loader: () => T | Promise<T>,
     options: GetOrSetOptions,
-  ): Promise<T>;
-  // The loader's own type first: inferred from the function, a loader `() => 42` is
-  // `() => number`, where inferring T from its return would keep the literal `42`.
-  getOrSet(
-    key: Key,
-    loader: () => V | undefined | PromiseLike<V | undefined>,
-    options: GetOrSetOptions,
-  ): Promise<V | undefined> {
+  ): Promise<T> {
     const loadValue = loader as () => V | undefined | Promise<V | undefined>;
     return getOrSet(this.#meta.strict, key, loadValue, options, (error) => {
       let server = '(unknown)';
@@ -486,7 +486,7 @@ export abstract class BaseClient<V> {
         // a key that cannot be prefixed never reaches a report: getOrSet rejects it first
       }
       publishAbsorbedError('getOrSet', server, error);
-    });
+    }) as Promise<T>;
   }
 
   // ---- internals -------------------------------------------------------------------------

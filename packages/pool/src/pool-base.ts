@@ -66,7 +66,7 @@ export abstract class PoolBase<T> {
   /** Called after a resource left the pool (destroyed, invalid, reaped). */
   protected onRemoved(): void {}
 
-  /** A create made ahead of demand (not for a waiter) failed; the subclass may try again later. */
+  /** A create failed, made ahead of demand or for a waiter; the subclass may try again later. */
   protected onWarmFailed(): void {}
 
   /** A create succeeded. */
@@ -295,7 +295,9 @@ export abstract class PoolBase<T> {
             this.#leave(claim);
             this.#fail(claim, error);
           }
-        } else if (!forWaiter && this.#state === 'open') this.onWarmFailed();
+        }
+        // Any failed create (one for a waiter too) may leave the pool below its minimum.
+        if (this.#state === 'open') this.onWarmFailed();
         if (this.#state === 'open') this.dispatch();
         else this.#checkFinished();
         return;

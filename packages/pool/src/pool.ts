@@ -124,11 +124,11 @@ export class Pool<T> extends PoolBase<T> {
   }
 
   /**
-   * A warm-up create failed (the server is down at start, say): `min` is tried again after a
+   * A create failed while the pool is below `min` (the server is down at start, say): `min` is tried again after a
    * backoff that doubles up to WARM_RETRY_MAX, on a timer that never keeps the process alive.
    */
   protected override onWarmFailed(): void {
-    if (this.#warmRetry !== undefined) return;
+    if (this.#warmRetry !== undefined || this.entries.length + this.pending >= this.#min) return;
     const delay = Math.min(WARM_RETRY_BASE * 2 ** this.#warmFailures, WARM_RETRY_MAX);
     this.#warmFailures++;
     this.#warmRetry = setTimeout(() => {

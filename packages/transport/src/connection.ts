@@ -416,8 +416,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       }
     }
     // Requests (a merged get line or a quiet run carries many), and the entries of requests
-    // abandoned in flight, which stay queued until their replies are read.
-    if (Math.max(this.#pending, this.#waiting.length + this.#inflight.length) >= this.#maxPending) {
+    // abandoned in flight, which stay queued until their replies are read. Requests abandoned
+    // before they were written are not counted: they never reach the server.
+    if (Math.max(this.#pending, this.#inflight.length) >= this.#maxPending) {
       return Promise.reject(
         new MemcacheClientError(
           `too many requests pending on ${this.name} (maxPending ${this.#maxPending}); the server is not keeping up`,
