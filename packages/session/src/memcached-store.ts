@@ -58,7 +58,6 @@ function cookieSeconds(session: SessionData): number | undefined {
   return undefined;
 }
 
-
 /** Calls back outside the promise chain, so a throwing callback is not mistaken for a store error. */
 function settle<T>(work: Promise<T>, callback: Callback<T> | undefined): void {
   work.then(
