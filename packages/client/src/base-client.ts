@@ -67,6 +67,9 @@ export type LoadedValue<V> = [V] extends [DefaultValue]
     : V | undefined
   : V | undefined;
 
+/** Refuses a loader whose value may be a symbol, which `{}` in LoadedValue lets through and no serde stores. */
+export type NoSymbol<T> = [Extract<T, symbol>] extends [never] ? unknown : never;
+
 /** The type reads default to: the client's value type, or UntypedValue for an untyped client. */
 export type ReadValue<V> = [V] extends [DefaultValue] ? ([DefaultValue] extends [V] ? UntypedValue : V) : V;
 
@@ -474,7 +477,7 @@ export abstract class BaseClient<V> {
    */
   getOrSet<T extends LoadedValue<V> = ReadValue<V>>(
     key: Key,
-    loader: () => T | Promise<T>,
+    loader: (() => T | Promise<T>) & NoSymbol<T>,
     options: GetOrSetOptions,
   ): Promise<T> {
     const loadValue = loader as () => V | undefined | Promise<V | undefined>;
