@@ -78,40 +78,25 @@ export class MetaCommands<V> {
   readonly #host: MetaHost<V>;
   readonly #batcher: MetaBatcher;
   readonly #gate: MetaVersionGate;
+  /** Whether errors become misses and refused writes (the host's `ignoreErrors`, off when strict). */
+  readonly #absorbs: boolean;
   #strict: MetaCommands<V> | undefined = undefined;
 
-  constructor(host: MetaHost<V>, shared?: { batcher: MetaBatcher; gate: MetaVersionGate }) {
+  constructor(host: MetaHost<V>, strictOf?: { batcher: MetaBatcher; gate: MetaVersionGate }) {
     this.#host = host;
-    this.#batcher = shared?.batcher ?? new MetaBatcher();
-    this.#gate = shared?.gate ?? new MetaVersionGate();
+    this.#batcher = strictOf?.batcher ?? new MetaBatcher();
+    this.#gate = strictOf?.gate ?? new MetaVersionGate();
+    this.#absorbs = strictOf === undefined && host.ignoreErrors;
   }
 
   /**
-   * The same commands on the same batcher with every error thrown, whatever `ignoreErrors`
-   * says: getOrSet must see a failed read or store to release its win and report the failure
-   * itself, instead of taking it for a miss or a refused write.
+   * The same commands on the same host and batcher with every error thrown, whatever
+   * `ignoreErrors` says: getOrSet must see a failed read or store to release its win and
+   * report the failure itself, instead of taking it for a miss or a refused write.
    */
   get strict(): MetaCommands<V> {
-    if (!this.#host.ignoreErrors) return this;
-    if (this.#strict === undefined) {
-      const host = this.#host;
-      this.#strict = new MetaCommands<V>(
-        {
-          get serde() {
-            return host.serde;
-          },
-          get keyPrefix() {
-            return host.keyPrefix;
-          },
-          ignoreErrors: false,
-          nodeFor: (key, wireKey) => host.nodeFor(key, wireKey),
-          allNodes: () => host.allNodes(),
-          nodesKnown: host.nodesKnown === undefined ? undefined : () => host.nodesKnown!(),
-          failed: host.failed === undefined ? undefined : (...args) => host.failed!(...args),
-        },
-        { batcher: this.#batcher, gate: this.#gate },
-      );
-    }
+    if (!this.#absorbs) return this;
+    this.#strict ??= new MetaCommands<V>(this.#host, { batcher: this.#batcher, gate: this.#gate });
     return this.#strict;
   }
 
@@ -145,7 +130,7 @@ export class MetaCommands<V> {
         } catch (error) {
           // ignoreErrors makes an undecodable value a miss, as it does for get, and the error
           // is still published on mc:command:error.
-          if (this.#host.ignoreErrors && error instanceof MemcacheDeserializeError) {
+          if (this.#absorbs && error instanceof MemcacheDeserializeError) {
             publishAbsorbedError('mg', this.#host.nodeFor(key, raw.wireKey).name, error);
             return undefined;
           }
@@ -295,7 +280,7 @@ export class MetaCommands<V> {
       // A dead node's keys are misses for reads (HashClient), with or without ignoreErrors.
       if (read && isDeadNodeRefusal(error)) return undefined;
       this.#host.failed?.(key, node.name, build, error);
-      if (this.#host.ignoreErrors && isIgnorableError(error)) return undefined;
+      if (this.#absorbs && isIgnorableError(error)) return undefined;
       throw error;
     }
   }
