@@ -29,9 +29,9 @@ function compressedListBomb(megabytes: number): Uint8Array {
 }
 
 describe('a compressed pickle that amplifies memory', () => {
-  it('a 16 KB cached value is refused quickly, not turned into millions of objects', async () => {
-    const bomb = compressedListBomb(16);
-    expect(bomb.length).toBeLessThan(20_000);
+  it('a 64 KB cached value is refused quickly, not turned into millions of objects', async () => {
+    const bomb = compressedListBomb(64);
+    expect(bomb.length).toBeLessThan(80_000);
     await rawSet(server.port, 'bomb', bomb, FLAG_PICKLE | FLAG_COMPRESSED);
     const stored = await rawGet(server.port, 'bomb');
     expect(stored?.flags).toBe(9);
@@ -46,9 +46,10 @@ describe('a compressed pickle that amplifies memory', () => {
     }
     const elapsed = performance.now() - started;
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
-    // A value of 16 KB must not cost a second of CPU or hundreds of MB of heap to refuse.
-    expect({ elapsedUnder500ms: elapsed < 500, heapGrowthMb: Math.round(heapGrowth / 1e6) }).toEqual({
-      elapsedUnder500ms: true,
+    // A value of 64 KB must not cost seconds of CPU or gigabytes of heap to refuse. (Inflated
+    // in full it takes over 15 s here; the bound leaves room for a machine under load.)
+    expect({ elapsedUnder3s: elapsed < 3000, heapGrowthMb: Math.round(heapGrowth / 1e6) }).toEqual({
+      elapsedUnder3s: true,
       heapGrowthMb: expect.any(Number),
     });
     expect(outcome).toBeInstanceOf(MemcacheDeserializeError);
