@@ -38,7 +38,8 @@ describe('measureInterleaved', () => {
     for (const result of [fast, slow]) {
       expect(result.problems).toBe(0);
       expect(result.seconds).toBeGreaterThanOrEqual(0.15);
-      expect(result.seconds).toBeLessThan(1);
+      // About 0.16 s measured; the rest is room for stalls of a loaded machine, not unbounded turns.
+      expect(result.seconds).toBeLessThan(3);
       expect(result.p99).toBeGreaterThanOrEqual(result.p50);
     }
     // A 2 ms timer per call allows at most 500 calls a second.
@@ -70,8 +71,9 @@ describe('measureInterleaved', () => {
       { ...settings, durationMs: 300 },
     );
     expect(fast.problems + slow.problems).toBe(0);
-    // 100 calls in flight, each taking 2 ms: far more than the 500 a second of one at a time.
-    expect(slow.opsPerSecond).toBeGreaterThan(5000);
+    // 100 calls in flight, each taking 2 ms: far more than the 500 a second of one at a time
+    // (about 40,000 here; a loaded machine wakes late for each timer).
+    expect(slow.opsPerSecond).toBeGreaterThan(1500);
     expect(slow.opsPerSecond).toBeLessThan(50_000);
   });
 });

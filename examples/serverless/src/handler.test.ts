@@ -105,7 +105,7 @@ describe('the serverless handler', () => {
   });
 
   it('a process that ran one invocation exits without close()', async () => {
-    const run = await invokeInChild({ MEMCACHED_SERVERS: server.address }, 5_000);
+    const run = await invokeInChild({ MEMCACHED_SERVERS: server.address }, 10_000);
     expect(JSON.parse(JSON.parse(run.output.trim()).body).greeting).toBe('Hello, child!');
     expect(run.exited).toBe(true);
   });

@@ -36,18 +36,18 @@ describe('close() always settles', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const outcome = await settlesWithin(client.close({ timeout: 0 }), 3000);
     expect(outcome).toBe('settled');
-    expect(await settlesWithin(pending, 100)).toBe('settled');
+    expect(await settlesWithin(pending, 2000)).toBe('settled');
   });
 
   it('close({ timeout: 0 }) does not wait out the command deadline instead', async () => {
-    const client = new Client(frozen.address, { timeout: 4000 });
+    const client = new Client(frozen.address, { timeout: 20_000 });
     clients.push(client);
     const pending = client.get('k').catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = performance.now();
     await client.close({ timeout: 0 });
-    // "settles everything within `timeout`": a timeout of 0 ms is not 4 seconds.
-    expect(performance.now() - started).toBeLessThan(1000);
+    // "settles everything within `timeout`": a timeout of 0 ms is not 20 seconds.
+    expect(performance.now() - started).toBeLessThan(5000);
     await pending;
   });
 });

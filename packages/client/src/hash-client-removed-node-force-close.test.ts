@@ -41,8 +41,8 @@ describe('HashClient.close({ force: true }) after removeServer', () => {
     client.removeServer(frozen.address);
     const started = performance.now();
     await client.close({ force: true });
-    expect(performance.now() - started).toBeLessThan(500);
-    await sleep(100);
-    expect(settled).toBe(true);
+    // Without force, close() would wait the 2 s it gives pending requests (timeout 0), or forever.
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await expect.poll(() => settled, { timeout: 1_000, interval: 10 }).toBe(true);
   });
 });

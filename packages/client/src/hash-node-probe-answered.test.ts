@@ -22,11 +22,12 @@ describe('HashClient: a probe the server answers revives the node', () => {
   });
 
   async function deadThenBack(): Promise<{ client: HashClient; direct: Client }> {
+    // deadTimeout 1 s: the second get below surely comes before the node is due for a probe.
     const client = new HashClient([server.address], {
       retryAttempts: 1,
-      deadTimeout: 300,
-      connectTimeout: 300,
-      timeout: 1000,
+      deadTimeout: 1_000,
+      connectTimeout: 2_000,
+      timeout: 2_000,
     });
     closers.push(() => client.close({ force: true }));
     await server.stop();
@@ -37,7 +38,7 @@ describe('HashClient: a probe the server answers revives the node', () => {
     closers.push(() => direct.close());
     await direct.set('text', 'not a number');
     await direct.set('kept', 'value');
-    await new Promise((resolve) => setTimeout(resolve, 400)); // deadTimeout passes
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // deadTimeout passes
     return { client, direct };
   }
 

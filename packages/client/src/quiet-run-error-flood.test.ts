@@ -24,7 +24,7 @@ describe('a hostile server answering a quiet run', () => {
         flood();
       }),
     );
-    const client = new Client(fake.address, { timeout: 8000 });
+    const client = new Client(fake.address, { timeout: 20_000 });
     try {
       const started = performance.now();
       // Two replayable reads in one tick ride together as one quiet run closed by mn.
@@ -37,8 +37,8 @@ describe('a hostile server answering a quiet run', () => {
       expect(errors[0]).toBeInstanceOf(MemcacheProtocolError);
       expect(errors[1]).toBeInstanceOf(MemcacheProtocolError);
       // The third error line already proves the stream out of step: this should take
-      // milliseconds, not the 8 s command deadline.
-      expect(milliseconds).toBeLessThan(2000);
+      // milliseconds, not the 20 s command deadline.
+      expect(milliseconds).toBeLessThan(5000);
     } finally {
       await client.close({ force: true });
       await fake.close();

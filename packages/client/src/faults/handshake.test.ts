@@ -15,8 +15,10 @@ import { closeAfterEach, judge, keyRange, launch, valueFor } from '../test-suppo
 
 const track = closeAfterEach();
 
+// Long deadlines by default: a handshake is never cut short by a slow machine, and a request
+// that waited for one instead of failing at once would take far longer than the bounds below.
 function client(address: string, options: ClientOptions = {}): Client {
-  return track(new Client(address, { connectTimeout: 1_000, timeout: 2_000, ...options }));
+  return track(new Client(address, { connectTimeout: 10_000, timeout: 20_000, ...options }));
 }
 
 async function memcached(options: Parameters<typeof startMemcached>[0] = {}) {
@@ -30,7 +32,7 @@ describe('TLS handshake failures', () => {
   it('a TLS client against a plain-text memcached fails typed, fast', async () => {
     const plain = await memcached();
     const target = client(plain.address, { tls: { ca: makeCertificates().pem.ca } });
-    const verdict = await judge(launch(target, keys, QUEUED), 3_000, [MemcacheConnectionError]);
+    const verdict = await judge(launch(target, keys, QUEUED), 5_000, [MemcacheConnectionError]);
     expect(verdict.untyped).toEqual([]);
     expect(verdict.errors.MemcacheConnectionError).toBe(QUEUED);
   });
@@ -38,7 +40,7 @@ describe('TLS handshake failures', () => {
   it('a certificate nobody vouches for fails every queued request with MemcacheConnectionError', async () => {
     const stranger = await memcached({ tls: { untrusted: true } });
     const target = client(stranger.address, { tls: { ca: makeCertificates().pem.ca } });
-    const verdict = await judge(launch(target, keys, QUEUED), 3_000, [MemcacheConnectionError]);
+    const verdict = await judge(launch(target, keys, QUEUED), 5_000, [MemcacheConnectionError]);
     expect(verdict.untyped).toEqual([]);
     expect(verdict.errors.MemcacheConnectionError).toBe(QUEUED);
   });
@@ -47,7 +49,7 @@ describe('TLS handshake failures', () => {
     const mute = await startFakeServer();
     track(mute);
     const target = client(mute.address, { tls: true, connectTimeout: 200 });
-    const verdict = await judge(launch(target, keys, QUEUED), 2_000, [MemcacheTimeoutError]);
+    const verdict = await judge(launch(target, keys, QUEUED), 5_000, [MemcacheTimeoutError]);
     expect(verdict.untyped).toEqual([]);
     expect(verdict.errors.MemcacheTimeoutError).toBe(QUEUED);
   });
@@ -56,7 +58,7 @@ describe('TLS handshake failures', () => {
     const rude = await startFakeServer((socket) => socket.once('data', () => socket.destroy()));
     track(rude);
     const target = client(rude.address, { tls: true });
-    const verdict = await judge(launch(target, keys, QUEUED), 3_000, [MemcacheConnectionError]);
+    const verdict = await judge(launch(target, keys, QUEUED), 5_000, [MemcacheConnectionError]);
     expect(verdict.untyped).toEqual([]);
     expect(verdict.errors.MemcacheConnectionError).toBe(QUEUED);
   });
@@ -65,7 +67,7 @@ describe('TLS handshake failures', () => {
     const strict = await memcached({ tls: { verifyClient: true } });
     const certificates = makeCertificates();
     const without = client(strict.address, { tls: { ca: certificates.pem.ca } });
-    const refused = await judge(launch(without, keys, QUEUED), 3_000, [
+    const refused = await judge(launch(without, keys, QUEUED), 5_000, [
       MemcacheConnectionError,
       MemcacheUnexpectedCloseError,
     ]);
@@ -86,7 +88,7 @@ describe('TLS handshake failures', () => {
     // more bytes arrive (seen here: 100 pipelined 3 KB sets get 98 replies until a nudge).
     // The client cannot tell a stall from a dead server; its deadline resets the socket.
     const secure = await memcached({ tls: true });
-    const target = client(secure.address, { tls: { ca: makeCertificates().pem.ca }, timeout: 500 });
+    const target = client(secure.address, { tls: { ca: makeCertificates().pem.ca }, timeout: 2_000 });
     for (const key of keys) expect(await target.set(key, valueFor(key))).toBe(true);
     const verdict = await judge(launch(target, keys, QUEUED), 10_000, [
       MemcacheTimeoutError,
@@ -100,7 +102,7 @@ describe('TLS handshake failures', () => {
   it('a plain-text client against a TLS memcached settles typed instead of hanging', async () => {
     const secure = await memcached({ tls: true });
     const target = client(secure.address, { timeout: 500 });
-    const verdict = await judge(launch(target, keys, 500), 3_000, [
+    const verdict = await judge(launch(target, keys, 500), 5_000, [
       MemcacheUnexpectedCloseError,
       MemcacheTimeoutError,
       MemcacheConnectionError,
@@ -116,7 +118,7 @@ describe('authentication failures', () => {
   it('wrong credentials fail every queued request with MemcacheConnectionError; right ones work', async () => {
     const guarded = await memcached({ auth: credentials });
     const wrong = client(guarded.address, { auth: { username: 'alice', password: 'nope' } });
-    const verdict = await judge(launch(wrong, keys, QUEUED), 3_000, [MemcacheConnectionError]);
+    const verdict = await judge(launch(wrong, keys, QUEUED), 5_000, [MemcacheConnectionError]);
     expect(verdict.untyped).toEqual([]);
     expect(verdict.errors.MemcacheConnectionError).toBe(QUEUED);
 
@@ -142,7 +144,7 @@ describe('authentication failures', () => {
     const second = client(mute.address, { auth: credentials, connectTimeout: 200 });
     const verdict = await judge(
       [...launch(first, keys, QUEUED / 2), ...launch(second, keys, QUEUED / 2)],
-      3_000,
+      5_000,
       [MemcacheConnectionError, MemcacheTimeoutError],
     );
     expect(verdict.untyped).toEqual([]);

@@ -99,7 +99,8 @@ describe('client.metrics() against a real memcached', () => {
       const client = track(
         new HashClient(
           cluster.map((member) => member.address),
-          { metrics: true, retryAttempts: 1, deadTimeout: 300, ignoreErrors: true, timeout: 500 },
+          // A timeout long enough that a slow answer from a live node is not a node failure.
+          { metrics: true, retryAttempts: 1, deadTimeout: 300, ignoreErrors: true, timeout: 5_000 },
         ),
       );
       await client.getMany(Array.from({ length: 40 }, (_, index) => `key${index}`));
