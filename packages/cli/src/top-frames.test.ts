@@ -74,13 +74,14 @@ describe('memcli top frames', () => {
       // Before top starts: 10 misses on a, 10 hits on b.
       await gets(clientA, 'missing');
       await gets(clientB, 'hit');
-      // After the first frame: 1,000 sets and 10 misses on a, 10 hits on b.
+      // After the first frame: 1,000 sets and 10 misses on a, 10 hits on b, done well before
+      // the second frame (an interval later) asks for stats.
       let traffic: Promise<number> | undefined;
       const frames: string[] = [];
       await top(
         {
           servers: [a.address, b.address],
-          interval: 1000,
+          interval: 2000,
           refreshes: 2,
           screen: false,
           signal: new AbortController().signal,
@@ -116,26 +117,30 @@ describe('memcli top frames', () => {
     const [live] = servers as [MemcachedServer];
     const started = performance.now();
     const stdout = frameRecorder(started);
+    // The live server has an interval (1 s) to answer each frame. Unbounded, each frame would
+    // wait out the default 5 s timeout for the frozen one.
     const code = await main(
-      ['-s', live.address, '-s', frozenAddress, '--interval', '300', '--refreshes', '4', 'top'],
+      ['-s', live.address, '-s', frozenAddress, '--interval', '1000', '--refreshes', '4', 'top'],
       { stdout, stderr: { write() {} }, stdin: (async function* () {})(), env: {} },
     );
     const elapsed = performance.now() - started;
     expect(code).toBe(0);
     expect(stdout.frames).toHaveLength(4);
-    expectSteadyFrames(stdout.frames, live.address, 300, 500);
-    // Four frames 300 ms apart; each waits at most an interval for the frozen server.
-    expect(elapsed).toBeLessThan(4 * 300 + 1500);
+    expectSteadyFrames(stdout.frames, live.address, 1000, 1200);
+    // Four frames 1 s apart; each waits at most an interval for the frozen server.
+    expect(elapsed).toBeLessThan(4 * 1000 + 2000);
   });
 
   it("top() bounds each frame by the interval whatever the clients' timeout", async () => {
     const [live] = servers as [MemcachedServer];
     const started = performance.now();
     const output = frameRecorder(started);
+    // The live server has an interval (1 s) to answer each frame; the frozen one's requests
+    // would take the clients' 5 s timeout.
     await top(
       {
         servers: [live.address, frozenAddress],
-        interval: 200,
+        interval: 1000,
         refreshes: 4,
         client: { timeout: 5000 },
         screen: false,
@@ -145,7 +150,7 @@ describe('memcli top frames', () => {
     );
     const elapsed = performance.now() - started;
     expect(output.frames).toHaveLength(4);
-    expectSteadyFrames(output.frames, live.address, 200, 500);
-    expect(elapsed).toBeLessThan(4 * 200 + 1500);
+    expectSteadyFrames(output.frames, live.address, 1000, 1200);
+    expect(elapsed).toBeLessThan(4 * 1000 + 2000);
   });
 });

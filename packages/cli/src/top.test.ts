@@ -110,7 +110,11 @@ describe('memcli top', () => {
       }
       const screenAfter = tmuxCommand('capture-pane', '-p', '-t', 'top');
       expect(fs.existsSync(exitFile), `memcli had not exited 10 s after q:\n${screenAfter}`).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The shell creates the file before it writes the status into it.
+      const written = Date.now() + 5000;
+      while (Date.now() < written && fs.readFileSync(exitFile, 'utf8') === '') {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
       // Back from the alternate screen: the frames do not stay behind on the terminal.
       expect(tmuxCommand('capture-pane', '-p', '-t', 'top')).not.toContain('SERVER');

@@ -31,7 +31,7 @@ function setup() {
 }
 
 const HANG = Symbol('hang');
-function within<T>(promise: Promise<T>, ms = 300): Promise<T | typeof HANG> {
+function within<T>(promise: Promise<T>, ms = 5000): Promise<T | typeof HANG> {
   return Promise.race([promise, new Promise<typeof HANG>((resolve) => setTimeout(() => resolve(HANG), ms))]);
 }
 

@@ -26,7 +26,9 @@ describe('Pool: warm-up retry while a create for a waiter is under way', () => {
       // The warm-up create fails: a retry is armed for 250 ms later.
       expect(creates).toHaveLength(1);
       creates[0]!.reject(new Error('server down'));
-      await sleep(10);
+      // Microtasks only, so the retry timer cannot fire before the acquire below.
+      for (let turn = 0; turn < 100 && pool.stats.pending > 0; turn++) await Promise.resolve();
+      expect(pool.stats.pending).toBe(0);
       // A caller wants a resource meanwhile: a create for it starts and hangs (a slow connect).
       const acquired = pool.acquire().catch((error: unknown) => error);
       await sleep(10);
@@ -37,8 +39,9 @@ describe('Pool: warm-up retry while a create for a waiter is under way', () => {
       creates[1]!.reject(new Error('server still down'));
       expect(await acquired).toBeInstanceOf(Error);
       serverUp = true;
-      // Every backoff step after one failure is well within this.
-      await sleep(3000);
+      // The next retry comes 500 ms later; without one, the pool would stay empty for good.
+      const deadline = Date.now() + 10_000;
+      while (pool.stats.size < 1 && Date.now() < deadline) await sleep(20);
       expect(pool.stats.size).toBe(1);
     } finally {
       await pool.close();

@@ -21,7 +21,8 @@ describe('Pool: min resources after a failed warm-up', () => {
       { min: 1, max: 2 },
     );
     try {
-      const deadline = Date.now() + 3000;
+      // Retries after 250 and 500 ms; never re-made, it would wait forever.
+      const deadline = Date.now() + 10_000;
       while (pool.stats.idle < 1 && Date.now() < deadline) await sleep(20);
       expect(pool.stats.idle).toBe(1);
       expect(calls).toBe(3);
@@ -42,7 +43,8 @@ describe('Pool: min resources after a failed warm-up', () => {
       },
       { min: 1 },
     );
-    await sleep(700);
+    const deadline = Date.now() + 10_000;
+    while (calls <= 1 && Date.now() < deadline) await sleep(20);
     expect(calls).toBeGreaterThan(1); // retried while open
     await pool.close();
     const after = calls;

@@ -67,7 +67,8 @@ describe('close()', () => {
       await connection.connect();
       const started = performance.now();
       await connection.close();
-      expect(performance.now() - started).toBeLessThan(4000);
+      // About 2 s (the close timeout for a connection without deadlines); unbounded, it would hang.
+      expect(performance.now() - started).toBeLessThan(8000);
       await expect(request).rejects.toBeInstanceOf(MemcacheTimeoutError);
     } finally {
       await frozen.close();
@@ -82,7 +83,8 @@ describe('close()', () => {
       await bounded.connect();
       let started = performance.now();
       await bounded.close({ timeout: 100 });
-      expect(performance.now() - started).toBeLessThan(2000);
+      // Without its own timeout, close() would wait out the request's 60 s.
+      expect(performance.now() - started).toBeLessThan(10_000);
       await expect(first).rejects.toBeInstanceOf(MemcacheTimeoutError);
 
       const forced = new Connection(frozen.address, { timeout: 60_000 });
@@ -92,7 +94,8 @@ describe('close()', () => {
       const unsent = forced.send(commands.version.request());
       started = performance.now();
       await forced.close({ force: true });
-      expect(performance.now() - started).toBeLessThan(500);
+      // Without force it, too, would wait out the request's 60 s.
+      expect(performance.now() - started).toBeLessThan(5000);
       await expect(sent).rejects.toBeInstanceOf(MemcacheUnexpectedCloseError);
       await expect(unsent).rejects.toBeInstanceOf(MemcacheConnectionError);
       expect(forced.state).toBe('closed');
@@ -103,13 +106,14 @@ describe('close()', () => {
 
   it('cancels a reconnect that is waiting out its backoff', async () => {
     const refused = await closedPort();
-    const connection = new Connection(refused.address, { reconnectDelay: 3000 });
+    // Not cancelled, close() would wait out the 10 s backoff (its own timeout is longer).
+    const connection = new Connection(refused.address, { reconnectDelay: 10_000, timeout: 20_000 });
     await expect(connection.connect()).rejects.toBeInstanceOf(MemcacheConnectionError);
     const again = connection.connect();
     again.catch(() => {});
     const started = performance.now();
     await connection.close();
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(connection.state).toBe('closed');
     await expect(again).rejects.toBeInstanceOf(MemcacheConnectionError);
   });
@@ -147,25 +151,36 @@ describe('small defects', () => {
     try {
       const connection = new Connection(fake.address, {
         auth: { username: 'user', password: 'secret' },
-        reconnectDelay: 600,
+        reconnectDelay: 500,
       });
       await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
         MemcacheConnectionError,
       );
       const failed = performance.now();
-      // Refused at once during the backoff: no new attempt.
-      await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
-        MemcacheConnectionError,
-      );
+      // Refused at once during the backoff: no new attempt. One failure backs off reconnectDelay
+      // (500 ms); two would back off 1000 ms.
+      const refused = await connection.send(commands.version.request()).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(MemcacheConnectionError);
+      expect((refused as Error).message).toMatch(/after a 500 ms backoff/);
       expect(arrivals).toHaveLength(1);
-      // One failure waits reconnectDelay (600 ms) before the next attempt; two would wait
-      // 1000, and a request at 650 ms would still be refused without trying.
-      await new Promise((resolve) => setTimeout(resolve, 650));
-      await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
-        MemcacheConnectionError,
-      );
+      // Requests are refused without trying until the backoff runs out; then one tries again,
+      // at once. After two failures, requests up to 1000 ms would still be refused.
+      const refusedAt: number[] = [];
+      let triedAt = 0;
+      while (arrivals.length === 1 && performance.now() - failed < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        triedAt = performance.now();
+        await expect(connection.send(commands.version.request())).rejects.toBeInstanceOf(
+          MemcacheConnectionError,
+        );
+        if (arrivals.length === 1) refusedAt.push(triedAt - failed);
+      }
       expect(arrivals).toHaveLength(2);
-      expect(arrivals[1]! - failed).toBeLessThan(900);
+      expect(arrivals[1]! - failed).toBeLessThan(2500);
+      // `failed` is read after the failure, so the backoff had run out for these.
+      expect(refusedAt.filter((after) => after >= 500)).toEqual([]);
+      // Waiting out another backoff first would take 500 ms.
+      expect(arrivals[1]! - triedAt).toBeLessThan(400);
       connection.destroy();
     } finally {
       await fake.close();

@@ -77,7 +77,8 @@ describe('Connection against memcached', () => {
   });
 
   it('pipelines 10,000 requests and matches every reply to its request', async () => {
-    const connection = new Connection(server.address);
+    // Each reply is due within `timeout` of its send(): room for a slow machine to get through all.
+    const connection = new Connection(server.address, { timeout: 20_000 });
     const count = 10_000;
     const sets = Array.from({ length: count }, (_, index) =>
       connection.send(commands.set.request(`key:${index}`, bytes(`value:${index}`), index, 0, false)),
@@ -288,8 +289,10 @@ describe('Connection write batching', () => {
             written++;
           }),
       );
+      await waitFor(() => written > 0);
+      // Time to hand over more if it would; the kernel buffers a few MB at most, the rest waits
+      // in our queue, not in memory of the socket.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      // The kernel buffers a few MB at most; the rest waits in our queue, not in memory of the socket.
       expect(written).toBeGreaterThan(0);
       expect(written).toBeLessThan(total);
       expect(connection.pending).toBe(total - written);

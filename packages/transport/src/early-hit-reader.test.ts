@@ -19,14 +19,17 @@ function mergeable(key: string) {
   return { ...commands.get.request([key]), mergeableGet: { command: 'get' as const, key } };
 }
 
-/** Resolves true once `promise` has settled (either way), false while it is pending. */
-function settledYet(promise: Promise<unknown>): Promise<boolean> {
+/**
+ * Resolves true once `promise` has settled (either way), false if it is still pending after
+ * `ms`: generous where it should settle, short where it should still be waiting.
+ */
+function settledYet(promise: Promise<unknown>, ms = 50): Promise<boolean> {
   return Promise.race([
     promise.then(
       () => true,
       () => true,
     ),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50)),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)),
   ]);
 }
 
@@ -47,8 +50,8 @@ describe('a merged get line settles each caller as its hit arrives', () => {
       const c = connection.send(mergeable('c'));
       const again = connection.send(mergeable('a'));
       // Only a's value has come: a (both callers) settle, b and c wait.
-      expect(await settledYet(a)).toBe(true);
-      expect(await settledYet(again)).toBe(true);
+      expect(await settledYet(a, 5000)).toBe(true);
+      expect(await settledYet(again, 5000)).toBe(true);
       expect(text((await a)[0]?.value)).toBe('1');
       expect((await again)[0]?.index).toBe(0);
       expect(await settledYet(b)).toBe(false);

@@ -26,7 +26,8 @@ describe("the server's end of the stream ('end') long before 'close'", () => {
         socket.end();
       });
     });
-    const connection = new Connection(fake.address, { timeout: 4000 });
+    // Failing only at its deadline would take 20 s.
+    const connection = new Connection(fake.address, { timeout: 20_000 });
     try {
       await connection.connect();
       // Far more than the socket buffers hold, so our side cannot finish writing.
@@ -34,7 +35,7 @@ describe("the server's end of the stream ('end') long before 'close'", () => {
       const set = connection.send(commands.set.request('large', large, 0, 0, false));
       const version = connection.send(commands.version.request());
       version.catch(() => {});
-      const outcome = await settledWithin(set, 1500);
+      const outcome = await settledWithin(set, 5000);
       expect(outcome).toBeInstanceOf(MemcacheUnexpectedCloseError);
     } finally {
       connection.destroy();

@@ -31,7 +31,8 @@ describe('process lifetime while a connect hangs', () => {
         await connection.send(commands.version.request()).catch((error) => console.log(error.name));
         console.log('settled after', Date.now() - started, 'ms');
       `,
-        8000,
+        // Half the connectTimeout the script would otherwise live out.
+        10_000,
       );
       expect(run.stdout).toContain('MemcacheTimeoutError');
       // The request settled after about 100 ms; nothing is pending, so the process ends.

@@ -41,7 +41,9 @@ describe('maxPending after a connect was stood down', () => {
         .send(commands.version.request(), { timeout: 300 })
         .catch((error: unknown) => error as Error);
       const error = (await next) as Error;
-      await sleep(200);
+      // The server sees the new connection a moment after the client opens it.
+      const deadline = Date.now() + 10_000;
+      while (fake.sockets.length === socketsBefore && Date.now() < deadline) await sleep(10);
       // Nothing was pending: the request must not be refused for maxPending...
       expect(error.message).not.toMatch(/maxPending/);
       // ...and it must have tried the server again.

@@ -231,7 +231,7 @@ describe('SocketReader: reads placed straight into large values', () => {
       const socket = SocketReader.connect({ host: fake.host, port: fake.port });
       const reader = SocketReader.of(socket)!;
       await new Promise((resolve) => socket.once('connect', resolve));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(() => socket.bytesRead === 'VERSION early\r\n'.length);
       const received: string[] = [];
       reader.attach(
         (chunk) => received.push(Buffer.from(chunk).toString()),
