@@ -1,7 +1,7 @@
 import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '../client.js';
-import { MemoryClient } from './memory-client.js';
+import type { Client } from '../client.js';
+import { sideBySide } from '../test-support/side-by-side.js';
 
 // MemoryClient is "the Client API with memcached in memory ... so code tested against it
 // behaves the same against a real server". Each test runs one scenario on a Client talking to a
@@ -15,7 +15,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-let counter = 0;
 async function settle<T>(run: () => Promise<T>): Promise<T | string> {
   try {
     return await run();
@@ -24,19 +23,7 @@ async function settle<T>(run: () => Promise<T>): Promise<T | string> {
   }
 }
 
-/** Runs the same calls on a real server and on a MemoryClient, each with its own fresh key. */
-async function both<T>(run: (client: Client, key: string) => Promise<T>): Promise<{ real: T; memory: T }> {
-  const key = `review-f:${process.pid}:${counter++}`;
-  const real = new Client(server.address);
-  const memory = new MemoryClient() as unknown as Client;
-  try {
-    const [a, b] = await Promise.all([run(real, key), run(memory, key)]);
-    return { real: a, memory: b };
-  } finally {
-    await real.close();
-    await memory.close();
-  }
-}
+const both = <T>(run: (client: Client, key: string) => Promise<T>) => sideBySide(server.address, run);
 
 describe('text commands', () => {
   it('incr accepts a value with a leading plus sign, as memcached (strtoull) does', async () => {

@@ -1,6 +1,7 @@
 import { type MemcachedServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client } from '../client.js';
+import { sideBySide } from '../test-support/side-by-side.js';
 import { MemoryClient } from './memory-client.js';
 import { MemoryStore } from './memory-store.js';
 
@@ -15,18 +16,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Runs the same calls on a real server and on a MemoryClient, at the same time. */
-async function both<T>(run: (client: Client) => Promise<T>): Promise<{ real: T; memory: T }> {
-  const real = new Client(server.address);
-  const memory = new MemoryClient() as unknown as Client;
-  try {
-    const [a, b] = await Promise.all([run(real), run(memory)]);
-    return { real: a, memory: b };
-  } finally {
-    await real.close();
-    await memory.close();
-  }
-}
+const both = <T>(run: (client: Client) => Promise<T>) => sideBySide(server.address, run);
 
 /** A store on memcached's clock: `at` is the server's `time` stat, set before each step. */
 class ServerClockStore extends MemoryStore {

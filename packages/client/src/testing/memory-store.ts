@@ -38,6 +38,10 @@ export interface MemoryStoreOptions {
 // Flags other than 0 take 4 bytes more (item_make_header).
 const ITEM_OVERHEAD = 48 + 8 + 1 + 2;
 const FLAGS_BYTES = 4;
+/** The deadline of an item whose exptime was negative or long past: memcached's exptime 1. */
+const LONG_PAST = 1;
+/** memcached's clock (current_time) starts at 62 s: it counts from 62 s before the start. */
+const CLOCK_START = 62;
 
 /** The bytes memcached spends on one item: what decides its slab class and `itemSizeMax`. */
 export function itemBytes(keyBytes: number, valueBytes: number, flags: number): number {
@@ -235,14 +239,23 @@ export class MemoryStore {
    */
   deadline(exptime: number): number {
     if (exptime === 0) return 0;
-    if (exptime < 0) return 1;
+    if (exptime < 0) return LONG_PAST;
     if (exptime <= RELATIVE_EXPTIME_LIMIT) return this.now() + exptime * 1000;
+    // A Unix time from before the server's clock began is the same moment long past.
+    if (exptime * 1000 <= this.startedAt - CLOCK_START * 1000) return LONG_PAST;
     return exptime * 1000;
   }
 
-  /** Seconds left before the item expires, as `mg t` reports them (-1: never). */
+  /**
+   * Seconds left before the item expires, as `mg t` reports them (-1: never). An item made to
+   * expire long ago, still seen by the command that did it, reports what memcached prints:
+   * its exptime of 1 less the server's clock, as an unsigned 32-bit number.
+   */
   secondsLeft(item: MemoryItem): number {
     if (item.expiresAt === 0) return -1;
+    if (item.expiresAt === LONG_PAST) {
+      return 2 ** 32 + 1 - (CLOCK_START + Math.floor((this.now() - this.startedAt) / 1000));
+    }
     return Math.max(0, Math.ceil((item.expiresAt - this.now()) / 1000));
   }
 

@@ -185,7 +185,7 @@ function runOne(store: MemoryStore, tokens: string[], data: Buffer, reply: Reply
   }
 }
 
-function count(store: MemoryStore, counter: Parameters<MemoryStore['count']>[0], answer: string): string {
+function count<T>(store: MemoryStore, counter: Parameters<MemoryStore['count']>[0], answer: T): T {
   store.count(counter);
   return answer;
 }
@@ -423,28 +423,30 @@ function metaAnswer(reply: Reply, code: string, returned: string[]): undefined {
  */
 function metaGet(store: MemoryStore, tokens: string[], reply: Reply): void {
   const line = metaLine(tokens, 2, 'mg');
-  store.count('cmd_get');
   let item = store.read(line.id);
   let created = false;
   if (item === undefined) {
-    store.count('get_misses');
     const vivify = flagToken(line, 'N');
     if (vivify === undefined) {
+      // A miss counts as a get, with or without T.
+      store.count('cmd_get');
+      store.count('get_misses');
       if (!line.quiet) reply.line('EN');
       return;
     }
     // The TTL is set where N stands among the flags, so a `t` before it reports -1.
     item = store.write(line.id, Buffer.alloc(0), 0, 0);
     created = true;
-  } else {
-    store.count('get_hits');
   }
+  // An item served (found or vivified) counts as a touch when T is there, else as a get.
+  const touching = flagToken(line, 'T') !== undefined;
+  store.count(touching ? 'cmd_touch' : 'cmd_get');
+  store.count(touching ? 'touch_hits' : 'get_hits');
   let win = created;
   const returned: string[] = [];
   for (const flag of line.flags) {
     switch (flag.letter) {
       case 'T':
-        store.count('cmd_touch');
         item.expiresAt = store.deadline(integer(flag.token));
         break;
       case 'N':
@@ -518,11 +520,11 @@ function metaSet(store: MemoryStore, tokens: string[], data: Buffer, reply: Repl
   const flags = integer(flagToken(line, 'F') ?? '0');
   const expiresAt = store.deadline(integer(flagToken(line, 'T') ?? '0'));
   const compare = flagToken(line, 'C');
-  const echo = (extra: string[] = []) =>
+  // A refusal still answers every `c` asked for, with the cas cleared to 0.
+  const echo = () =>
     line.flags
-      .map((flag) => echoed(line, flag))
-      .filter((text) => text !== undefined)
-      .concat(extra);
+      .map((flag) => (flag.letter === 'c' ? 'c0' : echoed(line, flag)))
+      .filter((text) => text !== undefined);
   if (!store.fits(line.id.length, data.byteLength, flags)) {
     // memcached unlinks the old item of an ms it cannot store, whatever the mode.
     store.remove(line.id);
@@ -541,20 +543,28 @@ function metaSet(store: MemoryStore, tokens: string[], data: Buffer, reply: Repl
     stored = store.write(line.id, data, flags, expiresAt);
   } else if (mode === 'append' || mode === 'prepend') {
     if (item === undefined) return metaAnswer(reply, 'NS', echo());
-    if (compare !== undefined && item.cas !== uint64(compare)) return metaAnswer(reply, 'EX', echo());
+    // A cas of 0 compares nothing here (memcached's CAS_NONE).
+    if (compare !== undefined && uint64(compare) !== 0n && item.cas !== uint64(compare)) {
+      return metaAnswer(reply, 'EX', echo());
+    }
     if (!concat(store, line.id, item, mode, data)) return metaAnswer(reply, 'NS', echo());
     stored = store.read(line.id)!;
   } else {
     if (compare !== undefined) {
       const expected = uint64(compare);
-      if (item === undefined) return metaAnswer(reply, 'NF', echo());
+      if (item === undefined) return count(store, 'cas_misses', metaAnswer(reply, 'NF', echo()));
       if (item.cas !== expected) {
         // With I, an older cas still stores, marked stale: a late writer cannot win outright.
-        if (flagToken(line, 'I') === undefined || expected > item.cas) return metaAnswer(reply, 'EX', echo());
+        if (flagToken(line, 'I') === undefined || expected > item.cas) {
+          return count(store, 'cas_badval', metaAnswer(reply, 'EX', echo()));
+        }
         stale = true;
       }
+      store.count('cas_hits');
     } else if (mode === 'replace' && item === undefined) return metaAnswer(reply, 'NS', echo());
-    stored = store.write(line.id, data, flags, expiresAt);
+    // A stale write keeps the replaced item's TTL, and a win already handed out for it.
+    stored = store.write(line.id, data, flags, stale ? item!.expiresAt : expiresAt);
+    if (stale) stored.tokenSent = item!.tokenSent;
   }
   stored.stale = stale;
   if (line.quiet) return;
@@ -568,9 +578,12 @@ function metaDelete(store: MemoryStore, tokens: string[], reply: Reply): undefin
   const line = metaLine(tokens, 2, 'md');
   const echo = line.flags.map((flag) => echoed(line, flag)).filter((text) => text !== undefined);
   const item = store.read(line.id);
-  if (item === undefined) return metaAnswer(reply, 'NF', echo);
+  if (item === undefined) return count(store, 'delete_misses', metaAnswer(reply, 'NF', echo));
   const compare = flagToken(line, 'C');
-  if (compare !== undefined && item.cas !== uint64(compare)) return metaAnswer(reply, 'EX', echo);
+  if (compare !== undefined && item.cas !== uint64(compare)) {
+    return count(store, 'delete_misses', metaAnswer(reply, 'EX', echo));
+  }
+  // Invalidating counts as nothing; removing is a delete hit.
   if (flagToken(line, 'I') !== undefined) {
     // Invalidate: keep the item, stale, with a new cas, and let the next reader win.
     item.stale = true;
@@ -580,8 +593,8 @@ function metaDelete(store: MemoryStore, tokens: string[], reply: Reply): undefin
     if (ttl !== undefined) item.expiresAt = store.deadline(integer(ttl));
   } else {
     store.remove(line.id);
+    store.count('delete_hits');
   }
-  store.count('delete_hits');
   if (!line.quiet) metaAnswer(reply, 'HD', echo);
 }
 
@@ -592,6 +605,12 @@ const ARITHMETIC_MODES: Record<string, 'incr' | 'decr'> = {
   '-': 'decr',
 };
 
+/**
+ * `ma`, with its flags applied in the order sent, as memcached 1.6.18 does: `N` sets the TTL of
+ * a counter it created, `T` sets the TTL in every case, `t` and `c` report what is set so far.
+ * A result longer than the stored number goes into a new item that keeps the old TTL, while
+ * `T` lands on the old item: the reply shows the new TTL, the counter keeps the old one.
+ */
 function metaArithmetic(store: MemoryStore, tokens: string[], reply: Reply): undefined {
   const line = metaLine(tokens, 2, 'ma');
   const mode = ARITHMETIC_MODES[(flagToken(line, 'M') ?? 'I').toUpperCase()];
@@ -600,29 +619,54 @@ function metaArithmetic(store: MemoryStore, tokens: string[], reply: Reply): und
   const echo = () => line.flags.map((flag) => echoed(line, flag)).filter((text) => text !== undefined);
   let item = store.read(line.id);
   let value: bigint;
+  let created = false;
+  // Where T lands: the counter, or (after a result that grew) the item it replaced.
+  let target: MemoryItem;
   if (item === undefined) {
-    store.count(mode === 'incr' ? 'incr_misses' : 'decr_misses');
-    const vivify = flagToken(line, 'N');
-    if (vivify === undefined) return metaAnswer(reply, 'NF', echo());
+    if (flagToken(line, 'N') === undefined) {
+      return count(store, mode === 'incr' ? 'incr_misses' : 'decr_misses', metaAnswer(reply, 'NF', echo()));
+    }
+    // A vivified counter counts as neither a hit nor a miss.
     value = uint64(flagToken(line, 'J') ?? '0');
-    item = store.write(line.id, Buffer.from(String(value), 'latin1'), 0, store.deadline(integer(vivify)));
+    item = store.write(line.id, Buffer.from(String(value), 'latin1'), 0, 0);
+    created = true;
+    target = item;
   } else {
     const compare = flagToken(line, 'C');
-    if (compare !== undefined && item.cas !== uint64(compare)) return metaAnswer(reply, 'EX', echo());
-    store.count(mode === 'incr' ? 'incr_hits' : 'decr_hits');
+    // A cas of 0 compares nothing here, as in memcached's do_add_delta.
+    if (compare !== undefined && uint64(compare) !== 0n && item.cas !== uint64(compare)) {
+      return metaAnswer(reply, 'EX', echo());
+    }
+    const before = item;
     value = applyDelta(store, line.id, item, mode, delta);
+    store.count(mode === 'incr' ? 'incr_hits' : 'decr_hits');
     item = store.read(line.id)!;
-    const ttl = flagToken(line, 'T');
-    if (ttl !== undefined) item.expiresAt = store.deadline(integer(ttl));
+    target = item === before ? item : { ...before };
+  }
+  const current = item;
+  const returned: string[] = [];
+  for (const flag of line.flags) {
+    switch (flag.letter) {
+      case 'N':
+        if (created) current.expiresAt = store.deadline(integer(flag.token));
+        break;
+      case 'T':
+        target.expiresAt = store.deadline(integer(flag.token));
+        break;
+      case 't':
+        returned.push('t' + store.secondsLeft(target));
+        break;
+      case 'c':
+        returned.push('c' + current.cas);
+        break;
+      default: {
+        const echo = echoed(line, flag);
+        if (echo !== undefined) returned.push(echo);
+      }
+    }
   }
   const withValue = flagToken(line, 'v') !== undefined;
   if (line.quiet && !withValue) return;
-  const current = item;
-  const returned = line.flags.flatMap((flag) => {
-    if (flag.letter === 't') return ['t' + store.secondsLeft(current)];
-    if (flag.letter === 'c') return ['c' + current.cas];
-    return echoed(line, flag) ?? [];
-  });
   const text = Buffer.from(String(value), 'latin1');
   metaAnswer(reply, withValue ? `VA ${text.byteLength}` : 'HD', returned);
   if (withValue) reply.data(text);
