@@ -238,6 +238,7 @@ const NAMES = [
   'cas_hits',
   'cas_badval',
   'cas_misses',
+  'get_expired',
 ];
 
 async function moved(client: Client, run: () => Promise<unknown>): Promise<Record<string, number>> {
@@ -366,5 +367,22 @@ it('metaSet counts a stale write as a cas hit, and an append with a cas as no ca
     };
   });
   expect(real).toEqual({ stale: { cmd_set: 1, cas_hits: 1 }, append: { cmd_set: 1 } });
+  expect(memory).toEqual(real);
+});
+
+it('reading stats counts no expired item, and a refused incr counts nothing', async () => {
+  const { real, memory } = await both(async (client, key) => {
+    await client.set(`${key}:text`, 'x');
+    return {
+      expiring: await moved(client, () => client.set(key, 'a', { ttl: -1 })),
+      read: await moved(client, () => client.get(key)),
+      text: await moved(client, () => client.incr(`${key}:text`).catch(() => 'refused')),
+    };
+  });
+  expect(real).toEqual({
+    expiring: { cmd_set: 1 },
+    read: { cmd_get: 1, get_misses: 1, get_expired: 1 },
+    text: {},
+  });
   expect(memory).toEqual(real);
 });

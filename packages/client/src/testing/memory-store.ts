@@ -287,7 +287,9 @@ export class MemoryStore {
     const now = this.now();
     let bytes = 0;
     let items = 0;
-    for (const [id, item] of this.items()) {
+    // Reading the stats changes nothing: an expired item still counts until something reads
+    // it (then `get_expired` moves), as on memcached.
+    for (const [id, item] of this.#items) {
       items++;
       bytes += itemBytes(id.length, item.value.byteLength, item.flags);
     }

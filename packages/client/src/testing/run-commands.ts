@@ -125,8 +125,10 @@ function runOne(store: MemoryStore, tokens: string[], data: Buffer, reply: Reply
       if (item === undefined) {
         out.line(count(store, verb === 'incr' ? 'incr_misses' : 'decr_misses', 'NOT_FOUND'));
       } else {
+        // A value that is not a number is refused before anything is counted.
+        const next = applyDelta(store, key(tokens[1]), item, verb, uint64(tokens[2]));
         store.count(verb === 'incr' ? 'incr_hits' : 'decr_hits');
-        out.line(String(applyDelta(store, key(tokens[1]), item, verb, uint64(tokens[2]))));
+        out.line(String(next));
       }
       return false;
     }
