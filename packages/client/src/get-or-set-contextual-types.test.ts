@@ -1,9 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { diagnosticsOf } from './test-support/type-diagnostics.js';
 
 // getOrSet's loader used to be contextually typed by the type the caller expects of the result
 // (`const user: User = await client.getOrSet(...)`, or a function declared `Promise<User>`
@@ -11,36 +7,6 @@ import { describe, expect, it } from 'vitest';
 // field is a union of literals (`role: 'admin'`) kept its literal and the call compiled. The
 // loader-type overload infers F from the loader alone, widens `'admin'` to `string`, and the
 // same, previously valid, code no longer compiles.
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const rootTypes = path.resolve(here, '../../../node_modules/@types');
-
-function diagnosticsOf(source: string): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-o-types-'));
-  const file = path.join(dir, 'fixture.mts');
-  const index = JSON.stringify(path.join(here, 'index.js'));
-  const testing = JSON.stringify(path.join(here, 'testing', 'index.js'));
-  fs.writeFileSync(
-    file,
-    source.replaceAll("'@mc/client/testing'", testing).replaceAll("'@mc/client'", index),
-  );
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    typeRoots: [rootTypes],
-    types: ['node'],
-  });
-  const result = ts
-    .getPreEmitDiagnostics(program)
-    .filter((diagnostic) => diagnostic.file?.fileName === file)
-    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-  fs.rmSync(dir, { recursive: true, force: true });
-  return result;
-}
 
 describe('getOrSet on an untyped client: the expected result type still types the loader', () => {
   it('Client, HashClient and MemoryClient accept an object-literal loader typed by the declared result', () => {

@@ -67,7 +67,7 @@ export abstract class PoolBase<T> {
   protected onRemoved(): void {}
 
   /** A create failed, made ahead of demand or for a waiter; the subclass may try again later. */
-  protected onWarmFailed(): void {}
+  protected onCreateFailed(): void {}
 
   /** A create succeeded. */
   protected onCreated(): void {}
@@ -296,10 +296,11 @@ export abstract class PoolBase<T> {
             this.#fail(claim, error);
           }
         }
-        // Any failed create (one for a waiter too) may leave the pool below its minimum.
-        if (this.#state === 'open') this.onWarmFailed();
-        if (this.#state === 'open') this.dispatch();
-        else this.#checkFinished();
+        if (this.#state === 'open') {
+          // Any failed create (one for a waiter too) may leave the pool below its minimum.
+          this.onCreateFailed();
+          this.dispatch();
+        } else this.#checkFinished();
         return;
       }
       this.#pending--;

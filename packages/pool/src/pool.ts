@@ -124,10 +124,11 @@ export class Pool<T> extends PoolBase<T> {
   }
 
   /**
-   * A create failed while the pool is below `min` (the server is down at start, say): `min` is tried again after a
-   * backoff that doubles up to WARM_RETRY_MAX, on a timer that never keeps the process alive.
+   * A create failed while the pool is below `min` (the server is down at start, say): `min`
+   * is tried again after a backoff that doubles up to WARM_RETRY_MAX, on a timer that never
+   * keeps the process alive.
    */
-  protected override onWarmFailed(): void {
+  protected override onCreateFailed(): void {
     if (this.#warmRetry !== undefined || this.entries.length + this.pending >= this.#min) return;
     const delay = Math.min(WARM_RETRY_BASE * 2 ** this.#warmFailures, WARM_RETRY_MAX);
     this.#warmFailures++;

@@ -645,12 +645,11 @@ function metaArithmetic(store: MemoryStore, tokens: string[], reply: Reply): und
     item = store.read(line.id)!;
     target = item === before ? item : { ...before };
   }
-  const current = item;
   const returned: string[] = [];
   for (const flag of line.flags) {
     switch (flag.letter) {
       case 'N':
-        if (created) current.expiresAt = store.deadline(integer(flag.token));
+        if (created) item.expiresAt = store.deadline(integer(flag.token));
         break;
       case 'T':
         target.expiresAt = store.deadline(integer(flag.token));
@@ -659,7 +658,7 @@ function metaArithmetic(store: MemoryStore, tokens: string[], reply: Reply): und
         returned.push('t' + store.secondsLeft(target));
         break;
       case 'c':
-        returned.push('c' + current.cas);
+        returned.push('c' + item.cas);
         break;
       default: {
         const echo = echoed(line, flag);
