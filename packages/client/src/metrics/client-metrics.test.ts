@@ -70,6 +70,24 @@ describe('client.metrics() against a real memcached', () => {
     expect(node.dead).toBe(false);
   });
 
+  it('counts the bytes of a one-key get and gets, whose line the transport builds at write time', async () => {
+    // These requests reach the transport with no chunks of their own (it writes or merges the
+    // line itself), and bytesOut used to count them as 0.
+    const client = track(new Client(server.address, { metrics: true, keyPrefix: 'm2:' }));
+    await client.set('é', 'v');
+    await client.get('é');
+    await client.gets('é');
+    await client.get(new Uint8Array([0x6b, 0x31]));
+    const { get, gets } = client.metrics().nodes[server.address]!.commands;
+    // "get m2:é\r\n" (é is two bytes in UTF-8), "gets m2:é\r\n", "get m2:k1\r\n"
+    expect(get!.bytesOut).toBe(11 + 11);
+    expect(gets!.bytesOut).toBe(12);
+    // Gets made in one tick may share a line on the wire; each still counts its own line.
+    const together = track(new Client(server.address, { metrics: true }));
+    await Promise.all([together.get('a'), together.get('bb')]);
+    expect(together.metrics().nodes[server.address]!.commands.get!.bytesOut).toBe(7 + 8);
+  });
+
   it('counts requests pending while they are in flight', async () => {
     const client = track(new Client(server.address, { metrics: true }));
     await client.version();

@@ -1,4 +1,4 @@
-import type { EncodedRequest } from '@mc/protocol';
+import { type EncodedRequest, keyByteLength } from '@mc/protocol';
 import type { Connection } from '@mc/transport';
 import { tracedSend, tracingActive } from '../tracing.js';
 import type { NodeMetrics } from './node-metrics.js';
@@ -19,6 +19,10 @@ export function measuredSend<T>(
   // Text goes out as UTF-8 (a value sent as a string too): counted in bytes, as bytes are.
   for (const chunk of request.chunks)
     bytesOut += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
+  // A one-key get has no chunks: the transport writes its line, or merges it with others into
+  // one line. It counts as its own line, `<command> <key>\r\n`, whichever happens.
+  const lone = request.mergeableGet;
+  if (lone !== undefined) bytesOut += lone.command.length + 1 + keyByteLength(lone.key) + 2;
   const started = performance.now();
   const answer = tracingActive()
     ? tracedSend(metrics.name, request, keyCount, (traced) => connection.send(traced))
