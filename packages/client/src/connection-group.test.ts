@@ -1,4 +1,4 @@
-import { type MemcachedServer, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
+import { type MemcachedServer, metaEcho, onLines, startFakeServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, HashClient } from './index.js';
 
@@ -42,7 +42,7 @@ describe('call order is wire order', () => {
     const fake = await startFakeServer((socket) =>
       onLines(socket, (line) => {
         lines.push(line);
-        if (line.startsWith('ms ')) socket.write(line.includes(' q') ? '' : 'HD\r\n');
+        if (line.startsWith('ms ')) socket.write(line.includes(' q') ? '' : `HD${metaEcho(line)}\r\n`);
         else if (line === 'mn') socket.write('MN\r\n');
         else if (line.startsWith('verbosity') || line.startsWith('cache_memlimit')) socket.write('OK\r\n');
         else if (line === 'shutdown') socket.end();

@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { closedPort, onLines, startFakeServer } from '@mc/test-utils';
+import { closedPort, metaEcho, onLines, startFakeServer } from '@mc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { Client, type CommandTraceMessage } from './index.js';
 
@@ -22,11 +22,11 @@ async function serverThatCannotStore() {
   const deletes: string[] = [];
   const fake = await startFakeServer((socket) =>
     onLines(socket, (line) => {
-      if (line.startsWith('mg ')) socket.write('VA 0 c5 W\r\n\r\n');
+      if (line.startsWith('mg ')) socket.write(`VA 0 c5 W${metaEcho(line)}\r\n\r\n`);
       else if (line.startsWith('ms ')) socket.write('SERVER_ERROR out of memory storing object\r\n');
       else if (line.startsWith('md ')) {
         deletes.push(line);
-        socket.write('HD\r\n');
+        socket.write(`HD${metaEcho(line)}\r\n`);
       }
     }),
   );

@@ -89,10 +89,13 @@ describe('quiet pipelines', () => {
     expect(await client.get('key:7')).toBe('value 7');
   });
 
-  it('a lone request goes out as it is, without q or mn', async () => {
+  it('a lone request goes out as it is, without q or mn, with an opaque its reply must echo', async () => {
     await client.metaSet('alone', 'x');
-    expect(lines(recorder.sentText())).toEqual(['ms alone 1 F16', 'x']);
-    expect(lines(recorder.receivedText())).toEqual(['HD']);
+    const [line, data] = lines(recorder.sentText());
+    expect(line).toMatch(/^ms alone 1 F16 O(\.[0-9a-z]+)$/);
+    expect(data).toBe('x');
+    const opaque = line!.split(' ').at(-1);
+    expect(lines(recorder.receivedText())).toEqual([`HD ${opaque}`]);
   });
 
   it('metaGetMany costs no reply for misses and maps hits by key', async () => {

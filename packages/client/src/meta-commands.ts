@@ -1,5 +1,6 @@
 import {
   commands,
+  nextQuietOpaque,
   type EncodedRequest,
   type Key,
   MemcacheDeserializeError,
@@ -161,7 +162,7 @@ export class MetaCommands<V> {
       flags.explicitCas === undefined &&
       options.opaque === undefined;
     const build: MetaRequestBuilder = (quiet) =>
-      commands.metaGet.request(wireKey, { ...flags, ...quietFlags(quiet) });
+      commands.metaGet.request(wireKey, { ...flags, ...replyFlags(quiet, flags.opaque) });
     const request = build(undefined);
     const gated = options.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined;
     return async () => {
@@ -194,7 +195,7 @@ export class MetaCommands<V> {
       given.explicitCas === undefined &&
       given.opaque === undefined;
     const build: MetaRequestBuilder = (quiet) =>
-      commands.metaSet.request(wireKey, encoded.value, { ...flags, ...quietFlags(quiet) });
+      commands.metaSet.request(wireKey, encoded.value, { ...flags, ...replyFlags(quiet, flags.opaque) });
     const request = build(undefined);
     const gated = given.explicitCas !== undefined ? 'explicitCas (flag E)' : undefined;
     return async () => {
@@ -215,7 +216,7 @@ export class MetaCommands<V> {
     const reply = await this.#send(
       key,
       wireKey,
-      () => commands.metaDelete.request(wireKey, flags),
+      () => commands.metaDelete.request(wireKey, { ...flags, ...replyFlags(undefined, flags.opaque) }),
       false,
       given.removeValue ? 'removeValue (md flag x)' : undefined,
     );
@@ -235,7 +236,7 @@ export class MetaCommands<V> {
     const reply = await this.#send(
       key,
       wireKey,
-      () => commands.metaArithmetic.request(wireKey, flags),
+      () => commands.metaArithmetic.request(wireKey, { ...flags, ...replyFlags(undefined, flags.opaque) }),
       false,
     );
     if (reply === undefined) return { status: 'not_found' };
@@ -310,8 +311,18 @@ function checkOptions<O extends MetaKeyOptions>(options: O | undefined): O {
   return options;
 }
 
-function quietFlags(quiet: { opaque: string } | undefined): { quiet?: true; opaque?: string } {
-  return quiet === undefined ? {} : { quiet: true, opaque: quiet.opaque };
+/**
+ * The flags that tie a meta request to its reply: a quiet form's opaque, or for a loud
+ * request the caller's opaque or a generated one. The reader takes only a reply that echoes
+ * it, so a reply sent twice or a stray one resets the connection instead of shifting every
+ * later reply onto the wrong caller (a loud request has no other mark of its own).
+ */
+function replyFlags(
+  quiet: { opaque: string } | undefined,
+  given: string | undefined,
+): { quiet?: true; opaque: string } {
+  if (quiet !== undefined) return { quiet: true, opaque: quiet.opaque };
+  return { opaque: given ?? nextQuietOpaque() };
 }
 
 /** A TTL threshold (`recache`): whole seconds, not negative. */

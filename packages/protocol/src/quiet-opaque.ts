@@ -1,8 +1,9 @@
 let counter = 0;
 
 /**
- * The one generator of opaques for quiet meta requests, shared by the encoder (a quiet request
- * without an opaque gets one) and the transport (requests it folds into a quiet run), so two
+ * The one generator of opaques for meta requests, shared by the encoder (a quiet request
+ * without an opaque gets one), the transport (requests it folds into a quiet run) and the
+ * client (every loud request, so its reader can tell its reply from a stray one), so two
  * requests in flight never carry the same generated token. The leading dot keeps them apart
  * from numeric opaques a caller may choose.
  */

@@ -67,3 +67,16 @@ export async function closedPort(): Promise<{ host: string; port: number; addres
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return { host: '127.0.0.1', port, address: `127.0.0.1:${port}` };
 }
+
+/**
+ * What memcached echoes on every reply to the meta request `line` (`mg`, `ms`, `md`, `ma`):
+ * its opaque, as ` O<token>`, or nothing. A fake that answers meta requests must echo it, as
+ * the client takes only a reply that carries its request's opaque.
+ */
+export function metaEcho(line: string): string {
+  const opaque = line
+    .split(' ')
+    .slice(2)
+    .find((token) => token.startsWith('O'));
+  return opaque === undefined ? '' : ` ${opaque}`;
+}

@@ -8,7 +8,7 @@ export {
   configNode,
   startConfigEndpoint,
 } from './config-endpoint.js';
-export { closedPort, type FakeServer, onLines, startFakeServer } from './fake-server.js';
+export { closedPort, type FakeServer, metaEcho, onLines, startFakeServer } from './fake-server.js';
 export { type FaultCounts, type FaultPlan, type FaultProxy, startFaultProxy } from './fault-proxy.js';
 export { findProgram, requireProgram } from './find-program.js';
 export { freePort, waitForListening } from './free-port.js';

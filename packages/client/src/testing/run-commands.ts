@@ -410,6 +410,11 @@ function echoed(line: MetaLine, flag: MetaFlag): string | undefined {
   return undefined;
 }
 
+/** Every echo the line asks for, in its order. */
+function echoesOf(line: MetaLine): string[] {
+  return line.flags.map((flag) => echoed(line, flag)).filter((text) => text !== undefined);
+}
+
 function metaAnswer(reply: Reply, code: string, returned: string[]): undefined {
   reply.line(returned.length === 0 ? code : code + ' ' + returned.join(' '));
 }
@@ -433,7 +438,8 @@ function metaGet(store: MemoryStore, tokens: string[], reply: Reply): void {
       // A miss counts as a get, with or without T.
       store.count('cmd_get');
       store.count('get_misses');
-      if (!line.quiet) reply.line('EN');
+      // memcached echoes the opaque and the key on a miss too.
+      if (!line.quiet) metaAnswer(reply, 'EN', echoesOf(line));
       return;
     }
     // The TTL is set where N stands among the flags, so a `t` before it reports -1.
@@ -578,7 +584,7 @@ function metaSet(store: MemoryStore, tokens: string[], data: Buffer, reply: Repl
 
 function metaDelete(store: MemoryStore, tokens: string[], reply: Reply): undefined {
   const line = metaLine(tokens, 2, 'md');
-  const echo = line.flags.map((flag) => echoed(line, flag)).filter((text) => text !== undefined);
+  const echo = echoesOf(line);
   const item = store.read(line.id);
   if (item === undefined) return count(store, 'delete_misses', metaAnswer(reply, 'NF', echo));
   const compare = flagToken(line, 'C');
@@ -618,7 +624,7 @@ function metaArithmetic(store: MemoryStore, tokens: string[], reply: Reply): und
   const mode = ARITHMETIC_MODES[(flagToken(line, 'M') ?? 'I').toUpperCase()];
   if (mode === undefined) throw new BadCommand('CLIENT_ERROR invalid mode for ma');
   const delta = uint64(flagToken(line, 'D') ?? '1');
-  const echo = () => line.flags.map((flag) => echoed(line, flag)).filter((text) => text !== undefined);
+  const echo = () => echoesOf(line);
   let item = store.read(line.id);
   let value: bigint;
   let created = false;

@@ -75,7 +75,7 @@ function metaReader(
 ): MetaReader {
   return options.quiet
     ? new QuietMetaReader(command, codes, nominal, options.opaque)
-    : new MetaReader(command, codes);
+    : new MetaReader(command, codes, options.opaque);
 }
 
 /** `mg <key> <flags>*`: read an item's value and metadata; `EN` on a miss. */

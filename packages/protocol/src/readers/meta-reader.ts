@@ -1,3 +1,4 @@
+import { type MemcacheError, MemcacheProtocolError } from '../errors.js';
 import type { Frame, MetaCode } from '../types.js';
 import { NO_FIT, SingleFrameReader } from './single-frame-reader.js';
 
@@ -16,20 +17,39 @@ export interface MetaReply {
   key?: Uint8Array;
 }
 
-/** Reads the single meta reply of a request sent without `q`. */
+/**
+ * Reads the single meta reply of a request sent without `q`. Given the request's opaque, it
+ * takes only a reply that echoes it: memcached echoes `O` on every meta reply, so any other
+ * (a reply sent twice, a stray `EN`) belongs to another request, and a misfit is a
+ * MemcacheProtocolError, which makes the transport drop the out-of-step connection instead
+ * of handing the next caller a reply that is not its own.
+ */
 export class MetaReader extends SingleFrameReader<MetaReply> {
   readonly #codes: ReadonlySet<MetaCode>;
+  /** The opaque this request's reply must echo (`request()` may have generated it). */
+  readonly opaque: string | undefined;
 
-  constructor(command: string, codes: ReadonlySet<MetaCode>) {
+  constructor(command: string, codes: ReadonlySet<MetaCode>, opaque?: string) {
     super(command);
     this.#codes = codes;
+    this.opaque = opaque;
   }
 
   protected decode(frame: Frame): MetaReply | typeof NO_FIT {
     if (frame.kind !== 'meta' || !this.#codes.has(frame.code)) return NO_FIT;
+    if (this.opaque !== undefined && frame.flags.get('O') !== this.opaque) return NO_FIT;
     const reply: MetaReply = { code: frame.code, flags: frame.flags, value: frame.data };
     if (frame.key !== undefined) reply.key = frame.key;
     return reply;
+  }
+
+  protected override misfit(frame: Frame): MemcacheError {
+    if (frame.kind !== 'meta' || !this.#codes.has(frame.code)) return super.misfit(frame);
+    const echoed = frame.flags.get('O');
+    return new MemcacheProtocolError(
+      `memcached answered ${this.command} with ${frame.code} for the opaque ${JSON.stringify(echoed ?? '(none)')}, not ${JSON.stringify(this.opaque)}: a reply of another request; the stream is out of step`,
+      { response: `${frame.code} O${echoed ?? ''}` },
+    );
   }
 }
 
@@ -46,15 +66,12 @@ export class MetaReader extends SingleFrameReader<MetaReply> {
 export class QuietMetaReader extends MetaReader {
   /** Marks the reader of a quiet request (see ReplyReader.quiet). */
   readonly quiet = true;
-  /** The opaque this request's replies echo (`request()` adds one when the caller gave none). */
-  readonly opaque: string | undefined;
   readonly #nominal: MetaCode;
   #pushed = false;
 
   constructor(command: string, codes: ReadonlySet<MetaCode>, nominal: MetaCode, opaque: string | undefined) {
-    super(command, codes);
+    super(command, codes, opaque);
     this.#nominal = nominal;
-    this.opaque = opaque;
   }
 
   override push(frame: Frame): boolean {

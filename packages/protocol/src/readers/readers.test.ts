@@ -128,6 +128,27 @@ describe('reply readers', () => {
     expect(deletion.result().code).toBe('NF');
   });
 
+  it('take only a meta reply that echoes the opaque the request was given, loud or quiet', () => {
+    // A loud request's reader used to take any reply of a fitting code, so one reply too many
+    // shifted every later reply onto the wrong request.
+    const loud = commands.metaGet.request('k', { opaque: '.7', value: true }).reader!;
+    loud.push(meta('EN', { O: '.7' }));
+    expect(loud.result().code).toBe('EN');
+    for (const stray of [meta('EN'), meta('EN', { O: '.6' }), meta('HD', { O: '.70' })]) {
+      const reader = commands.metaGet.request('k', { opaque: '.7', value: true }).reader!;
+      reader.push(stray);
+      expect(() => reader.result()).toThrow(MemcacheProtocolError);
+      expect(() => reader.result()).toThrow(/opaque .* not "\.7"/);
+    }
+    const quiet = commands.metaSet.request('k', Buffer.from('v'), { quiet: true, opaque: 'q' }).reader!;
+    quiet.push(meta('NF', { O: 'p' }));
+    expect(() => quiet.result()).toThrow(MemcacheProtocolError);
+    // Without an opaque there is nothing to check.
+    const bare = commands.metaDelete.request('k', {}).reader!;
+    bare.push(meta('HD'));
+    expect(bare.result().code).toBe('HD');
+  });
+
   it('refuse a second VALUE for a key already answered: at most one block per key asked', () => {
     const single = commands.get.request(['a']).reader!;
     expect(single.push(value('a', '1'))).toBe(false);

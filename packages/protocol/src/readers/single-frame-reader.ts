@@ -24,9 +24,14 @@ export abstract class SingleFrameReader<T> implements ReplyReader<T> {
       return true;
     }
     const decoded = this.decode(frame);
-    if (decoded === NO_FIT) this.#error = unexpectedFrame(frame, this.command);
+    if (decoded === NO_FIT) this.#error = this.misfit(frame);
     else this.#value = decoded;
     return true;
+  }
+
+  /** The error of a frame that `decode` found not to answer the command. */
+  protected misfit(frame: Frame): MemcacheError {
+    return unexpectedFrame(frame, this.command);
   }
 
   result(): T {
