@@ -289,6 +289,25 @@ describe('illegal input rejects before anything is sent', () => {
   });
 });
 
+describe('opaques against memcached 1.6.18', () => {
+  it('takes 31 characters, and refuses 32 before sending (the server counts the O)', async () => {
+    await client.set('opaque:k', 'v');
+    const longest = 'x'.repeat(31);
+    expect(await client.metaGet('opaque:k', { value: true, opaque: longest })).toMatchObject({
+      value: 'v',
+      opaque: longest,
+    });
+    // A 32-character token used to go out; memcached refused it and the socket was dropped,
+    // failing the calls made beside it.
+    const [refused, beside] = await Promise.allSettled([
+      client.metaGet('opaque:k', { value: true, opaque: 'x'.repeat(32) }),
+      client.get('opaque:k'),
+    ]);
+    expect(refused.status === 'rejected' && refused.reason).toBeInstanceOf(MemcacheIllegalInputError);
+    expect(beside).toEqual({ status: 'fulfilled', value: 'v' });
+  });
+});
+
 describe('server versions', () => {
   it('refuses the E flag and md x on 1.6.18 with a typed error, before sending them', async () => {
     await expect(client.metaSet('k', 'v', { explicitCas: 5n })).rejects.toBeInstanceOf(

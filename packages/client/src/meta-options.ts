@@ -77,7 +77,7 @@ export interface MetaKeyOptions {
   /** The key (prefix included) travels base64-encoded (flag `b`), so any bytes can be a key. */
   base64?: boolean;
   /**
-   * A token of at most 32 printable bytes, echoed back in the result's `opaque`. Requests that
+   * A token of at most 31 printable bytes, echoed back in the result's `opaque`. Requests that
    * carry one are never folded into a quiet batch (the client uses opaques of its own there).
    */
   opaque?: string;

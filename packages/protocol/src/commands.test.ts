@@ -377,10 +377,12 @@ describe('illegal input', () => {
   }
 
   it('refuses opaques that are empty, too long or not one token', () => {
-    for (const opaque of ['', 'x'.repeat(33), 'a b', 'a\r\n', 'é']) {
+    // memcached 1.6.18 counts the letter O in its 32-byte limit: a token of 32 characters got
+    // `CLIENT_ERROR opaque token too long`, which drops the connection, and used to be sent.
+    for (const opaque of ['', 'x'.repeat(32), 'x'.repeat(33), 'a b', 'a\r\n', 'é']) {
       expect(() => commands.metaGet.encode('k', { opaque })).toThrow(MemcacheIllegalInputError);
     }
-    expect(() => commands.metaGet.encode('k', { opaque: 'x'.repeat(32) })).not.toThrow();
+    expect(() => commands.metaGet.encode('k', { opaque: 'x'.repeat(31) })).not.toThrow();
   });
 
   it('refuses unknown modes', () => {
@@ -396,7 +398,7 @@ describe('illegal input', () => {
 
   it('says an opaque or stats argument that is not a string must be one', () => {
     expect(() => commands.metaGet.encode('k', { opaque: 123 as unknown as string })).toThrow(
-      /opaque must be a string of 1 to 32 characters, not number/,
+      /opaque must be a string of 1 to 31 characters, not number/,
     );
     expect(() => commands.stats.encode([5 as unknown as string])).toThrow(/must be a string/);
   });

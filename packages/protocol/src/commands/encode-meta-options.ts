@@ -5,8 +5,11 @@ import { validateToken } from '../validate-token.js';
 import { validateUint64 } from '../validate-uint64.js';
 import type { MetaOptionSpec, MetaOptionsOf, MetaTable } from './meta-table.js';
 
-/** An opaque is "up to 32 bytes", per protocol.txt. */
-const MAX_OPAQUE_BYTES = 32;
+/**
+ * An opaque is "up to 32 bytes" in protocol.txt, but memcached counts the flag's letter in
+ * them (`O` + 31): 1.6.18 answers a 32-byte token with `CLIENT_ERROR opaque token too long`.
+ */
+const MAX_OPAQUE_BYTES = 31;
 
 /**
  * The flags of a meta command line (` b c T30 ...`), written in table order. Every option is

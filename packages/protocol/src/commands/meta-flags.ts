@@ -47,7 +47,7 @@ export const metaGetTable = {
     key: RETURN_KEY,
     /** l: return the seconds since the last access, as of before this request. */
     lastAccess: { letter: 'l', kind: 'flag', returns: 'int' },
-    /** O: a token (at most 32 printable bytes) echoed in the reply, to match pipelined replies. */
+    /** O: a token (at most 31 printable bytes) echoed in the reply, to match pipelined replies. */
     opaque: OPAQUE,
     /** q: quiet: a miss (`EN`) is not sent. */
     quiet: QUIET,
@@ -83,7 +83,7 @@ export const metaSetTable = {
     invalidate: { letter: 'I', kind: 'flag' },
     /** k: return the key (checked against the key sent). */
     key: RETURN_KEY,
-    /** O: an opaque token echoed back (at most 32 bytes). */
+    /** O: an opaque token echoed back (at most 31 bytes). */
     opaque: OPAQUE,
     /** q: quiet: success (`HD`) is not sent. */
     quiet: QUIET,
@@ -108,7 +108,7 @@ export const metaDeleteTable = {
     invalidate: { letter: 'I', kind: 'flag' },
     /** k: return the key (checked against the key sent). */
     key: RETURN_KEY,
-    /** O: an opaque token echoed back (at most 32 bytes). */
+    /** O: an opaque token echoed back (at most 31 bytes). */
     opaque: OPAQUE,
     /** q: quiet: success (`HD`) is not sent. */
     quiet: QUIET,
@@ -140,7 +140,7 @@ export const metaArithmeticTable = {
     ttl: TTL,
     /** M: `'incr'` (default) or `'decr'` (stops at 0). */
     mode: { letter: 'M', kind: 'mode', modes: metaArithmeticModes },
-    /** O: an opaque token echoed back (at most 32 bytes). */
+    /** O: an opaque token echoed back (at most 31 bytes). */
     opaque: OPAQUE,
     /** q: quiet: success (`HD`) is not sent. */
     quiet: QUIET,

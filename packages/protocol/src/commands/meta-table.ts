@@ -7,7 +7,7 @@ import type { Key, MetaCode } from '../types.js';
  *   ttl     letter + exptime (`T30`), validated like an exptime
  *   uint64  letter + unsigned 64-bit integer (`C123`), bigint or safe number
  *   uint32  letter + unsigned 32-bit integer (`F16`), the client flags
- *   opaque  letter + token of at most 32 printable bytes (`Oabc`)
+ *   opaque  letter + token of at most 31 printable bytes (`Oabc`)
  *   mode    letter + the mode's letter (`MS`), from the spec's `modes`
  */
 export type MetaOptionKind = 'flag' | 'ttl' | 'uint64' | 'uint32' | 'opaque' | 'mode';
