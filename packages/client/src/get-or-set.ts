@@ -171,9 +171,12 @@ async function refresh<V>(
     const stored = await meta.set(key, value, { ttl, cas });
     if (stored.status === 'not_found') await meta.set(key, value, { ttl, mode: 'add' });
   } catch (error) {
-    // e.g. a value too large for the cache: the caller still gets it, the next caller retries
+    // e.g. a value too large for the cache: the caller still gets it, the next caller retries.
+    // The release is not awaited: after a failed store it is likely to fail the same way (a
+    // frozen server would hold the caller for a second deadline), and a later command on
+    // this key queues behind it on the same socket anyway.
     report(error);
-    await release();
+    void release();
   }
   return value;
 }
