@@ -78,7 +78,10 @@ export async function getOrSet<V>(
   checkSeconds(lockTtl, 'lockTtl', 1);
   if (recacheWithin !== undefined) checkSeconds(recacheWithin, 'recacheWithin', 0);
 
-  const read = { value: true, cas: true, vivify: lockTtl, recache: recacheWithin };
+  // memcached's clock counts whole seconds, so an item given N<n> may go up to a second
+  // early: one second more makes the placeholder live at least lockTtl.
+  const placeholderTtl = Math.min(lockTtl + 1, RELATIVE_EXPTIME_LIMIT);
+  const read = { value: true, cas: true, vivify: placeholderTtl, recache: recacheWithin };
   const deadline = Date.now() + lockTtl * 1000;
   let pause = FIRST_POLL_MS;
   for (;;) {
