@@ -17,6 +17,14 @@ export interface GetOrSetOptions {
    * placeholder that marks "loading" lives this long (default 10).
    */
   lockTtl?: number;
+  /** The key travels base64-encoded (meta flag `b`), so any bytes can be a key. */
+  base64?: boolean;
+}
+
+/** What every write of getOrSet carries: the TTL, and base64 when the key travels so. */
+interface WriteOptions {
+  ttl: number;
+  base64?: true;
 }
 
 const DEFAULT_LOCK_TTL = 10;
@@ -73,7 +81,12 @@ export async function getOrSet<V>(
   if (options === null || typeof options !== 'object') {
     throw new MemcacheIllegalInputError('getOrSet needs options with a ttl');
   }
-  const { ttl, recacheWithin, lockTtl = DEFAULT_LOCK_TTL } = options;
+  const { ttl, recacheWithin, lockTtl = DEFAULT_LOCK_TTL, base64 } = options;
+  if (base64 !== undefined && typeof base64 !== 'boolean') {
+    throw new MemcacheIllegalInputError(`getOrSet's base64 must be a boolean, got ${String(base64)}`);
+  }
+  const keyed = base64 === true ? ({ base64: true } as const) : {};
+  const write: WriteOptions = { ttl, ...keyed };
   toExptime(requiredTtl(ttl, 'getOrSet')); // validates before anything is sent (0: never expires)
   checkSeconds(lockTtl, 'lockTtl', 1);
   if (recacheWithin !== undefined) checkSeconds(recacheWithin, 'recacheWithin', 0);
@@ -81,7 +94,7 @@ export async function getOrSet<V>(
   // memcached's clock counts whole seconds, so an item given N<n> may go up to a second
   // early: one second more makes the placeholder live at least lockTtl.
   const placeholderTtl = Math.min(lockTtl + 1, RELATIVE_EXPTIME_LIMIT);
-  const read = { value: true, cas: true, vivify: placeholderTtl, recache: recacheWithin };
+  const read = { value: true, cas: true, vivify: placeholderTtl, recache: recacheWithin, ...keyed };
   const deadline = Date.now() + lockTtl * 1000;
   let pause = FIRST_POLL_MS;
   for (;;) {
@@ -96,9 +109,9 @@ export async function getOrSet<V>(
     }
     // With ignoreErrors, or a node HashClient holds dead: the cache is unreachable, so load
     // and store on a best effort.
-    if (hit === undefined) return loadAndStore(meta, key, loader, ttl, report);
+    if (hit === undefined) return loadAndStore(meta, key, loader, write, report);
     const { reply } = hit;
-    if (reply.flags.has('W')) return refresh(meta, key, loader, hit, ttl, report);
+    if (reply.flags.has('W')) return refresh(meta, key, loader, hit, write, report);
     const loading = reply.flags.has('Z');
     // Someone else is loading and only its placeholder is there (stale or not): wait for it.
     if (!(loading && isPlaceholder(reply))) {
@@ -111,15 +124,15 @@ export async function getOrSet<V>(
         // serde change every hot key looks like this, and a load each would be a stampede.
         report(error);
         if (!loading) {
-          if (reply.flags.has('X')) return loadAndStore(meta, key, loader, ttl, report);
+          if (reply.flags.has('X')) return loadAndStore(meta, key, loader, write, report);
           const cas = BigInt(reply.flags.get('c') ?? '0');
-          await meta.delete(key, { cas, invalidate: true }).catch(report);
-          if (Date.now() >= deadline) return loadAndStore(meta, key, loader, ttl, report);
+          await meta.delete(key, { cas, invalidate: true, ...keyed }).catch(report);
+          if (Date.now() >= deadline) return loadAndStore(meta, key, loader, write, report);
           continue;
         }
       }
     }
-    if (Date.now() >= deadline) return loadAndStore(meta, key, loader, ttl, report);
+    if (Date.now() >= deadline) return loadAndStore(meta, key, loader, write, report);
     await sleep(pause * (0.5 + Math.random() / 2));
     pause = Math.min(pause * 2, MAX_POLL_MS);
   }
@@ -130,13 +143,13 @@ async function loadAndStore<V>(
   meta: MetaCommands<V>,
   key: Key,
   loader: Loader<V>,
-  ttl: number,
+  write: WriteOptions,
   report: CacheFailureReporter,
 ): Promise<V | undefined> {
   const value = await loader();
   if (value === undefined) return value;
   try {
-    await meta.set(key, value, { ttl });
+    await meta.set(key, value, write);
   } catch (error) {
     report(error);
   }
@@ -149,13 +162,20 @@ async function refresh<V>(
   key: Key,
   loader: Loader<V>,
   hit: RawMetaGet<V>,
-  ttl: number,
+  write: WriteOptions,
   report: CacheFailureReporter,
 ): Promise<V | undefined> {
   const cas = BigInt(hit.reply.flags.get('c') ?? '0');
   // Best effort: if the release itself fails, the placeholder still expires after lockTtl.
   const release = () =>
-    meta.delete(key, isPlaceholder(hit.reply) ? { cas } : { cas, invalidate: true }).catch(() => undefined);
+    meta
+      .delete(
+        key,
+        isPlaceholder(hit.reply)
+          ? { cas, base64: write.base64 }
+          : { cas, invalidate: true, base64: write.base64 },
+      )
+      .catch(() => undefined);
   let value: V | undefined;
   try {
     value = await loader();
@@ -171,8 +191,8 @@ async function refresh<V>(
     // A plain compare: a write that landed while the loader ran is newer than the value
     // loaded, so it stays (EX), and an invalidation meanwhile leaves the item stale for the
     // next caller to reload. With `I` memcached would store the older value over it.
-    const stored = await meta.set(key, value, { ttl, cas });
-    if (stored.status === 'not_found') await meta.set(key, value, { ttl, mode: 'add' });
+    const stored = await meta.set(key, value, { ...write, cas });
+    if (stored.status === 'not_found') await meta.set(key, value, { ...write, mode: 'add' });
   } catch (error) {
     // e.g. a value too large for the cache: the caller still gets it, the next caller retries.
     // The release is not awaited: after a failed store it is likely to fail the same way (a
