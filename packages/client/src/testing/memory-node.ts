@@ -6,6 +6,7 @@ import {
   ResponseParser,
 } from '@mc/protocol';
 import type { ServerNode } from '../server-node.js';
+import { tracedSend, tracingActive } from '../tracing.js';
 import type { MemoryStore } from './memory-store.js';
 import { runCommands } from './run-commands.js';
 
@@ -24,7 +25,13 @@ export class MemoryNode implements ServerNode {
     this.#store = store;
   }
 
-  async send<T>(request: EncodedRequest<T>): Promise<T> {
+  /** Traced as a socket's commands are, so code that tracing observes can be tested here too. */
+  send<T>(request: EncodedRequest<T>, keyCount = 0): Promise<T> {
+    if (tracingActive()) return tracedSend(this.name, request, keyCount, (traced) => this.#run(traced));
+    return this.#run(request);
+  }
+
+  async #run<T>(request: EncodedRequest<T>): Promise<T> {
     if (this.#closed) throw new MemcacheConnectionError('connection to memory is closed');
     const bytes = Buffer.concat(
       request.chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)),
