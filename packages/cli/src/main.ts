@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 import { HashClient, type Stats } from '@mc/client';
 import { bench } from './bench.js';
 import { connectionHint } from './connection-hint.js';
@@ -119,7 +120,7 @@ const commands: Record<string, Command> = {
 
   async version(client, line, io) {
     const answer = client instanceof HashClient ? await client.version() : await client.version();
-    io.stdout.write(formatPerServer(answer, line.json, (version) => version + '\n'));
+    io.stdout.write(formatPerServer(answer, line.json, (version) => printable(version) + '\n'));
     return exitCodes.ok;
   },
 
@@ -184,7 +185,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
 function fail(error: unknown, io: CliIo): ExitCode {
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`memcli: ${message}\n`);
+  io.stderr.write(`memcli: ${printable(message)}\n`);
   if (code === exitCodes.usage && error instanceof UsageError)
     io.stderr.write('Run "memcli --help" for usage.\n');
   return code;
@@ -197,7 +198,7 @@ function describeArity([least, most]: [number, number]): string {
 
 function formatStats(stats: Stats): string {
   return Object.entries(stats)
-    .map(([name, value]) => `${name} ${value}\n`)
+    .map(([name, value]) => `${printable(name)} ${printable(String(value))}\n`)
     .join('');
 }
 

@@ -60,3 +60,15 @@ describe('renderTopView', () => {
     expect(hitRate(renderTopView(one, 'heading'), 'TOTAL')).toBe('75.0%');
   });
 });
+
+describe('a server that did not answer', () => {
+  it('shows its error with control characters escaped, not sent to the terminal', () => {
+    // The error's text may be a server's own (SERVER_ERROR …), and used to be drawn as it came.
+    const view = renderTopView(
+      [serverRow('a:1', new Error('SERVER_ERROR x\x1b[2J\x1b]0;t\x07'))],
+      'memcli top',
+    );
+    expect(view).toContain('unreachable: SERVER_ERROR x\\x1b[2J\\x1b]0;t\\x07');
+    expect(view).not.toContain('\x1b[2J');
+  });
+});

@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 import type { ServerRow } from './server-row.js';
 
 /** Bytes the way a person reads them: 512B, 1.5K, 64.0M. */
@@ -73,7 +74,7 @@ export function renderTopView(rows: ServerRow[], heading: string): string {
   const nameWidth = Math.max(6, ...rows.map((row) => row.server.length)) + 2;
   const line = (row: ServerRow) => {
     const name = row.server.padEnd(nameWidth);
-    if (row.error !== undefined) return `${name}unreachable: ${row.error}`;
+    if (row.error !== undefined) return `${name}unreachable: ${printable(row.error)}`;
     return name + COLUMNS.map((column) => column.cell(row).padStart(column.width)).join('');
   };
   const header =
