@@ -14,7 +14,7 @@ export interface GetOrSetOptions {
   recacheWithin?: number;
   /**
    * How long one caller may hold the right to load before others stop waiting for it: the
-   * placeholder that marks "loading" lives this long (default 10).
+   * placeholder that marks "loading" lives at least this long, at most a second more (default 10).
    */
   lockTtl?: number;
   /** The key travels base64-encoded (meta flag `b`), so any bytes can be a key. */
