@@ -384,3 +384,73 @@ describe('getOrSet', () => {
     }
   });
 });
+
+describe('getOrSet at the edges of memcached 1.6.18', () => {
+  // memcached's clock ticks whole seconds, so an item given `N1` lives anywhere from 0 to 1 s.
+  // The placeholder of a getOrSet with `lockTtl: 1` used to be sent as N1, and a second caller
+  // often found it gone while a 400 ms loader still ran, and loaded as well (about 4 trials in
+  // 10). The placeholder now lives at least lockTtl.
+  it('a loader well inside lockTtl runs once, wherever memcached’s clock stands', async () => {
+    const runs: number[] = [];
+    for (let trial = 0; trial < 10; trial++) {
+      const loader = slowLoader(`value ${trial}`, 400);
+      const first = client.getOrSet(`lock-clock:${trial}`, loader, { ttl: 60, lockTtl: 1 });
+      await sleep(200);
+      const second = client.getOrSet(`lock-clock:${trial}`, loader, { ttl: 60, lockTtl: 1 });
+      expect(await Promise.all([first, second])).toEqual([`value ${trial}`, `value ${trial}`]);
+      runs.push(loader.runs);
+    }
+    expect(runs).toEqual(Array.from({ length: 10 }, () => 1));
+  });
+
+  // getOrSet is a meta method, and every meta method takes base64; getOrSet used to ignore it
+  // (a key with a space was refused as if base64 had not been asked for).
+  it('getOrSet with base64 loads once and serves any bytes as a key', async () => {
+    for (const key of ['with space', new Uint8Array([0xff, 0x00, 0x20, 0x0d, 0x0a])]) {
+      let loads = 0;
+      const loader = async () => {
+        loads++;
+        return { loaded: loads };
+      };
+      expect(await client.getOrSet(key, loader, { ttl: 60, base64: true })).toEqual({ loaded: 1 });
+      expect(await client.getOrSet(key, loader, { ttl: 60, base64: true })).toEqual({ loaded: 1 });
+      expect(loads).toBe(1);
+      expect(await client.metaGet(key, { value: true, base64: true })).toMatchObject({
+        value: { loaded: 1 },
+      });
+    }
+    await expect(client.getOrSet('with space', async () => 1, { ttl: 60 })).rejects.toBeInstanceOf(
+      MemcacheIllegalInputError,
+    );
+    await expect(
+      client.getOrSet('k', async () => 1, { ttl: 60, base64: 'yes' as unknown as boolean }),
+    ).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+  });
+
+  // A server that froze while the loader ran used to hold the caller for two deadlines: the
+  // store timed out, and then the caller waited for the release of the win as well, which was
+  // bound to time out too and is only best effort (the placeholder expires after lockTtl).
+  it('resolves the loaded value one deadline after the server froze during the loader, not two', async () => {
+    const timeout = 2_000;
+    const frozen = new Client(server.address, { timeout });
+    try {
+      let started = 0;
+      const value = await frozen.getOrSet(
+        'frozen-store',
+        async () => {
+          server.pause();
+          started = performance.now();
+          return 'loaded';
+        },
+        { ttl: 60 },
+      );
+      const waited = performance.now() - started;
+      expect(value).toBe('loaded');
+      // One deadline is 2 s; two were 4 s.
+      expect(waited).toBeLessThan(3_000);
+    } finally {
+      server.resume();
+      await frozen.close();
+    }
+  });
+});

@@ -85,8 +85,7 @@ export async function getOrSet<V>(
   if (base64 !== undefined && typeof base64 !== 'boolean') {
     throw new MemcacheIllegalInputError(`getOrSet's base64 must be a boolean, got ${String(base64)}`);
   }
-  const keyed = base64 === true ? ({ base64: true } as const) : {};
-  const write: WriteOptions = { ttl, ...keyed };
+  const write: WriteOptions = base64 === true ? { ttl, base64 } : { ttl };
   toExptime(requiredTtl(ttl, 'getOrSet')); // validates before anything is sent (0: never expires)
   checkSeconds(lockTtl, 'lockTtl', 1);
   if (recacheWithin !== undefined) checkSeconds(recacheWithin, 'recacheWithin', 0);
@@ -94,7 +93,13 @@ export async function getOrSet<V>(
   // memcached's clock counts whole seconds, so an item given N<n> may go up to a second
   // early: one second more makes the placeholder live at least lockTtl.
   const placeholderTtl = Math.min(lockTtl + 1, RELATIVE_EXPTIME_LIMIT);
-  const read = { value: true, cas: true, vivify: placeholderTtl, recache: recacheWithin, ...keyed };
+  const read = {
+    value: true,
+    cas: true,
+    vivify: placeholderTtl,
+    recache: recacheWithin,
+    base64: write.base64,
+  };
   const deadline = Date.now() + lockTtl * 1000;
   let pause = FIRST_POLL_MS;
   for (;;) {
@@ -126,7 +131,7 @@ export async function getOrSet<V>(
         if (!loading) {
           if (reply.flags.has('X')) return loadAndStore(meta, key, loader, write, report);
           const cas = BigInt(reply.flags.get('c') ?? '0');
-          await meta.delete(key, { cas, invalidate: true, ...keyed }).catch(report);
+          await meta.delete(key, { cas, invalidate: true, base64: write.base64 }).catch(report);
           if (Date.now() >= deadline) return loadAndStore(meta, key, loader, write, report);
           continue;
         }
@@ -169,12 +174,7 @@ async function refresh<V>(
   // Best effort: if the release itself fails, the placeholder still expires after lockTtl.
   const release = () =>
     meta
-      .delete(
-        key,
-        isPlaceholder(hit.reply)
-          ? { cas, base64: write.base64 }
-          : { cas, invalidate: true, base64: write.base64 },
-      )
+      .delete(key, { cas, invalidate: !isPlaceholder(hit.reply), base64: write.base64 })
       .catch(() => undefined);
   let value: V | undefined;
   try {

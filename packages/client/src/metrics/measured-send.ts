@@ -1,4 +1,4 @@
-import { type EncodedRequest, keyByteLength } from '@mc/protocol';
+import type { EncodedRequest } from '@mc/protocol';
 import type { Connection } from '@mc/transport';
 import { tracedSend, tracingActive } from '../tracing.js';
 import type { NodeMetrics } from './node-metrics.js';
@@ -22,7 +22,14 @@ export function measuredSend<T>(
   // A one-key get has no chunks: the transport writes its line, or merges it with others into
   // one line. It counts as its own line, `<command> <key>\r\n`, whichever happens.
   const lone = request.mergeableGet;
-  if (lone !== undefined) bytesOut += lone.command.length + 1 + keyByteLength(lone.key) + 2;
+  if (lone !== undefined) {
+    const key = lone.key;
+    bytesOut +=
+      lone.command.length +
+      1 +
+      (typeof key === 'string' ? Buffer.byteLength(key, 'utf8') : key.byteLength) +
+      2;
+  }
   const started = performance.now();
   const answer = tracingActive()
     ? tracedSend(metrics.name, request, keyCount, (traced) => connection.send(traced))
