@@ -60,6 +60,10 @@ export class HashNode implements ServerNode {
   readonly group: ConnectionGroup;
   readonly #policy: FailurePolicy;
   #failures: number[] = [];
+  /** The errors already counted: one event (a socket lost) rejects many requests with one error. */
+  readonly #counted = new WeakSet<object>();
+  /** A socket lost or a deadline passed in this turn of the event loop has been counted. */
+  #lostThisTurn = false;
   #deadUntil = 0;
   #probing = false;
   #probeTimer: NodeJS.Timeout | undefined;
@@ -117,13 +121,27 @@ export class HashNode implements ServerNode {
         if (isNodeFailure(error)) this.#deadUntil = Date.now() + this.#policy.deadTimeout;
         else if (!(error instanceof MemcacheIllegalInputError)) this.#revive();
       } else if (isNodeFailure(error)) {
-        this.#recordFailure();
+        this.#recordFailure(error as object);
       }
       throw error;
     }
   }
 
-  #recordFailure(): void {
+  /**
+   * Requests are pipelined, so one lost socket or one reset deadline fails every request in
+   * flight at once, all with the same error, and a restart drops every socket to the server
+   * in the same turn of the event loop: each is one failure of the node, or a restart under
+   * load would mark a healthy node dead for `deadTimeout`. A refused connection still counts
+   * per request, as a sequential caller meets it.
+   */
+  #recordFailure(error: object): void {
+    if (this.#counted.has(error)) return;
+    this.#counted.add(error);
+    if (!(error instanceof MemcacheConnectionError)) {
+      if (this.#lostThisTurn) return;
+      this.#lostThisTurn = true;
+      setImmediate(this.#endTurn).unref();
+    }
     const now = Date.now();
     const windowStart = now - this.#policy.retryTimeout;
     this.#failures = this.#failures.filter((time) => time >= windowStart);
@@ -135,6 +153,10 @@ export class HashNode implements ServerNode {
       this.#scheduleProbe();
     }
   }
+
+  readonly #endTurn = (): void => {
+    this.#lostThisTurn = false;
+  };
 
   #scheduleProbe(): void {
     if (!this.#policy.probeInBackground || this.#closed) return;
