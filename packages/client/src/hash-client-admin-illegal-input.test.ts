@@ -33,4 +33,24 @@ describe('HashClient.flushAll with an illegal delay', () => {
       await client.close();
     }
   });
+
+  // stats() built its request only per node, so with no node its arguments went unchecked:
+  // an injected line resolved an empty Map (or, with discovery down, a connection error).
+  it('stats() refuses an illegal argument with no server yet, under ignoreErrors too', async () => {
+    const down = await closedPort();
+    const clients = [
+      new HashClient([]),
+      new HashClient([], { ignoreErrors: true }),
+      new HashClient([], { discovery: { endpoint: down.address }, connectTimeout: 200 }),
+      new HashClient([], { discovery: { endpoint: down.address }, connectTimeout: 200, ignoreErrors: true }),
+    ];
+    try {
+      for (const client of clients) {
+        await expect(client.stats('bad\r\nflush_all')).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+        await expect(client.stats('two words')).rejects.toBeInstanceOf(MemcacheIllegalInputError);
+      }
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+  });
 });

@@ -240,7 +240,8 @@ export class HashClient<V = DefaultValue> extends BaseClient<V> {
   }
 
   /** Each node's counters, by node name (under ignoreErrors, of the nodes that answered). */
-  stats(...args: string[]): Promise<Map<string, Stats>> {
+  async stats(...args: string[]): Promise<Map<string, Stats>> {
+    commands.stats.request(args); // checked before any node is asked, as flushAll's delay
     return this.#everyNode(
       async (node) => parseStats(await node.send(commands.stats.request(args))),
       this.ignoreErrors,

@@ -101,6 +101,8 @@ export class HashNode implements ServerNode {
 
   /** Refuses at once while dead, lets one probe through when due, and counts failures. */
   async #guard<T>(run: () => Promise<T>): Promise<T> {
+    // Closed: the sockets refuse with "is closed", which says nothing of the server's health.
+    if (this.#closed) return run();
     let probe = false;
     if (this.#deadUntil !== 0) {
       if (this.#probing || this.#policy.probeInBackground || Date.now() < this.#deadUntil) {

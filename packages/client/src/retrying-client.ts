@@ -6,6 +6,7 @@ import {
 } from '@mc/protocol';
 import { timerDelay } from '@mc/transport';
 import type { Client } from './client.js';
+import { isDeadNodeRefusal } from './dead-node-refusal.js';
 import type { HashClient } from './hash-client.js';
 
 /** An error class to match with `instanceof`. */
@@ -21,7 +22,8 @@ export interface RetryingClientOptions {
   retryDelay?: number;
   /**
    * Errors worth another try (default: MemcacheConnectionError, MemcacheUnexpectedCloseError,
-   * MemcacheTimeoutError). Illegal input is never retried: it would fail the same way.
+   * MemcacheTimeoutError). Illegal input is never retried: it would fail the same way; nor is
+   * the refusal of a node HashClient holds dead, which lasts until its deadTimeout.
    */
   retryFor?: readonly ErrorClass[];
   /** Errors never retried, even when `retryFor` matches them. */
@@ -114,6 +116,8 @@ class RetryPolicy {
 
   shouldRetry(error: unknown): boolean {
     if (error instanceof MemcacheIllegalInputError) return false;
+    // A node HashClient holds dead refuses the same way until its deadTimeout runs out.
+    if (isDeadNodeRefusal(error)) return false;
     if (this.#doNotRetryFor.some((errorClass) => error instanceof errorClass)) return false;
     return this.#retryFor.some((errorClass) => error instanceof errorClass);
   }
