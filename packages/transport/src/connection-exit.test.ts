@@ -104,6 +104,35 @@ describe('close()', () => {
     }
   });
 
+  // A TLS handshake the server never answers: once the last request timed out, the sockets
+  // being opened were unref'd and nothing kept the process alive, so a script awaiting
+  // close() just ended (exit code 13, an unsettled top-level await) and skipped what followed.
+  it('during a TLS handshake that never completes, settles once nothing is pending', async () => {
+    const silent = await startFakeServer();
+    try {
+      const script = (wait: number) => `
+        import { Connection } from '${transport}';
+        import { commands } from '${protocol}';
+        const connection = new Connection('${silent.address}', { tls: true, connectTimeout: 5000, timeout: 300 });
+        const request = connection.send(commands.version.request()).catch((error) => error.name);
+        await new Promise((resolve) => setTimeout(resolve, ${wait}));
+        const started = performance.now();
+        await connection.close();
+        console.log(await request, 'closed', performance.now() - started < 1500);
+      `;
+      // close() while the request waits for the connect.
+      const run = await runScript(script(100));
+      expect(run.stdout.trim()).toBe('MemcacheTimeoutError closed true');
+      expect(run.code).toBe(0);
+      // close() after the request timed out, with the connect still going.
+      const later = await runScript(script(500));
+      expect(later.stdout.trim()).toBe('MemcacheTimeoutError closed true');
+      expect(later.code).toBe(0);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('cancels a reconnect that is waiting out its backoff', async () => {
     const refused = await closedPort();
     // Not cancelled, close() would wait out the 10 s backoff (its own timeout is longer).

@@ -519,6 +519,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // Waiting out a backoff with nothing to send: the reconnect is cancelled.
       this.#flow.cancel(this.#closedError());
       this.#move('closed');
+    } else if (this.#state === 'connecting' && this.#pending === 0) {
+      // Connecting with nothing pending (its requests timed out): nothing will use the socket.
+      this.#standDown();
     }
     // connecting: the connect flow moves on to closing (then drains) or to closed.
     if ((this.#state as ConnectionState) !== 'closed' && wait !== Number.POSITIVE_INFINITY) {
@@ -1175,6 +1178,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (this.#referenced) {
         clearTimeout(this.#standDownTimer);
         this.#standDownTimer = undefined;
+      } else if (this.#state === 'connecting' && this.#ending) {
+        // close() was called: no request can come to use this connect, and with its sockets
+        // unref'd (a TLS handshake holds nothing alive) close() would never settle.
+        queueMicrotask(this.#standDown);
       } else if (this.#state === 'connecting' && this.#standDownTimer === undefined) {
         this.#standDownTimer = setTimeout(this.#standDown, STAND_DOWN_DELAY);
         this.#standDownTimer.unref();
