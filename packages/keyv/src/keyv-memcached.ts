@@ -223,7 +223,7 @@ export class KeyvMemcached extends EventEmitter {
     return this.#guard(
       () =>
         this.#writeWithVersion(true, failed, (token) =>
-          Promise.all(
+          this.#eachSettled(
             entries.map((entry) =>
               this.client.set(this.#dataKey(token, entry.key), entry.value, {
                 ttl: millisecondsToTtl(entry.ttl),
@@ -255,7 +255,7 @@ export class KeyvMemcached extends EventEmitter {
     const deleted = await this.#guard(
       () =>
         this.#writeWithVersion(false, failed, (token) =>
-          Promise.all(keys.map((key) => this.client.delete(this.#dataKey(token, key)))),
+          this.#eachSettled(keys.map((key) => this.client.delete(this.#dataKey(token, key)))),
         ),
       failed,
     );
@@ -377,10 +377,25 @@ export class KeyvMemcached extends EventEmitter {
     try {
       return await operation();
     } catch (error) {
-      if (this.#throwOnErrors || this.listenerCount('error') === 0) throw error;
-      this.emit('error', error);
+      this.#report(error);
       return fallback;
     }
+  }
+
+  /**
+   * One answer per write of a batch: a write that failed is `false` and its error is reported,
+   * the others keep their own answer (one entry refused must not make the stored ones look lost).
+   */
+  async #eachSettled(writes: Promise<boolean>[]): Promise<boolean[]> {
+    const outcomes = await Promise.allSettled(writes);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') this.#report(outcome.reason);
+    return outcomes.map((outcome) => outcome.status === 'fulfilled' && outcome.value);
+  }
+
+  /** Keyv's rule for a failure: a rejection under `throwOnErrors` or with nobody listening, else an `error` event. */
+  #report(error: unknown): void {
+    if (this.#throwOnErrors || this.listenerCount('error') === 0) throw error;
+    this.emit('error', error);
   }
 }
 
