@@ -67,6 +67,11 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): Memcached
         const period = revalidatePeriod(entry, context);
         if (period !== undefined) {
           lastModified = now - period * 1000 - 1;
+          // Dated a period back, an entry whose expire is no longer than its period would
+          // also look expired (a blocking render): it is handed over with a second more.
+          if (typeof cacheControl?.expire === 'number' && cacheControl.expire <= period) {
+            cacheControl = { ...cacheControl, expire: period + 1 };
+          }
         } else if (isFetchContext(context)) {
           return null; // a fetch without a period has no stale to serve: fetched afresh
         } else {

@@ -67,3 +67,26 @@ it("a static page (revalidate: false) is served stale after revalidateTag(tag, '
   expect(afterRevalidate).not.toBeNull(); // null would be a blocking miss
   expect(afterRevalidate?.isStale).toBe(true);
 });
+
+// A page whose expire equals its revalidate (allowed by Next: cacheLife({ revalidate: 60,
+// expire: 60 })) was dated one period back on a stale tag, which also put it past its expire:
+// Next then did a blocking render (isStale -1) where its own cache serves stale.
+it('a page with expire equal to revalidate is served stale after revalidateTag, not expired', async () => {
+  const route = { kind: 'APP_PAGE', sourceRoute: '/blog/[slug]/page' };
+  const page = sampleEntries().find((entry) => entry.kind === 'APP_PAGE')!;
+  const setContext = { cacheControl: { revalidate: 60, expire: 60 }, route, isRoutePPREnabled: false };
+  const getContext = { kind: 'APP_PAGE', isFallback: false, isRoutePPREnabled: false, route };
+  await nextInstance().set(
+    '/blog/equal',
+    page.value as SetArguments[1],
+    setContext as unknown as SetArguments[2],
+  );
+  const fresh = await nextInstance().get('/blog/equal', getContext as unknown as GetArguments[1]);
+  expect(fresh?.isStale).toBeFalsy();
+
+  await nextInstance().revalidateTag('posts', { expire: 3600 });
+
+  const afterRevalidate = await nextInstance().get('/blog/equal', getContext as unknown as GetArguments[1]);
+  expect(afterRevalidate).not.toBeNull();
+  expect(afterRevalidate?.isStale).toBe(true);
+});
