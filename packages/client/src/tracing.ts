@@ -1,4 +1,4 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { EncodedRequest } from '@mc/protocol';
 
 /** What `mc:command:start` carries; `mc:command:end` adds `duration`, `mc:command:error` adds `error`. */

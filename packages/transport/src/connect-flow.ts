@@ -1,4 +1,4 @@
-import type net from 'node:net';
+import type * as net from 'node:net';
 import { MemcacheClientError, MemcacheConnectionError, MemcacheTimeoutError } from '@mc/protocol';
 import { adoptSocket, openSocket, type SocketOptions } from './open-socket.js';
 import type { ResolvedAddress } from './parse-address.js';

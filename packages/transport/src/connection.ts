@@ -1,7 +1,7 @@
 import { type ConnectionTraceMessage, connectionChannels } from './connection-channels.js';
 import { EventEmitter } from 'node:events';
-import type net from 'node:net';
-import type tls from 'node:tls';
+import type * as net from 'node:net';
+import type * as tls from 'node:tls';
 import {
   type Chunk,
   checkedGetLine,

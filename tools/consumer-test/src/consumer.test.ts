@@ -1,7 +1,8 @@
 // A fresh app that installs the packed tarballs, as a user's app would from npm: plain ESM,
-// plain CommonJS (`require`), TypeScript with NodeNext resolution (.mts and .cts) and with
-// bundler resolution, each against a real memcached. This is the check that `exports`, `files`,
-// the rewritten `workspace:*` ranges and the shipped types work outside the monorepo.
+// plain CommonJS (`require`), TypeScript with NodeNext resolution (.mts and .cts), with
+// bundler resolution and with the old node10 resolution, each against a real memcached. This
+// is the check that `exports`, `files`, the rewritten `workspace:*` ranges and the shipped
+// types work outside the monorepo.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -51,6 +52,7 @@ beforeAll(async () => {
     ['nodenext', 'exercise.mts'],
     ['nodenext', 'exercise.cts'],
     ['bundler', 'exercise.ts'],
+    ['node10', 'exercise.ts'],
   ] as const) {
     fs.mkdirSync(path.join(app, folder), { recursive: true });
     fs.copyFileSync(path.join(fixtures, 'exercise.ts'), path.join(app, folder, file));
@@ -160,5 +162,14 @@ describe('the packed tarballs in a fresh app', () => {
   it('typecheck and run under TypeScript bundler resolution', async () => {
     await node('node_modules/typescript/bin/tsc', '-p', 'tsconfig.bundler.json');
     expect(await node('out/bundler/exercise.js', 'bundler')).toBe('ok bundler\n');
+  });
+
+  // The old resolution (module CommonJS, no esModuleInterop) knows no `exports` map: subpaths
+  // such as @mc/client/testing need typesVersions, and the CommonJS declarations must not
+  // default-import Node's modules.
+  it('typecheck and run under TypeScript node10 resolution, without esModuleInterop', async () => {
+    await node('node_modules/typescript/bin/tsc', '-p', 'tsconfig.node10.json');
+    fs.writeFileSync(path.join(app, 'out/node10/package.json'), JSON.stringify({ type: 'commonjs' }));
+    expect(await node('out/node10/exercise.js', 'node10')).toBe('ok node10\n');
   });
 });

@@ -36,7 +36,15 @@ describe.each(published)('packages/$folder/package.json', ({ folder, manifest })
       'tsc -b tsconfig.build.json && tsc -p tsconfig.cjs.json && node ../../scripts/mark-commonjs.mjs dist/cjs',
     );
     expect(fs.existsSync(path.join(repositoryRoot, 'packages', folder, 'tsconfig.cjs.json'))).toBe(true);
-    expect(manifest.scripts.packcheck).toBe('publint --strict --pack npm && attw --pack . --profile node16');
+    // attw's default profile includes node10, which the subpaths' typesVersions serve.
+    expect(manifest.scripts.packcheck).toBe('publint --strict --pack npm && attw --pack .');
+    const subpaths = Object.keys(manifest.exports).filter(
+      (entry) => entry.startsWith('./') && entry !== './package.json',
+    );
+    const typesVersions = Object.fromEntries(
+      subpaths.map((entry) => [entry.slice(2), [`./dist/cjs/${entry.slice(2)}/index.d.ts`]]),
+    );
+    expect(manifest.typesVersions).toEqual(subpaths.length === 0 ? undefined : { '*': typesVersions });
   });
 
   it('ships its README and the license, and says where its source lives', () => {

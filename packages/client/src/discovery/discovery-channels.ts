@@ -1,4 +1,4 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 
 /** What `mc:discovery:change` carries each time a newer cluster config is applied. */
 export interface DiscoveryChangeMessage {

@@ -1,4 +1,4 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type Key, MemcacheIllegalInputError } from '@mc/protocol';
 import type { ClientMetrics } from './client-metrics.js';
 
