@@ -9,7 +9,7 @@ export interface TopOptions {
   /** Frames to draw before returning; undefined: until `signal` aborts. */
   refreshes?: number | undefined;
   /** Options for each server's client (timeouts, TLS, …). */
-  client?: ClientOptions;
+  client?: ClientOptions | undefined;
   /** Redraw in place (alternate screen, cursor hidden) rather than print frame after frame. */
   screen: boolean;
   signal: AbortSignal;

@@ -76,16 +76,16 @@ export type ReadValue<V> = [V] extends [DefaultValue] ? ([DefaultValue] extends 
 /** Options of every write. */
 export interface WriteOptions {
   /** Seconds from now; 0 (default) never expires; negative expires at once; above 30 days just works. */
-  ttl?: number;
+  ttl?: number | undefined;
   /** Bits OR-ed into the flags the serde chose, for applications that keep their own marks. */
-  flags?: number;
+  flags?: number | undefined;
   /** Do not wait for the server's answer: resolves `true` once sent; errors go unreported. */
-  noreply?: boolean;
+  noreply?: boolean | undefined;
 }
 
 /** Options of `delete` and `deleteMany`. */
 export interface DeleteOptions {
-  noreply?: boolean;
+  noreply?: boolean | undefined;
 }
 
 /** A value with the cas token that `cas()` compares against. */
@@ -99,25 +99,25 @@ export type Entries<V> = Map<Key, V> | Iterable<readonly [Key, V]> | Record<stri
 
 /** The options every client takes on top of its connection options. */
 export interface CommandOptions<V> {
-  serde?: Serde<V>;
-  keyPrefix?: string;
-  ignoreErrors?: boolean;
-  defaultNoreply?: boolean;
+  serde?: Serde<V> | undefined;
+  keyPrefix?: string | undefined;
+  ignoreErrors?: boolean | undefined;
+  defaultNoreply?: boolean | undefined;
   /**
    * The largest value, in bytes, sent or accepted (default 64 MiB, at most memcached's 1 GiB
    * item limit). A longer value is refused with MemcacheIllegalInputError before it is sent.
    */
-  maxValueBytes?: number;
+  maxValueBytes?: number | undefined;
   /**
    * Collect `metrics()` from the first command (default: from the first `metrics()` call;
    * until then the client records nothing).
    */
-  metrics?: boolean;
+  metrics?: boolean | undefined;
   /**
    * Told of each write that failed (error, timeout, dead node), with its key, also under
    * `ignoreErrors`, so the application can invalidate or replay it (see WriteFailure).
    */
-  onWriteFailure?: (failure: WriteFailure) => void;
+  onWriteFailure?: ((failure: WriteFailure) => void) | undefined;
 }
 
 // memcached accepts long `get`/`gets` lines (its line buffer grows), but a huge key list is still cut

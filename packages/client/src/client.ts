@@ -8,7 +8,7 @@ import { SingleServerClient } from './single-server-client.js';
 /** Everything `new Client(address, options)` accepts; every option is optional. */
 export interface ClientOptions<V = DefaultValue> extends CommandOptions<V>, ConnectionOptions {
   /** Sockets to this server, each pipelined (default 1). */
-  connections?: number;
+  connections?: number | undefined;
 }
 
 /**

@@ -11,20 +11,20 @@ export interface GetOrSetOptions {
    * Refresh ahead: once the value has less than this many seconds to live, one caller
    * reloads it while the others keep getting the current value.
    */
-  recacheWithin?: number;
+  recacheWithin?: number | undefined;
   /**
    * How long one caller may hold the right to load before others stop waiting for it: the
    * placeholder that marks "loading" lives at least this long, at most a second more (default 10).
    */
-  lockTtl?: number;
+  lockTtl?: number | undefined;
   /** The key travels base64-encoded (meta flag `b`), so any bytes can be a key. */
-  base64?: boolean;
+  base64?: boolean | undefined;
 }
 
 /** What every write of getOrSet carries: the TTL, and base64 when the key travels so. */
 interface WriteOptions {
   ttl: number;
-  base64?: true;
+  base64?: true | undefined;
 }
 
 const DEFAULT_LOCK_TTL = 10;

@@ -38,25 +38,25 @@ export interface HashClientOptions<V = DefaultValue> extends ClientOptions<V> {
    * `'rendezvous'` (default) agrees with pymemcache's HashClient and hashes the key without
    * `keyPrefix`; `'ketama'` agrees with libmemcached and twemproxy and hashes the key as sent.
    */
-  hasher?: 'rendezvous' | 'ketama' | CustomHasher;
+  hasher?: 'rendezvous' | 'ketama' | CustomHasher | undefined;
   /** Failures within `retryTimeout` that mark a node dead (default 2). */
-  retryAttempts?: number;
+  retryAttempts?: number | undefined;
   /** The window for those failures, in ms (default 1000). */
-  retryTimeout?: number;
+  retryTimeout?: number | undefined;
   /** How long a dead node is left alone before one request probes it, in ms (default 60000). */
-  deadTimeout?: number;
+  deadTimeout?: number | undefined;
   /**
    * `false` (default): a dead node's keys stay where they are and answer at once, without
    * the network: misses for reads, a MemcacheConnectionError for writes (`false`, `not_stored`
    * and the like with `ignoreErrors`). `true`: they move to the next node while it is dead — riskier, since two
    * nodes may then hold different values for one key once it comes back.
    */
-  failover?: boolean;
+  failover?: boolean | undefined;
   /**
    * Take the node list from an ElastiCache/Memorystore configuration endpoint and keep it up
    * to date (see the README's "Auto discovery"). The servers argument may then be empty.
    */
-  discovery?: DiscoveryOptions;
+  discovery?: DiscoveryOptions | undefined;
 }
 
 /**

@@ -75,12 +75,12 @@ export const META_ARITHMETIC_OPTIONS = [
 /** Shared by every meta method. */
 export interface MetaKeyOptions {
   /** The key (prefix included) travels base64-encoded (flag `b`), so any bytes can be a key. */
-  base64?: boolean;
+  base64?: boolean | undefined;
   /**
    * A token of at most 31 printable bytes, echoed back in the result's `opaque`. Requests that
    * carry one are never folded into a quiet batch (the client uses opaques of its own there).
    */
-  opaque?: string;
+  opaque?: string | undefined;
 }
 
 /** `metaGet` options: what comes back, and what the read does to the item. */
@@ -124,7 +124,7 @@ export interface MetaSetOptions
   extends MetaKeyOptions,
     Pick<MetaSetFlags, (typeof META_SET_OPTIONS)[number]> {
   /** Bits OR-ed into the flags the serde chose (flag `F`; the serde owns bits 0 to 9). */
-  flags?: number;
+  flags?: number | undefined;
 }
 
 /** What `metaSet` resolves to. */

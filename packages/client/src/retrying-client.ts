@@ -14,20 +14,20 @@ export type ErrorClass = abstract new (...args: never[]) => unknown;
 
 export interface RetryingClientOptions {
   /** Tries in all, the first included (default 2: one retry). */
-  attempts?: number;
+  attempts?: number | undefined;
   /**
    * Milliseconds between tries (default 50). Each wait is drawn between half and one and a
    * half times this, so clients that failed together do not retry in lockstep.
    */
-  retryDelay?: number;
+  retryDelay?: number | undefined;
   /**
    * Errors worth another try (default: MemcacheConnectionError, MemcacheUnexpectedCloseError,
    * MemcacheTimeoutError). Illegal input is never retried: it would fail the same way; nor is
    * the refusal of a node HashClient holds dead, which lasts until its deadTimeout.
    */
-  retryFor?: readonly ErrorClass[];
+  retryFor?: readonly ErrorClass[] | undefined;
   /** Errors never retried, even when `retryFor` matches them. */
-  doNotRetryFor?: readonly ErrorClass[];
+  doNotRetryFor?: readonly ErrorClass[] | undefined;
 }
 
 /** A RetryingClient has every method of the client it wraps, with the same types. */

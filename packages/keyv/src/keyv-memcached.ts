@@ -28,13 +28,13 @@ export interface KeyvMemcachedClient {
 /** Options of the adapter itself. */
 export interface KeyvMemcachedOptions {
   /** The namespace to start with; Keyv sets its own on the adapter when it has one. */
-  namespace?: string;
+  namespace?: string | undefined;
   /**
    * `false` (default): a failed call emits `'error'` (Keyv forwards it to its own listeners)
    * and resolves a miss, `false` or nothing, so a cache outage degrades to cache misses.
    * `true`: the call rejects instead. Without any `'error'` listener calls always reject.
    */
-  throwOnErrors?: boolean;
+  throwOnErrors?: boolean | undefined;
 }
 
 /** One entry of `setMany`, as Keyv hands it over: `ttl` in milliseconds. */

@@ -16,25 +16,25 @@ export interface PoolFactory<T> {
 
 export interface PoolOptions {
   /** Most resources alive at once, counting those being created. Default 1. */
-  max?: number;
+  max?: number | undefined;
   /** Resources kept alive even when idle; made in the background at start. Default 0. */
-  min?: number;
+  min?: number | undefined;
   /**
    * Milliseconds an idle resource above `min` lives before it is destroyed. Default: forever,
    * as is anything longer than a timer holds (2^31 − 1 ms, about 24.8 days).
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * Milliseconds an acquire may wait in the queue before it rejects with
    * `MemcacheTimeoutError`. A deadline, never a "pool full" error. Default: no deadline, as
    * for anything longer than a timer holds (2^31 − 1 ms, about 24.8 days).
    */
-  acquireTimeout?: number;
+  acquireTimeout?: number | undefined;
   /**
    * Borrowers one resource may have at once. 1 (default) lends exclusively; a pipelined
    * connection serves many requests at a time, so a memcached client uses a large value.
    */
-  maxSharing?: number;
+  maxSharing?: number | undefined;
 }
 
 /** How `close()` ends the pool. */
@@ -43,12 +43,12 @@ export interface PoolCloseOptions {
    * Resolve at once instead of waiting for the factory to finish destroying the resources
    * (their destruction still runs; its failures are dropped), for a process that must stop now.
    */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 export interface AcquireOptions {
   /** Aborting takes the acquire out of the queue; it rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface PoolStats {

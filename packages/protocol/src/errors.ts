@@ -34,9 +34,9 @@ function isMarked(value: unknown): value is Marked {
 /** Options every `@mc` error accepts. */
 export interface MemcacheErrorOptions {
   /** The underlying error, kept for debugging (`error.cause`). */
-  cause?: unknown;
+  cause?: unknown | undefined;
   /** The server reply line or fragment that led to the error, when there was one. */
-  response?: string;
+  response?: string | undefined;
 }
 
 export class MemcacheError extends Error {
@@ -112,7 +112,7 @@ export class MemcacheProtocolError extends MemcacheError {
 
 /** Options of MemcacheDeserializeError: the common ones, plus the key whose value failed. */
 export interface MemcacheDeserializeErrorOptions extends MemcacheErrorOptions {
-  key?: string;
+  key?: string | undefined;
 }
 
 export class MemcacheDeserializeError extends MemcacheError {

@@ -41,7 +41,7 @@ export interface ResponseParserOptions {
    * DEFAULT_MAX_VALUE_BYTES (64 MiB); at most MEMCACHED_ITEM_LIMIT (1 GiB), since no
    * memcached sends more.
    */
-  maxValueBytes?: number;
+  maxValueBytes?: number | undefined;
 }
 
 // The words, as bytes, built once.

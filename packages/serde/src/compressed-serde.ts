@@ -11,16 +11,16 @@ import type { CacheValue, Serde, SerializedValue } from './serde.js';
 
 export interface CompressedSerdeOptions {
   /** Compress only values longer than this many bytes; default 400, pymemcache's measured break-even. */
-  minSize?: number;
+  minSize?: number | undefined;
   /** Default 'zlib', which pymemcache's CompressedSerde reads; 'gzip' and 'brotli' only JavaScript reads. */
-  algorithm?: CompressionAlgorithm;
+  algorithm?: CompressionAlgorithm | undefined;
   /** Compression level: 0 to 9 for zlib and gzip (default 6), brotli quality 0 to 11 (default 4). */
-  level?: number;
+  level?: number | undefined;
   /**
    * The most bytes a value may inflate to when read; default 64 MiB. Beyond it, a
    * MemcacheDeserializeError, and a longer value to compress is a MemcacheIllegalInputError.
    */
-  maxDecompressedSize?: number;
+  maxDecompressedSize?: number | undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { readsTextAsUtf8, storesTextAsUtf8 } from './text-fast-paths.js';
 
 export interface PickleSerdeOptions {
   /** The pickle protocol to write, 2 to 5; default 5, the highest, as pymemcache uses. */
-  protocol?: PickleProtocol;
+  protocol?: PickleProtocol | undefined;
 }
 
 /**

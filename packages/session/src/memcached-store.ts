@@ -22,16 +22,16 @@ export interface MemcachedStoreOptions {
   /** The client sessions go through; its timeouts bound every store call. */
   client: MemcachedStoreClient;
   /** Put before each session id to make its key (default `'sess:'`). */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Seconds a session lives in memcached when its cookie has no expiry (a browser-session
    * cookie); default 86400 (one day). A function decides for every session, cookie or not.
    */
-  ttl?: number | ((session: SessionData) => number);
+  ttl?: (number | ((session: SessionData) => number)) | undefined;
   /** How sessions become text (default JSON). */
-  serializer?: SessionSerializer;
+  serializer?: SessionSerializer | undefined;
   /** Never refresh TTLs on `touch` (express-session then only writes modified sessions). */
-  disableTouch?: boolean;
+  disableTouch?: boolean | undefined;
 }
 
 type Callback<T = void> = (error: unknown, result?: T) => void;

@@ -16,7 +16,7 @@ export interface AuthOptions {
    * `'memcached'` (default, `memcached -Y`): `set <any> 0 0 <n>\r\n<username> <password>\r\n`;
    * `'memcachier'`: `set <username> 0 0 <password length>\r\n<password>\r\n`.
    */
-  format?: 'memcached' | 'memcachier';
+  format?: 'memcached' | 'memcachier' | undefined;
 }
 
 const FORMATS = new Set(['memcached', 'memcachier']);

@@ -43,31 +43,31 @@ import { WriteBatch } from './write-batch.js';
 
 export interface ConnectionOptions {
   /** Milliseconds to open the socket (DNS, TCP, TLS and auth together); default 2000; 0 or Infinity: none. */
-  connectTimeout?: number;
+  connectTimeout?: number | undefined;
   /** Milliseconds for each command's reply, counted from `send()`; default 5000; 0 or Infinity: none. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Disable Nagle's algorithm (default true): small pipelined commands should not wait for ACKs. */
-  noDelay?: boolean;
+  noDelay?: boolean | undefined;
   /** TCP keep-alive probes after 30 s idle (default true), so dead peers behind NAT are noticed. */
-  keepAlive?: boolean;
+  keepAlive?: boolean | undefined;
   /** `true` for TLS with Node's defaults, or Node's TLS options (CA, client certificate, servername). */
-  tls?: boolean | tls.ConnectionOptions;
+  tls?: boolean | tls.ConnectionOptions | undefined;
   /** memcached's ASCII authentication (`-Y`), done right after each connect. */
-  auth?: AuthOptions;
+  auth?: AuthOptions | undefined;
   /**
    * Bound on requests queued plus in flight (default 100,000). Beyond it `send()` rejects at
    * once with MemcacheClientError: memory stays bounded when the server cannot keep up.
    */
-  maxPending?: number;
+  maxPending?: number | undefined;
   /** Milliseconds before reconnecting after a failure (default 50), doubling per failure up to 1 s. */
-  reconnectDelay?: number;
+  reconnectDelay?: number | undefined;
   /**
    * The largest value a reply may carry, in bytes (default DEFAULT_MAX_VALUE_BYTES, at most
    * MEMCACHED_ITEM_LIMIT, 1 GiB): a `VALUE`/`VA` header announcing more is a
    * MemcacheProtocolError and the connection resets, so a broken or hostile server cannot make
    * the parser allocate without bound.
    */
-  maxValueBytes?: number;
+  maxValueBytes?: number | undefined;
 }
 
 /** How `close()` ends the connection. */
@@ -76,21 +76,21 @@ export interface CloseOptions {
    * Fail every request still pending and close the socket now (requests in flight reject
    * with MemcacheUnexpectedCloseError, requests not yet sent with MemcacheConnectionError).
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Milliseconds to wait for the replies of the requests still pending before closing anyway
    * (they then reject with MemcacheTimeoutError); 0 waits for nothing. Default: the
    * connection's `timeout`, or 2000 ms when it has none (`timeout: 0`), so close() always
    * settles.
    */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 export interface SendOptions {
   /** This command's deadline in milliseconds, instead of the connection's `timeout`. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts this command; the promise rejects with `signal.reason`, as `fetch` does. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -15,9 +15,9 @@ export interface SocketOptions {
    * a large value's bytes straight into its buffer: the socket then emits no 'data' events,
    * and its owner takes the bytes with `SocketReader.of(socket).attach`. Default false.
    */
-  placeReads?: boolean;
+  placeReads?: boolean | undefined;
   /** Resolves a host name to its addresses, in the order to try them; dns.lookup by default. */
-  lookup?: (host: string) => Promise<string[]>;
+  lookup?: ((host: string) => Promise<string[]>) | undefined;
 }
 
 /** TCP keep-alive probes start after this much idleness, well below common NAT/firewall timeouts. */

@@ -18,9 +18,9 @@ export interface DiscoveryOptions {
   /** The configuration endpoint (ElastiCache's `.cfg.` address, Memorystore's discovery endpoint). */
   endpoint: ServerAddress;
   /** Milliseconds between polls once a list is known (default 60000). */
-  interval?: number;
+  interval?: number | undefined;
   /** `'config'` (default): `config get cluster`; `'legacy'`: `get AmazonElastiCache:cluster` (engines before 1.4.14). */
-  command?: DiscoveryCommand;
+  command?: DiscoveryCommand | undefined;
 }
 
 /** What discovery changes: HashClient's own public node management. */

@@ -21,7 +21,7 @@ export interface ConfigQueryOptions {
   /** The largest payload accepted. */
   maxBytes: number;
   /** Abandons the question (the client closed): the promise rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -36,7 +36,7 @@ export interface MeterLike {
 /** Options of `instrumentMetrics`. */
 export interface InstrumentMetricsOptions {
   /** The meter to record with (default: `metrics.getMeter('@mc/client')` of `@opentelemetry/api`). */
-  meter?: MeterLike;
+  meter?: MeterLike | undefined;
 }
 
 /** What `instrumentMetrics` resolves: stops reporting (collection itself stays on). */

@@ -10,9 +10,10 @@ const rootTypes = path.resolve(src, '../../../node_modules/@types');
 /**
  * Type-checks `source` as a user's strict ES module that imports '@mc/client' (and
  * '@mc/client/testing') from this source tree, and returns its compile errors: type tests
- * assert what compiles and what does not without running any of it.
+ * assert what compiles and what does not without running any of it. `options` adds to the
+ * strict defaults (a user's `exactOptionalPropertyTypes`, say).
  */
-export function diagnosticsOf(source: string): string[] {
+export function diagnosticsOf(source: string, options: ts.CompilerOptions = {}): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-type-fixture-'));
   const file = path.join(dir, 'fixture.mts');
   const index = JSON.stringify(path.join(src, 'index.js'));
@@ -31,6 +32,7 @@ export function diagnosticsOf(source: string): string[] {
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       typeRoots: [rootTypes],
       types: ['node'],
+      ...options,
     });
     return ts
       .getPreEmitDiagnostics(program)

@@ -11,7 +11,7 @@ export interface MemoryClientOptions<V = DefaultValue> extends CommandOptions<V>
    * The data behind the client (default: a fresh store of its own). Pass one store to
    * several clients to let them share a cache, for instance under different key prefixes.
    */
-  store?: MemoryStore;
+  store?: MemoryStore | undefined;
 }
 
 /**

@@ -25,12 +25,12 @@ export interface MemoryStoreOptions {
    * limit counts the item's header and key as the server does, so the largest value is a
    * little smaller.
    */
-  itemSizeMax?: number;
+  itemSizeMax?: number | undefined;
   /**
    * Whether `shutdown` is allowed, as memcached's `-A` (default `false`: memcached answers
    * `ERROR: shutdown not enabled`, and `stats settings` says `shutdown_command no`).
    */
-  shutdownCommand?: boolean;
+  shutdownCommand?: boolean | undefined;
 }
 
 // memcached's item header on a 64-bit build, with its cas field; a value must fit in

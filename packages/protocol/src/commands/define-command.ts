@@ -4,12 +4,12 @@ import type { Chunk, EncodedRequest, ReplyReader } from '../types.js';
 /** Extras a command may need beyond its encoder and reader. */
 export interface DefineCommandOptions<Args extends readonly unknown[]> {
   /** The server closes the connection after this command (quit, shutdown). */
-  closesConnection?: boolean;
+  closesConnection?: boolean | undefined;
   /**
    * Adjusts the arguments once before `request` encodes them and builds the reader, so both
    * see the same values (quiet meta requests get their opaque here).
    */
-  prepare?: (...args: Args) => Args;
+  prepare?: ((...args: Args) => Args) | undefined;
 }
 
 /**

@@ -57,13 +57,18 @@ interface FieldTypes {
   key: Key;
 }
 
-/** The options object a meta table accepts, every option optional. */
+/**
+ * The options object a meta table accepts, every option optional (and `undefined` taken as
+ * absent, so `exactOptionalPropertyTypes` code can pass a maybe-value).
+ */
 export type MetaOptionsOf<Table extends MetaTable> = {
-  -readonly [Name in keyof Table['options']]?: Table['options'][Name] extends {
-    modes: infer Modes;
-  }
-    ? keyof Modes & string
-    : OptionTypes[Table['options'][Name]['kind'] & keyof OptionTypes];
+  -readonly [Name in keyof Table['options']]?:
+    | (Table['options'][Name] extends {
+        modes: infer Modes;
+      }
+        ? keyof Modes & string
+        : OptionTypes[Table['options'][Name]['kind'] & keyof OptionTypes])
+    | undefined;
 };
 
 type FieldName<Name, Spec> = Spec extends { field: infer Field extends string }
