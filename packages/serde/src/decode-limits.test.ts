@@ -1,16 +1,21 @@
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
-import { MemcacheDeserializeError } from '@mc/protocol';
+import { MemcacheDeserializeError, MemcacheIllegalInputError } from '@mc/protocol';
 import { describe, expect, it } from 'vitest';
 import { compressedSerde } from './compressed-serde.js';
-import { DEFAULT_MAX_DECOMPRESSED_SIZE } from './compression.js';
+import { DEFAULT_MAX_DECOMPRESSED_SIZE, foreignInflateLimit } from './compression.js';
+import { MAX_DECODED_CONTAINERS, MAX_DECODED_ITEMS } from './decode-budget.js';
 import { defaultSerde } from './default-serde.js';
-import { FLAG_COMPRESSED, FLAG_INTEGER, FLAG_JSON, FLAG_LONG, FLAG_MSGPACK } from './flags.js';
+import { FLAG_COMPRESSED, FLAG_INTEGER, FLAG_JSON, FLAG_LONG, FLAG_MSGPACK, FLAG_PICKLE } from './flags.js';
 import { MAX_INTEGER_DIGITS } from './integer-text.js';
+import { jsonSerde } from './json-serde.js';
 import { MAX_JSON_DEPTH } from './json-text.js';
 import { msgpackSerde } from './msgpack-serde.js';
+import { pickleDumps } from './pickle-dumps.js';
 import { MAX_PICKLE_LONG_BYTES } from './pickle-opcodes.js';
 import { pickleLoads } from './pickle-loads.js';
 import { pickleSerde } from './pickle-serde.js';
+import type { CacheValue, Serde } from './serde.js';
 
 const latin1 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
 
@@ -232,3 +237,244 @@ describe('pickles that copy one memoised value again and again', () => {
     expect(dict.get(999)).toBe(list[0]);
   });
 });
+
+/**
+ * Deterministic bytes that zlib cannot shrink: a compressed bomb padded with them passes the
+ * 32-times inflation cap of a serde that does not compress (foreignInflateLimit).
+ */
+function noise(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let state = 0x9e3779b9;
+  for (let index = 0; index < size; index++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[index] = state & 0xff;
+  }
+  return bytes;
+}
+
+/** `count` copies of one byte between a head and a tail. */
+function run(head: number[], byte: number, count: number, tail: number[]): Buffer {
+  const bytes = Buffer.alloc(head.length + count + tail.length, byte);
+  bytes.set(head, 0);
+  bytes.set(tail, head.length + count);
+  return bytes;
+}
+
+/** Refused fast, with a message naming `limit`, and without building what it describes. */
+function refusedLean(decode: () => unknown, limit: RegExp, heapMegabytes = 256, milliseconds = 3000): void {
+  const heap = process.memoryUsage().heapUsed;
+  expect(refusedFast(decode, milliseconds).message).toMatch(limit);
+  expect(process.memoryUsage().heapUsed - heap).toBeLessThan(heapMegabytes * 1024 * 1024);
+}
+
+const CONTAINERS = /MAX_DECODED_CONTAINERS\); refused as a memory bomb/;
+const ITEMS = /MAX_DECODED_ITEMS\); refused as a memory bomb/;
+const PICKLE_LIST_OF = (byte: number, count: number) => run([0x28], byte, count, [0x6c, 0x2e]); // ( ... l.
+const MSGPACK_ARRAY_OF = (byte: number, count: number) => {
+  const bytes = run([0xdd, 0, 0, 0, 0], byte, count, []);
+  bytes.writeUInt32BE(count, 1);
+  return bytes;
+};
+const JSON_ARRAY_OF = (item: string, count: number) =>
+  Buffer.from(`[${`${item},`.repeat(count - 1)}${item}]`);
+
+/**
+ * Decoding limits used to count bytes only, while the cost of a value is in the objects built:
+ * one byte `}` of a pickle, or 0x80 of MessagePack, became one dict or map (up to 150 bytes of
+ * heap), and a compressed value inflates to 32 times its stored size (compressedSerde: 64 MiB).
+ * A 1 MB stored pickle of 30 million empty dicts, read by defaultSerde, ran 47 s and crashed the
+ * process on its heap limit (4.7 GB); compressedSerde(pickleSerde) crashed on 58 KB, and a 58 KB
+ * compressed JSON of empty objects took 19 s and 1.9 GB. Now every decoder counts containers and
+ * values against MAX_DECODED_CONTAINERS and MAX_DECODED_ITEMS and refuses before building them.
+ */
+describe('decoding budget: values that would build millions of objects', () => {
+  const compressed = (raw: Buffer) => new Uint8Array(zlib.deflateSync(raw, { level: 9 }));
+  /** `raw` deflated, padded with noise after its end so defaultSerde's inflation cap lets it through. */
+  const padded = (raw: Buffer) => {
+    const stored = compressed(Buffer.concat([raw, noise(Math.ceil(raw.length / 31) + 65_536)]));
+    expect(zlib.inflateSync(stored).length).toBeLessThanOrEqual(foreignInflateLimit(stored.length));
+    return stored;
+  };
+
+  it('a compressed pickle of 30 million empty dicts, read by defaultSerde', () => {
+    // The trailing noise lies after STOP, which pickleLoads never reads.
+    const stored = padded(PICKLE_LIST_OF(0x7d, 30_000_000));
+    expect(stored.length).toBeLessThan(1_100_000);
+    refusedLean(() => defaultSerde.deserialize('k', stored, FLAG_PICKLE | FLAG_COMPRESSED), CONTAINERS);
+  });
+
+  it('compressedSerde(pickleSerde): 30 KB inflating to 30 million empty dicts', () => {
+    const stored = compressed(PICKLE_LIST_OF(0x7d, 30_000_000));
+    expect(stored.length).toBeLessThan(60_000);
+    refusedLean(
+      () => compressedSerde(pickleSerde).deserialize('k', stored, FLAG_PICKLE | FLAG_COMPRESSED),
+      CONTAINERS,
+    );
+  });
+
+  it('compressed JSON of 20 million empty objects, through compressedSerde(jsonSerde) and defaultSerde', () => {
+    const raw = JSON_ARRAY_OF('{}', 20_000_000);
+    refusedLean(
+      () => compressedSerde(jsonSerde).deserialize('k', compressed(raw), FLAG_JSON | FLAG_COMPRESSED),
+      CONTAINERS,
+    );
+    const stored = padded(Buffer.concat([raw.subarray(0, 45_000_000), Buffer.from('{}]')]));
+    // Noise after the JSON: the count refuses it before JSON.parse would call it malformed.
+    refusedLean(() => defaultSerde.deserialize('k', stored, FLAG_JSON | FLAG_COMPRESSED), CONTAINERS);
+  });
+
+  it('compressed MessagePack of 60 million empty maps, through compressedSerde(msgpackSerde)', () => {
+    const stored = compressed(MSGPACK_ARRAY_OF(0x80, 60_000_000));
+    refusedLean(
+      () => compressedSerde(msgpackSerde).deserialize('k', stored, FLAG_MSGPACK | FLAG_COMPRESSED),
+      CONTAINERS,
+    );
+  });
+
+  it('uncompressed: 3 MB of pickled dicts, 30 MB of JSON objects, 8 MB of MessagePack maps', () => {
+    // These took 3 s and 1.1 GB, 3 s and 0.7 GB, 1.6 s and 0.5 GB of heap.
+    refusedLean(() => pickleSerde.deserialize('k', PICKLE_LIST_OF(0x7d, 3_000_000), FLAG_PICKLE), CONTAINERS);
+    refusedLean(() => jsonSerde.deserialize('k', JSON_ARRAY_OF('{}', 10_000_000), FLAG_JSON), CONTAINERS);
+    refusedLean(
+      () => msgpackSerde.deserialize('k', MSGPACK_ARRAY_OF(0x80, 8_000_000), FLAG_MSGPACK),
+      CONTAINERS,
+    );
+    // Empty lists, tuples and sets count as dicts do.
+    for (const opcode of [0x5d, 0x29, 0x8f]) {
+      refusedLean(() => pickleLoads(PICKLE_LIST_OF(opcode, 1_500_000)), CONTAINERS);
+    }
+  });
+
+  it('values that are not containers count too: 17 to 20 million of them', () => {
+    // 17 million Nones. Memo references and DUP are counted by the same push. The reader's stack
+    // holds what it refuses: 16 million slots (and garbage while it grew), a second or two of
+    // pushes on a slow machine.
+    const nones = compressed(PICKLE_LIST_OF(0x4e, 17_000_000));
+    refusedLean(
+      () => compressedSerde(pickleSerde).deserialize('k', nones, FLAG_PICKLE | FLAG_COMPRESSED),
+      ITEMS,
+      768,
+      10_000,
+    );
+    refusedLean(
+      () =>
+        compressedSerde(jsonSerde).deserialize(
+          'k',
+          compressed(JSON_ARRAY_OF('0', 20_000_000)),
+          FLAG_JSON | FLAG_COMPRESSED,
+        ),
+      ITEMS,
+    );
+    refusedLean(
+      () =>
+        compressedSerde(msgpackSerde).deserialize(
+          'k',
+          compressed(MSGPACK_ARRAY_OF(0xc0, 20_000_000)),
+          FLAG_MSGPACK | FLAG_COMPRESSED,
+        ),
+      ITEMS,
+    );
+  });
+
+  it('MessagePack that hides its maps behind a Set tag or msgpackr records', () => {
+    const maps = MSGPACK_ARRAY_OF(0x80, 3_000_000);
+    // A Set is a one-byte tag, then the array it holds.
+    refusedLean(
+      () => msgpackSerde.deserialize('k', Buffer.concat([Buffer.from([0xd4, 0x73, 0]), maps]), FLAG_MSGPACK),
+      CONTAINERS,
+    );
+    // A record of no keys, defined once (d4 72 40, its keys []), then named by one byte each.
+    const records = run([0xdd, 0, 0, 0, 0, 0xd4, 0x72, 0x40, 0x90], 0x40, 3_000_000, []);
+    records.writeUInt32BE(3_000_001, 1);
+    refusedLean(() => msgpackSerde.deserialize('k', records, FLAG_MSGPACK), CONTAINERS);
+    // Two-byte record ids cannot be followed without decoding; msgpackSerde never writes them.
+    const twoByte = Buffer.concat([Buffer.from([0xd5, 0x72, 0x60, 0x00, 0x90]), maps]);
+    expect(refusedFast(() => msgpackSerde.deserialize('k', twoByte, FLAG_MSGPACK)).message).toMatch(
+      /two-byte record ids/,
+    );
+  });
+
+  it('a value at the limits reads back, and one past them is refused when written', () => {
+    // 999,999 empty lists in a list: exactly MAX_DECODED_CONTAINERS.
+    const atLimit = Array.from({ length: MAX_DECODED_CONTAINERS - 1 }, () => []);
+    const past = [...atLimit, []];
+    for (const serde of [pickleSerde, defaultSerde, msgpackSerde]) {
+      const stored = serde.serialize('k', atLimit);
+      expect((serde.deserialize('k', stored.value, stored.flags) as unknown[]).length).toBe(atLimit.length);
+      expect(() => serde.serialize('k', past)).toThrow(
+        expect.objectContaining({
+          constructor: MemcacheIllegalInputError,
+          message: expect.stringMatching(/MAX_DECODED_CONTAINERS/),
+        }),
+      );
+    }
+    // Protocol 2 writes a set as set([members]): a list, a tuple and the set, as the reader counts.
+    const sets = (count: number) => Array.from({ length: count }, () => new Set());
+    const limit = (MAX_DECODED_CONTAINERS - 1) / 3;
+    const pickled = pickleDumps(sets(limit), 2);
+    expect((pickleLoads(pickled) as unknown[]).length).toBe(limit);
+    expect(() => pickleDumps(sets(limit + 1), 2)).toThrow(MemcacheIllegalInputError);
+    expect(pickleDumps(sets(limit + 1), 4).length).toBeGreaterThan(0);
+    // Values: an array and MAX_DECODED_ITEMS - 1 numbers are exactly the limit; one more number
+    // is refused on both sides.
+    const scanned = JSON_ARRAY_OF('0', MAX_DECODED_ITEMS - 1);
+    refusedFast(() =>
+      defaultSerde.deserialize('k', Buffer.concat([Buffer.from('[0,'), scanned.subarray(1)]), FLAG_JSON),
+    );
+    expect(() => defaultSerde.serialize('k', new Array<number>(MAX_DECODED_ITEMS).fill(0))).toThrow(
+      /MAX_DECODED_ITEMS/,
+    );
+    const numbers = defaultSerde.deserialize('k', scanned, FLAG_JSON) as number[];
+    expect(numbers.length).toBe(MAX_DECODED_ITEMS - 1);
+  });
+
+  it('legitimate large values still read: 200,000 pickled dicts, 500,000 JSON numbers, rich MessagePack', () => {
+    const rows = Array.from({ length: 200_000 }, (_, n) => ({ id: n, name: `row ${n}`, tags: ['a', n % 7] }));
+    const same = (read: unknown, written: unknown) =>
+      expect(JSON.stringify(read)).toBe(JSON.stringify(written));
+    same(pickleLoads(pickleDumps(rows)), rows);
+    same(
+      compressedSerde(pickleSerde).deserialize('k', ...storedBy(compressedSerde(pickleSerde), rows)),
+      rows,
+    );
+
+    const numbers = Array.from({ length: 500_000 }, (_, n) => n * 1.5);
+    for (const serde of [defaultSerde, jsonSerde, compressedSerde(jsonSerde)]) {
+      same(serde.deserialize('k', ...storedBy(serde, numbers)), numbers);
+    }
+
+    // Over COUNTS_FROM bytes, so the walk runs: every extension msgpackSerde writes.
+    const rich = Array.from({ length: 40_000 }, (_, n) => ({
+      n,
+      big: 10n ** 30n + BigInt(n),
+      when: new Date(n),
+      set: new Set([n, 'x']),
+      map: new Map([['k', n]]),
+      bytes: new Uint8Array([n & 0xff]),
+      floats: new Float64Array([n / 3]),
+      nested: [[{ deep: null }], true, -n, 'é'],
+    }));
+    const stored = msgpackSerde.serialize('k', rich);
+    expect(stored.value.length).toBeGreaterThan(MAX_DECODED_CONTAINERS);
+    const read = msgpackSerde.deserialize('k', stored.value, stored.flags) as typeof rich;
+    expect(read).toHaveLength(rich.length);
+    expect(read[39_999]!.set).toEqual(new Set([39_999, 'x']));
+    expect(read[39_999]!.big).toBe(10n ** 30n + 39_999n);
+  });
+
+  it("msgpackr's own defaults (records) over a megabyte still read", () => {
+    const { Packr } = createRequire(import.meta.url)('msgpackr') as typeof import('msgpackr');
+    const rows = Array.from({ length: 100_000 }, (_, n) => ({ id: n, name: `row ${n}`, ok: n % 2 === 0 }));
+    const bytes = new Packr().pack(rows);
+    expect(bytes.length).toBeGreaterThan(MAX_DECODED_CONTAINERS);
+    expect(bytes.includes(0x72)).toBe(true);
+    expect(JSON.stringify(msgpackSerde.deserialize('k', bytes, FLAG_MSGPACK))).toBe(JSON.stringify(rows));
+  });
+});
+
+function storedBy(serde: Serde<CacheValue>, value: CacheValue): [Uint8Array, number] {
+  const stored = serde.serialize('k', value);
+  return [stored.value, stored.flags];
+}

@@ -17,7 +17,8 @@ export interface Format {
 
 /**
  * A serde that writes every value in one format under its flag, and reads that format plus the
- * shared ones; whatever the format's own functions throw becomes the typed error.
+ * shared ones; whatever the format's own functions throw becomes the typed error (a typed error
+ * they throw themselves passes as it is).
  */
 export function formatSerde(format: Format): Serde<CacheValue> {
   const own = {
@@ -26,6 +27,7 @@ export function formatSerde(format: Format): Serde<CacheValue> {
       try {
         return format.decode(value);
       } catch (error) {
+        if (error instanceof MemcacheDeserializeError) throw error;
         throw new MemcacheDeserializeError(
           `The value is not valid ${format.format}: ${(error as Error).message}`,
           {
@@ -41,6 +43,7 @@ export function formatSerde(format: Format): Serde<CacheValue> {
       try {
         return { value: format.encode(value), flags: format.flag };
       } catch (error) {
+        if (error instanceof MemcacheIllegalInputError) throw error;
         throw new MemcacheIllegalInputError(
           `The value cannot be written as ${format.format}: ${(error as Error).message}`,
           { cause: error },

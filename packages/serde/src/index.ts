@@ -1,5 +1,6 @@
 export { type CompressedSerdeOptions, compressedSerde } from './compressed-serde.js';
 export { type CompressionAlgorithm, DEFAULT_MAX_DECOMPRESSED_SIZE } from './compression.js';
+export { MAX_DECODED_CONTAINERS, MAX_DECODED_ITEMS } from './decode-budget.js';
 export { defaultSerde } from './default-serde.js';
 export { deserializeFrame } from './deserialize-frame.js';
 export {

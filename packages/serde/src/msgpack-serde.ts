@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
+import { MemcacheDeserializeError, MemcacheIllegalInputError } from '@mc/protocol';
 import type { Packr } from 'msgpackr';
+import { tooManyContainers, tooManyItems, unreadableBudget } from './decode-budget.js';
 import { FLAG_MSGPACK } from './flags.js';
 import { formatSerde } from './format-serde.js';
+import { msgpackBreaksBudget } from './msgpack-budget.js';
 import type { CacheValue, Serde } from './serde.js';
 
 let packr: Packr | undefined;
@@ -28,14 +31,45 @@ function loadPackr(): Packr {
 }
 
 /**
+ * MessagePack bytes, refused (MemcacheIllegalInputError) when decoding them would break
+ * MAX_DECODED_CONTAINERS or MAX_DECODED_ITEMS, so this serde never stores what it would not read.
+ */
+function encodeMsgpack(value: unknown): Uint8Array {
+  const bytes = loadPackr().pack(value);
+  const refused = msgpackBreaksBudget(bytes);
+  if (refused === 'containers' || refused === 'items') {
+    throw new MemcacheIllegalInputError(unreadableBudget(refused, 'MessagePack'));
+  }
+  return bytes;
+}
+
+/**
+ * msgpackr's decoding, once a walk of the bytes (msgpack-budget.ts) has shown that it builds
+ * at most MAX_DECODED_CONTAINERS containers and MAX_DECODED_ITEMS values.
+ */
+function decodeMsgpack(bytes: Uint8Array): unknown {
+  const refused = msgpackBreaksBudget(bytes);
+  if (refused === 'containers') throw tooManyContainers('MessagePack value');
+  if (refused === 'items') throw tooManyItems('MessagePack value');
+  if (refused === 'records') {
+    throw new MemcacheDeserializeError(
+      "The MessagePack value uses msgpackr's two-byte record ids, which msgpackSerde cannot count in a value of more than 1,000,000 bytes; refused",
+    );
+  }
+  return loadPackr().unpack(bytes);
+}
+
+/**
  * Every value as MessagePack under FLAG_MSGPACK (64): compact and fast, and bigints, Dates,
  * Sets and typed arrays survive. Maps come back as plain objects (msgpack has one map type).
- * Reads the shared formats too (bytes, text, integers, pickle, JSON).
+ * Reads the shared formats too (bytes, text, integers, pickle, JSON). A value that would build
+ * more than MAX_DECODED_CONTAINERS containers or MAX_DECODED_ITEMS values is refused, on
+ * reading (MemcacheDeserializeError) and writing (MemcacheIllegalInputError).
  */
 export const msgpackSerde: Serde<CacheValue> = formatSerde({
   name: 'msgpackSerde',
   format: 'MessagePack',
   flag: FLAG_MSGPACK,
-  encode: (value) => loadPackr().pack(value),
-  decode: (value) => loadPackr().unpack(value),
+  encode: encodeMsgpack,
+  decode: decodeMsgpack,
 });

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { MemcacheIllegalInputError } from '@mc/protocol';
 import { ByteWriter } from './byte-writer.js';
+import { MAX_DECODED_CONTAINERS, MAX_DECODED_ITEMS, unreadableBudget } from './decode-budget.js';
 import { BATCH_SIZE, HIGHEST_PICKLE_PROTOCOL, MAX_PICKLE_DEPTH, OP } from './pickle-opcodes.js';
 import { encodeUtf8, hasLoneSurrogate } from './utf8.js';
 
@@ -40,6 +41,14 @@ class Pickler {
   private readonly memo = new Map<object, number>();
   /** Tuples and frozensets being written, to refuse a cycle through them (Python cannot build one). */
   private readonly open = new Set<object>();
+  /**
+   * What pickleLoads will count when reading this pickle back (see decode-budget.ts): every
+   * value pushed (one per save, plus the class references, argument tuples and strings of
+   * protocol 2 and 3's REDUCE calls) and every list, tuple, dict and set made. Past either
+   * limit the value is refused now, as it could not be read back.
+   */
+  private items = MAX_DECODED_ITEMS;
+  private containers = MAX_DECODED_CONTAINERS;
 
   constructor(private readonly protocol: PickleProtocol) {}
 
@@ -48,6 +57,7 @@ class Pickler {
     if (depth > MAX_PICKLE_DEPTH) {
       throw new MemcacheIllegalInputError(`The value nests deeper than ${MAX_PICKLE_DEPTH} levels`);
     }
+    if (--this.items < 0) throw new MemcacheIllegalInputError(unreadableBudget('items', 'a pickle'));
     switch (typeof value) {
       case 'undefined':
         this.writer.byte(OP.NONE);
@@ -163,9 +173,11 @@ class Pickler {
     }
     // Protocol 2 has no bytes opcode; Python 3 writes bytes(), or _codecs.encode(latin1 text, 'latin1').
     if (value.length === 0) {
+      this.count(2, 1); // the class and (); REDUCE's result is the value save() counted
       this.global('bytes');
       this.writer.byte(OP.EMPTY_TUPLE);
     } else {
+      this.count(4, 1); // the class, the text, the encoding and their tuple
       this.writer.ascii('c_codecs\nencode\n');
       this.saveString(Buffer.from(value.buffer, value.byteOffset, value.length).toString('latin1'));
       this.saveString('latin1');
@@ -175,12 +187,14 @@ class Pickler {
   }
 
   private saveList(value: unknown[], depth: number): void {
+    this.count(0, 1);
     this.writer.byte(OP.EMPTY_LIST);
     this.memoize(value);
     this.batches(value, value.length, OP.APPEND, OP.APPENDS, (item) => this.save(item, false, depth + 1));
   }
 
   private saveTuple(value: unknown[], depth: number): void {
+    this.count(0, 1);
     this.enter(value);
     const small = [OP.EMPTY_TUPLE, OP.TUPLE1, OP.TUPLE2, OP.TUPLE3][value.length];
     if (small === undefined) this.writer.byte(OP.MARK);
@@ -190,6 +204,7 @@ class Pickler {
   }
 
   private saveDict(owner: object, entries: Iterable<[unknown, unknown]>, size: number, depth: number): void {
+    this.count(0, 1);
     this.writer.byte(OP.EMPTY_DICT);
     this.memoize(owner);
     this.batches(entries, size, OP.SETITEM, OP.SETITEMS, ([key, item]) => {
@@ -199,6 +214,7 @@ class Pickler {
   }
 
   private saveSet(value: Set<unknown>, depth: number): void {
+    this.count(0, 1);
     if (this.protocol >= 4) {
       this.writer.byte(OP.EMPTY_SET);
       this.memoize(value);
@@ -214,6 +230,7 @@ class Pickler {
   }
 
   private saveFrozenSet(value: Set<unknown>, depth: number): void {
+    this.count(0, 1);
     this.enter(value);
     if (this.protocol >= 4) {
       this.writer.byte(OP.MARK);
@@ -226,7 +243,9 @@ class Pickler {
     this.open.delete(value);
   }
 
+  /** `set([members])` through REDUCE: the class, the list and the tuple are pushed too. */
   private saveMembersAsList(value: Set<unknown>, depth: number): void {
+    this.count(3, 2);
     this.writer.byte(OP.EMPTY_LIST);
     this.batches(value, value.size, OP.APPEND, OP.APPENDS, (item) => this.save(item, true, depth + 1));
     this.writer.byte(OP.TUPLE1);
@@ -257,6 +276,16 @@ class Pickler {
       }
     }
     if (count > 0) this.writer.byte(batch);
+  }
+
+  /** Counts values and containers beyond the one save() counts, as pickleLoads will. */
+  private count(items: number, containers: number): void {
+    this.items -= items;
+    if (this.items < 0) throw new MemcacheIllegalInputError(unreadableBudget('items', 'a pickle'));
+    this.containers -= containers;
+    if (this.containers < 0) {
+      throw new MemcacheIllegalInputError(unreadableBudget('containers', 'a pickle'));
+    }
   }
 
   private enter(value: object): void {
