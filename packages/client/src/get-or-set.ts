@@ -1,5 +1,6 @@
 import { type Key, MemcacheIllegalInputError, type MetaReply } from '@mc/protocol';
 import { RELATIVE_EXPTIME_LIMIT, toExptime } from './expiration.js';
+import { isNodeFailure } from './node-failure.js';
 import { requiredTtl } from './required-ttl.js';
 import type { MetaCommands, RawMetaGet } from './meta-commands.js';
 
@@ -195,11 +196,13 @@ async function refresh<V>(
     if (stored.status === 'not_found') await meta.set(key, value, { ...write, mode: 'add' });
   } catch (error) {
     // e.g. a value too large for the cache: the caller still gets it, the next caller retries.
-    // The release is not awaited: after a failed store it is likely to fail the same way (a
-    // frozen server would hold the caller for a second deadline), and a later command on
-    // this key queues behind it on the same socket anyway.
     report(error);
-    void release();
+    // Refused before sending or answered by the server: the release is awaited, so no other
+    // client finds the placeholder once this caller has its value. After a network failure it
+    // is not: it would likely fail the same way (a frozen server would hold the caller for a
+    // second deadline), and a later command on this key queues behind it on the same socket.
+    if (isNodeFailure(error)) void release();
+    else await release();
   }
   return value;
 }

@@ -5,12 +5,11 @@ import {
   type ValueFrameLike,
   MemcacheConnectionError,
   MemcacheIllegalInputError,
-  MemcacheTimeoutError,
-  MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import { type CloseOptions, timerDelay } from '@mc/transport';
 import type { ConnectionGroup } from './connection-group.js';
 import { deadNodeRefusal } from './dead-node-refusal.js';
+import { isNodeFailure } from './node-failure.js';
 import type { FinishRead, ServerNode } from './server-node.js';
 
 /** How HashClient decides that a node is dead, and for how long. */
@@ -30,14 +29,11 @@ export interface FailurePolicy {
   onStateChange(node: HashNode, alive: boolean): void;
 }
 
-/** The failures that say something about the node rather than about the request. */
-function isNodeFailure(error: unknown): boolean {
-  return (
-    error instanceof MemcacheConnectionError ||
-    error instanceof MemcacheTimeoutError ||
-    error instanceof MemcacheUnexpectedCloseError
-  );
-}
+/**
+ * Sockets lost (or deadlines passed) this close together are one event of the node, such as a
+ * restart dropping every socket to it: their close events reach the process in one burst.
+ */
+const SAME_EVENT_WINDOW = 100;
 
 /**
  * A server as HashClient sees it: its sockets plus a health record.
@@ -62,8 +58,8 @@ export class HashNode implements ServerNode {
   #failures: number[] = [];
   /** The errors already counted: one event (a socket lost) rejects many requests with one error. */
   readonly #counted = new WeakSet<object>();
-  /** A socket lost or a deadline passed in this turn of the event loop has been counted. */
-  #lostThisTurn = false;
+  /** When the last socket lost or deadline passed was counted (performance.now()). */
+  #lastLost = Number.NEGATIVE_INFINITY;
   #deadUntil = 0;
   #probing = false;
   #probeTimer: NodeJS.Timeout | undefined;
@@ -132,17 +128,17 @@ export class HashNode implements ServerNode {
   /**
    * Requests are pipelined, so one lost socket or one reset deadline fails every request in
    * flight at once, all with the same error, and a restart drops every socket to the server
-   * in the same turn of the event loop: each is one failure of the node, or a restart under
-   * load would mark a healthy node dead for `deadTimeout`. A refused connection still counts
-   * per request, as a sequential caller meets it.
+   * within moments: each is one failure of the node, or a restart under load would mark a
+   * healthy node dead for `deadTimeout`. A refused connection still counts per request, as a
+   * sequential caller meets it: that is what a server that is really down answers next.
    */
   #recordFailure(error: object): void {
     if (this.#counted.has(error)) return;
     this.#counted.add(error);
     if (!(error instanceof MemcacheConnectionError)) {
-      if (this.#lostThisTurn) return;
-      this.#lostThisTurn = true;
-      setImmediate(this.#endTurn).unref();
+      const now = performance.now();
+      if (now - this.#lastLost < SAME_EVENT_WINDOW) return;
+      this.#lastLost = now;
     }
     const now = Date.now();
     const windowStart = now - this.#policy.retryTimeout;
@@ -155,10 +151,6 @@ export class HashNode implements ServerNode {
       this.#scheduleProbe();
     }
   }
-
-  readonly #endTurn = (): void => {
-    this.#lostThisTurn = false;
-  };
 
   #scheduleProbe(): void {
     if (!this.#policy.probeInBackground || this.#closed) return;

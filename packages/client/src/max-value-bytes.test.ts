@@ -61,6 +61,22 @@ describe('maxValueBytes', () => {
     expect(await observer.get('loaded')).toBeUndefined();
   });
 
+  // The placeholder's release after a refused store was not awaited, so another client asking
+  // right after getOrSet resolved could still find the empty placeholder (a flaky miss of the
+  // test above): the release was still in flight when the caller had its value.
+  it('getOrSet has released its placeholder when it resolves after a refused store', async () => {
+    const counted = new Client(server.address, { maxValueBytes: 1000, metrics: true });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const value = await counted.getOrSet(`loaded:${round}`, () => bytes(2000), { ttl: 10 });
+        expect(value.byteLength).toBe(2000);
+        expect(counted.metrics().nodes[server.address]!.pending).toBe(0);
+      }
+    } finally {
+      await counted.close();
+    }
+  });
+
   it('defaults to 64 MiB, and is checked when the client is made', () => {
     expect(DEFAULT_MAX_VALUE_BYTES).toBe(64 * 1024 * 1024);
     expect(() => new Client(server.address, { maxValueBytes: MEMCACHED_ITEM_LIMIT })).not.toThrow();
