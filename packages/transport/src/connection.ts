@@ -117,11 +117,16 @@ const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
   closed: [],
 };
 
-/** Events: `connect` once a socket is ready, `close` when one goes (with the reason, if any), `error` on failures. */
+/**
+ * Events: `connect` once a socket is ready, `close` when one goes (with the reason, if any),
+ * `error` on failures (connect failures and lost connections), `connectFailed` on connect
+ * failures alone.
+ */
 export interface ConnectionEvents {
   connect: [];
   close: [error: Error | undefined];
   error: [error: Error];
+  connectFailed: [error: Error];
 }
 
 const DEFAULT_CONNECT_TIMEOUT = 2000;
@@ -665,6 +670,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     for (const entry of this.#inflight.drain()) if (!entry.settled) this.#fail(entry, error);
     for (const entry of this.#waiting.drain()) if (!entry.settled) this.#fail(entry, error);
     this.#move(this.#ending ? 'closed' : 'idle');
+    // Told apart from a lost connection (also an 'error'), e.g. for a count of failed attempts.
+    this.emit('connectFailed', error);
     this.#emitError(error);
   }
 

@@ -110,6 +110,27 @@ describe('client.metrics() against a real memcached', () => {
     expect(node.connections.opened).toBe(0);
   });
 
+  // A socket lost once it was ready (a command timeout resets it, a server killed with a
+  // request outstanding) was counted as a failed connection attempt too, besides `closed`.
+  it('counts a lost connection as closed, not as a failed connection attempt', async () => {
+    const frozen = await startMemcached();
+    try {
+      const client = track(new Client(frozen.address, { metrics: true, timeout: 200 }));
+      expect(await client.set('k', 'v')).toBe(true);
+      frozen.pause();
+      await expect(client.get('k')).rejects.toThrow(/within 200 ms/);
+      await expect(client.get('k')).rejects.toThrow(/within 200 ms/);
+      frozen.resume();
+      expect(await client.get('k')).toBe('v');
+      const { connections } = client.metrics().nodes[frozen.address]!;
+      expect(connections.failed).toBe(0);
+      expect(connections.closed).toBe(2);
+      expect(connections.opened).toBe(3);
+    } finally {
+      await frozen.stop();
+    }
+  });
+
   it('HashClient reports per node, and a node marked dead and back', async () => {
     const cluster = await startCluster(2);
     try {

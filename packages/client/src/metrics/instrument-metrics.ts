@@ -159,7 +159,7 @@ export async function instrumentMetrics(
 }
 
 async function defaultMeter(): Promise<MeterLike> {
-  let api: { metrics: { getMeter(name: string): MeterLike } };
+  let api: { metrics: { getMeter(name: string): MeterLike }; createNoopMeter(): MeterLike };
   try {
     api = (await import('@opentelemetry/api')) as unknown as typeof api;
   } catch (error) {
@@ -167,7 +167,16 @@ async function defaultMeter(): Promise<MeterLike> {
       cause: error,
     });
   }
-  return api.metrics.getMeter('@mc/client');
+  const meter = api.metrics.getMeter('@mc/client');
+  // The metrics API has no proxy meter: with no MeterProvider registered yet this meter is a
+  // no-op for good, and the instrumentation would record nothing without a word.
+  if (meter.constructor === api.createNoopMeter().constructor) {
+    process.emitWarning(
+      'instrumentMetrics: no OpenTelemetry MeterProvider is registered yet, so nothing will be recorded; register the SDK before calling it, or pass { meter }',
+      { code: 'MC_NO_METER_PROVIDER' },
+    );
+  }
+  return meter;
 }
 
 /** `server.address` and `server.port` of a server name: `host:port`, `[v6]:port` or a socket path. */

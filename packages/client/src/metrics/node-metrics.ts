@@ -75,7 +75,7 @@ export class NodeMetrics {
     this.#watched.add(connection);
     connection.on('connect', () => this.opened++);
     connection.on('close', () => this.closed++);
-    connection.on('error', () => this.failed++);
+    connection.on('connectFailed', () => this.failed++);
   }
 
   /** Records a finished request: `result` is what the reader produced, or `error` set. */
