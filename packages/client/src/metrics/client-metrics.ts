@@ -12,6 +12,8 @@ import { NodeMetrics, type OperationRecord } from './node-metrics.js';
 export class ClientMetrics {
   readonly #nodes = new Map<string, NodeMetrics>();
   #since = 0;
+  readonly #observers = new Set<(record: OperationRecord) => void>();
+  /** What each node calls: the one observer, or a fan-out when there are several. */
   #observer: ((record: OperationRecord) => void) | undefined;
   writeFailures = 0;
 
@@ -46,10 +48,28 @@ export class ClientMetrics {
     this.#nodes.get(name)?.stateChanged(alive);
   }
 
-  /** Sets who is told of every finished request (OpenTelemetry's duration histogram). */
-  observe(observer: ((record: OperationRecord) => void) | undefined): void {
-    this.#observer = observer;
-    for (const metrics of this.#nodes.values()) metrics.observer = observer;
+  /**
+   * Adds who is told of every finished request (an OpenTelemetry duration histogram; each
+   * instrumentation its own); returns the function that removes it.
+   */
+  observe(observer: (record: OperationRecord) => void): () => void {
+    this.#observers.add(observer);
+    this.#updateObserver();
+    return () => {
+      this.#observers.delete(observer);
+      this.#updateObserver();
+    };
+  }
+
+  #updateObserver(): void {
+    const observers = [...this.#observers];
+    this.#observer =
+      observers.length <= 1
+        ? observers[0]
+        : (record) => {
+            for (const observer of observers) observer(record);
+          };
+    for (const metrics of this.#nodes.values()) metrics.observer = this.#observer;
   }
 
   /** The servers' live counters, for exporters that poll (OpenTelemetry's observable instruments). */

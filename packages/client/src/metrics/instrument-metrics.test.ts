@@ -40,6 +40,35 @@ function points(resource: ResourceMetrics, name: string): Array<DataPoint<unknow
 }
 
 describe('instrumentMetrics with the real OpenTelemetry SDK', () => {
+  // A second instrumentation of the same client took over the first's duration histogram
+  // (one observer per client), and stopping the first then stopped the second's.
+  it('serves two instrumentations of one client, each stopped on its own', async () => {
+    const readers = [new OnDemandReader(), new OnDemandReader()];
+    const providers = readers.map((reader) => new MeterProvider({ readers: [reader] }));
+    const client = new Client(server.address);
+    const [first, second] = await Promise.all(
+      providers.map((provider) => instrumentMetrics(client, { meter: provider.getMeter('test') })),
+    );
+    const gets = async (index: number) => {
+      const durations = points(
+        (await readers[index]!.collect()).resourceMetrics,
+        'db.client.operation.duration',
+      );
+      const get = durations.find((point) => point.attributes['db.operation.name'] === 'get');
+      return (get?.value as Histogram | undefined)?.count ?? 0;
+    };
+    try {
+      await client.get('two-meters');
+      expect([await gets(0), await gets(1)]).toEqual([1, 1]);
+      first!.stop();
+      await client.get('two-meters');
+      expect([await gets(0), await gets(1)]).toEqual([1, 2]);
+    } finally {
+      second!.stop();
+      await client.close();
+    }
+  });
+
   it('records db.client.operation.duration in seconds with the semantic-convention attributes', async () => {
     const reader = new OnDemandReader();
     const provider = new MeterProvider({ readers: [reader] });

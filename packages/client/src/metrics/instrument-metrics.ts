@@ -75,7 +75,7 @@ export async function instrumentMetrics(
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   });
   const attributeCache = new Map<string, Attributes>();
-  metrics.observe((record: OperationRecord) => {
+  const stopObserving = metrics.observe((record: OperationRecord) => {
     const errorType = record.error === undefined ? '' : errorName(record.error);
     const cacheKey = `${record.server}\u0000${record.command}\u0000${errorType}`;
     let attributes = attributeCache.get(cacheKey);
@@ -152,7 +152,7 @@ export async function instrumentMetrics(
 
   return {
     stop() {
-      metrics.observe(undefined);
+      stopObserving();
       for (const [instrument, callback] of observables) instrument.removeCallback(callback);
     },
   };
