@@ -245,6 +245,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #connectAwaited = false;
   /** Stands a connect down once nothing has been pending for a moment (see #standDown). */
   #standDownTimer: NodeJS.Timeout | undefined;
+  /** What the sockets before the current one wrote and read. */
+  #bytesWritten = 0;
+  #bytesRead = 0;
   /** Unrefs the socket once nothing is pending (see #updateReference); armed at most once at a time. */
   #idleTimer: NodeJS.Timeout | undefined;
   #idleArmed = false;
@@ -310,6 +313,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Requests accepted and not yet settled (queued or awaiting their reply). */
   get pending(): number {
     return this.#pending;
+  }
+
+  /** Bytes handed to this connection's sockets so far, every socket it had counted. */
+  get bytesWritten(): number {
+    return this.#bytesWritten + (this.#socket?.bytesWritten ?? 0);
+  }
+
+  /** Bytes received on this connection's sockets so far, every socket it had counted. */
+  get bytesRead(): number {
+    return this.#bytesRead + (this.#socket?.bytesRead ?? 0);
   }
 
   /**
@@ -757,6 +770,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Forgets the current socket (its events are ignored from now on) and returns it. */
   #detach(): net.Socket | undefined {
     const socket = this.#socket;
+    if (socket !== undefined) {
+      this.#bytesWritten += socket.bytesWritten;
+      this.#bytesRead += socket.bytesRead;
+    }
     this.#socket = undefined;
     this.#blocked = false;
     this.#quitting = false;

@@ -110,6 +110,25 @@ describe('client.metrics() against a real memcached', () => {
     expect(node.connections.opened).toBe(0);
   });
 
+  // bytesOut counts each request as encoded (three merged gets as three lines) and only values
+  // came in: nothing said what crossed the socket, headers and replies whole.
+  it('counts the bytes that crossed the sockets, request lines and replies whole', async () => {
+    const client = track(new Client(server.address, { metrics: true }));
+    expect(await client.set('wire', 'v')).toBe(true); // "set wire 16 0 1\r\nv\r\n", "STORED\r\n"
+    const reads = await Promise.all([client.get('wire-a'), client.get('wire-b'), client.get('wire')]);
+    // An idle connection writes the first get at once; the two made behind it share a line.
+    expect(reads).toEqual([undefined, undefined, 'v']);
+    const { bytes } = client.metrics().nodes[server.address]!;
+    const written = ['set wire 16 0 1\r\nv\r\n', 'get wire-a\r\n', 'get wire-b wire\r\n'].join('').length;
+    const read = ['STORED\r\n', 'END\r\n', 'VALUE wire 16 1\r\nv\r\nEND\r\n'].join('').length;
+    const encoded = Object.values(client.metrics().nodes[server.address]!.commands).reduce(
+      (sum, command) => sum + command.bytesOut,
+      0,
+    );
+    expect(encoded).toBeGreaterThan(written); // each get counted as its own line
+    expect(bytes).toEqual({ written, read });
+  });
+
   // A socket lost once it was ready (a command timeout resets it, a server killed with a
   // request outstanding) was counted as a failed connection attempt too, besides `closed`.
   it('counts a lost connection as closed, not as a failed connection attempt', async () => {

@@ -28,6 +28,12 @@ export interface NodeMetricsSnapshot {
   };
   /** Requests made and not yet answered, queued or in flight, over the server's sockets. */
   pending: number;
+  /**
+   * Bytes that crossed the server's sockets, as the kernel took and gave them: every request
+   * line and reply whole (a merged get line once, quiet flags, `mn`), unlike the per-command
+   * `bytesOut` (each request as encoded) and `valueBytesIn` (values only).
+   */
+  bytes: { written: number; read: number };
   /** Times HashClient marked this server dead. */
   markedDead: number;
   /** Times a dead server came back (a probe succeeded). */

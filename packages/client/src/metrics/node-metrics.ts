@@ -55,7 +55,8 @@ const RETRIEVALS = new Set(['get', 'gets', 'gat', 'gats', 'mg']);
 export class NodeMetrics {
   readonly name: string;
   readonly #commands = new Map<string, CommandCounters>();
-  readonly #watched = new Set<Connection>();
+  /** Each watched connection, with its byte counts when watching started. */
+  readonly #watched = new Map<Connection, { written: number; read: number }>();
   opened = 0;
   closed = 0;
   failed = 0;
@@ -72,7 +73,7 @@ export class NodeMetrics {
   /** Starts counting one connection's opens, closes and failures; idempotent. */
   watch(connection: Connection): void {
     if (this.#watched.has(connection)) return;
-    this.#watched.add(connection);
+    this.#watched.set(connection, { written: connection.bytesWritten, read: connection.bytesRead });
     connection.on('connect', () => this.opened++);
     connection.on('close', () => this.closed++);
     connection.on('connectFailed', () => this.failed++);
@@ -119,14 +120,14 @@ export class NodeMetrics {
   /** Requests pending over the watched connections now. */
   pending(): number {
     let pending = 0;
-    for (const connection of this.#watched) pending += connection.pending;
+    for (const connection of this.#watched.keys()) pending += connection.pending;
     return pending;
   }
 
   /** Connections in the `ready` state now. */
   openConnections(): number {
     let open = 0;
-    for (const connection of this.#watched) if (connection.state === 'ready') open++;
+    for (const connection of this.#watched.keys()) if (connection.state === 'ready') open++;
     return open;
   }
 
@@ -134,12 +135,23 @@ export class NodeMetrics {
   connectionStates(): { idle: number; used: number } {
     let idle = 0;
     let used = 0;
-    for (const connection of this.#watched) {
+    for (const connection of this.#watched.keys()) {
       if (connection.state !== 'ready') continue;
       if (connection.pending > 0) used++;
       else idle++;
     }
     return { idle, used };
+  }
+
+  /** What crossed the server's sockets since counting started, requests and replies whole. */
+  bytes(): { written: number; read: number } {
+    let written = 0;
+    let read = 0;
+    for (const [connection, start] of this.#watched) {
+      written += connection.bytesWritten - start.written;
+      read += connection.bytesRead - start.read;
+    }
+    return { written, read };
   }
 
   /** Each command's live counters, for exporters that poll without a full snapshot. */
@@ -161,6 +173,7 @@ export class NodeMetrics {
         open: this.openConnections(),
       },
       pending: this.pending(),
+      bytes: this.bytes(),
       markedDead: this.markedDead,
       markedAlive: this.markedAlive,
       dead: this.dead,
