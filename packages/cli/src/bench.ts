@@ -20,12 +20,25 @@ export async function bench(client: CliClient, count: number, size: number): Pro
   const keys = Array.from({ length: count }, (_, index) => run + index);
   const value = 'x'.repeat(size);
   const phases: BenchPhase[] = [];
+  // Keys a set was sent for, so the clean-up deletes those alone.
+  let written = 0;
   const measure = async (name: BenchPhase['name'], work: (key: string) => Promise<unknown>) => {
     let next = 0;
+    let failed = false;
     const started = performance.now();
     await Promise.all(
       Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
-        while (next < keys.length) await work(keys[next++]!);
+        // The first failure stops every worker: a server that is gone fails the rest the same way.
+        while (next < keys.length && !failed) {
+          const key = keys[next++]!;
+          if (name === 'set') written = Math.max(written, next);
+          try {
+            await work(key);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
       }),
     );
     const milliseconds = performance.now() - started;
@@ -40,7 +53,7 @@ export async function bench(client: CliClient, count: number, size: number): Pro
     await measure('set', (key) => client.set(key, value, { ttl: 300 }));
     await measure('get', (key) => client.get(key));
   } finally {
-    await client.deleteMany(keys).catch(() => {});
+    await client.deleteMany(keys.slice(0, written)).catch(() => {});
   }
   return phases;
 }

@@ -19,4 +19,23 @@ describe('toJson', () => {
       '{"bytes":{"base64":"aGk="},"view":{"base64":"aGk="}}',
     );
   });
+
+  // A Python dict with non-string keys, a set or a frozenset reads back as a Map or a Set,
+  // which JSON.stringify printed as {}: memcli get showed an empty object and exited 0.
+  it('prints Maps and Sets with their entries', () => {
+    expect(
+      formatValue(
+        new Map<unknown, unknown>([
+          [1, 'a'],
+          [true, 'b'],
+        ]),
+        false,
+      ),
+    ).toBe('{"1":"a","true":"b"}\n');
+    expect(formatValue(new Set([1, 2]), false)).toBe('[1,2]\n');
+    expect(formatValue({ tags: new Set(['x']) }, true)).toBe('{"tags":["x"]}\n');
+    // Keys JSON cannot name (a tuple) keep their shape as key and value pairs.
+    expect(toJson(new Map<unknown, unknown>([[[1, 2], 'b']]))).toBe('[[[1,2],"b"]]');
+    expect(toJson(new Map([[5n, 'big']]))).toBe('{"5":"big"}');
+  });
 });

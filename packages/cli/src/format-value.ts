@@ -15,7 +15,8 @@ export function formatValue(value: unknown, json: boolean): Uint8Array | string 
 
 /**
  * JSON that also holds what JSON.stringify refuses: bigints as bare digits (a JSON number, so
- * `--json get` prints what `--json set` reads back as the same bigint), bytes as base64.
+ * `--json get` prints what `--json set` reads back as the same bigint), bytes as base64, Sets
+ * and Maps with their entries.
  */
 export function toJson(value: unknown): string {
   // JSON.stringify cannot write raw digits from a replacer (JSON.rawJSON is not in Node 20), so a
@@ -30,6 +31,17 @@ export function toJson(value: unknown): string {
         return `${marker}${item}`;
       }
       if (item instanceof Uint8Array) return { base64: Buffer.from(item).toString('base64') };
+      // Python's sets and its dicts with keys other than strings read back as Sets and Maps,
+      // which JSON would print as {}: a set as a list, a dict as Python's json.dumps writes it
+      // (keys as text), or as [key, value] pairs when a key is no scalar.
+      if (item instanceof Set) return [...item];
+      if (item instanceof Map) {
+        const entries = [...item.entries()];
+        const scalarKeys = entries.every(([key]) =>
+          ['string', 'number', 'boolean', 'bigint'].includes(typeof key),
+        );
+        return scalarKeys ? Object.fromEntries(entries.map(([key, entry]) => [String(key), entry])) : entries;
+      }
       // Buffer.toJSON runs before the replacer sees a Buffer; turn its shape back into base64.
       if (
         item !== null &&

@@ -169,6 +169,16 @@ describe('memcli against a real memcached', () => {
     expect(json.map((phase: { name: string }) => phase.name)).toEqual(['set', 'get']);
   });
 
+  // Every worker of bench went on through the whole key list after the first failure, and the
+  // clean-up then deleted every key: against a server that was down, a million keys took ~15 s.
+  it('bench stops at the first failure', async () => {
+    const down = await closedPort();
+    const started = performance.now();
+    const run = await memcli(['--server', down.address, 'bench', '--count', '1000000']);
+    expect(run.code).toBe(3);
+    expect(performance.now() - started).toBeLessThan(7_000);
+  });
+
   it("reads standard input through twemproxy, which refuses stats, up to memcached's default item size", async () => {
     const proxy = await startNutcracker([server]);
     try {
