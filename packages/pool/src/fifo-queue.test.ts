@@ -40,4 +40,26 @@ describe('FifoQueue', () => {
     expect(empty.shift()).toBe(7);
     expect(empty.length).toBe(0);
   });
+
+  it('inserts before a node, or at the back, and shows its first node', () => {
+    const queue = new FifoQueue<string>();
+    expect(queue.first).toBeUndefined();
+    const b = queue.push('b');
+    const d = queue.push('d');
+    queue.insertBefore('a', b);
+    queue.insertBefore('c', d);
+    queue.insertBefore('e', undefined);
+    expect([...queue]).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(queue.length).toBe(5);
+    expect(queue.first?.value).toBe('a');
+    expect(queue.first?.next?.value).toBe('b');
+    expect([queue.shift(), queue.shift(), queue.shift(), queue.shift(), queue.shift()]).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
+    expect(queue.first).toBeUndefined();
+  });
 });

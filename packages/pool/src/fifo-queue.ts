@@ -23,6 +23,11 @@ export class FifoQueue<T> {
     return this.#length;
   }
 
+  /** The node at the front, to walk the queue from (`node.next`) without taking anything out. */
+  get first(): FifoNode<T> | undefined {
+    return this.#head;
+  }
+
   /** Adds a value at the back. */
   push(value: T): FifoNode<T> {
     const node: FifoNode<T> = { value, previous: this.#tail, next: undefined, queued: true };
@@ -39,6 +44,17 @@ export class FifoQueue<T> {
     if (this.#head) this.#head.previous = node;
     else this.#tail = node;
     this.#head = node;
+    this.#length++;
+    return node;
+  }
+
+  /** Adds a value just before `next`, or at the back when `next` is undefined. */
+  insertBefore(value: T, next: FifoNode<T> | undefined): FifoNode<T> {
+    if (next === undefined || !next.queued) return this.push(value);
+    const node: FifoNode<T> = { value, previous: next.previous, next, queued: true };
+    if (next.previous) next.previous.next = node;
+    else this.#head = node;
+    next.previous = node;
     this.#length++;
     return node;
   }

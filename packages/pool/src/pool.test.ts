@@ -1,4 +1,4 @@
-import { MemcacheConnectionError, MemcacheTimeoutError } from '@mc/protocol';
+import { MemcacheConnectionError, MemcacheIllegalInputError, MemcacheTimeoutError } from '@mc/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Pool } from './pool.js';
 import type { PoolFactory } from './types.js';
@@ -476,14 +476,16 @@ describe('Pool', () => {
     await pool.close();
   });
 
-  it('rejects bad options', () => {
+  it('rejects bad options with MemcacheIllegalInputError', () => {
     const factory = fakeFactory().factory;
-    expect(() => new Pool(factory, { max: 0 })).toThrow(RangeError);
-    expect(() => new Pool(factory, { max: 1.5 })).toThrow(RangeError);
-    expect(() => new Pool(factory, { min: 3, max: 2 })).toThrow(RangeError);
-    expect(() => new Pool(factory, { maxSharing: 0 })).toThrow(RangeError);
-    expect(() => new Pool(factory, { acquireTimeout: -1 })).toThrow(RangeError);
-    expect(() => new Pool(factory, { idleTimeout: Number.NaN })).toThrow(RangeError);
-    expect(() => new Pool(factory, { maxSharing: Number.POSITIVE_INFINITY })).not.toThrow();
+    expect(() => new Pool(factory, { max: 0 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new Pool(factory, { max: 1.5 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new Pool(factory, { min: 3, max: 2 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new Pool(factory, { maxSharing: 0 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new Pool(factory, { acquireTimeout: -1 })).toThrow(MemcacheIllegalInputError);
+    expect(() => new Pool(factory, { idleTimeout: Number.NaN })).toThrow(MemcacheIllegalInputError);
+    expect(() => new Pool(factory, { maxSharing: Number.POSITIVE_INFINITY })).toThrow(
+      MemcacheIllegalInputError,
+    );
   });
 });

@@ -1,23 +1,47 @@
+import { MemcacheIllegalInputError } from '@mc/protocol';
 import { MAX_TIMER_DELAY } from '@mc/transport';
 import { type PoolEntry, PoolBase } from './pool-base.js';
 import type { PoolCloseOptions, PoolFactory, PoolOptions } from './types.js';
 
-function count(name: string, value: number | undefined, fallback: number, least: number): number {
+/** A count option: a whole number, finite, at least `least`. */
+function count(name: string, value: unknown, fallback: number, least: number): number {
   if (value === undefined) return fallback;
-  if (!(value >= least) || (!Number.isInteger(value) && value !== Number.POSITIVE_INFINITY)) {
-    throw new RangeError(`${name} must be an integer of at least ${least}, got ${value}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < least) {
+    throw new MemcacheIllegalInputError(
+      `${name} must be a whole number of at least ${least}, got ${typeof value === 'number' ? value : typeof value}`,
+    );
   }
   return value;
 }
 
-/** A duration option; one longer than a timer holds (about 24.8 days) means "no limit". */
-function duration(name: string, value: number | undefined): number | undefined {
+/**
+ * A duration option; one longer than a timer holds (about 24.8 days) means "no limit".
+ * `positive`: 0 is refused too.
+ */
+function duration(name: string, value: unknown, positive = false): number | undefined {
   if (value === undefined) return undefined;
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number of milliseconds, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    const what = positive ? 'a finite number of milliseconds above 0' : 'a finite number of milliseconds';
+    throw new MemcacheIllegalInputError(
+      `${name} must be ${what}, got ${typeof value === 'number' ? value : typeof value}`,
+    );
   }
   return value > MAX_TIMER_DELAY ? undefined : value;
 }
+
+function optionsOf(options: unknown): PoolOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new MemcacheIllegalInputError(
+      `pool options must be an object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  return options as PoolOptions;
+}
+
+/** The first wait before a failed warm-up is tried again, and the longest. */
+const WARM_RETRY_BASE = 250;
+const WARM_RETRY_MAX = 10_000;
 
 /**
  * A bounded pool that makes callers wait in line instead of failing when it is full.
@@ -37,10 +61,6 @@ function duration(name: string, value: number | undefined): number | undefined {
  *                 ▼
  *              wait in the FIFO queue (until a release, a deadline or an abort)
  */
-/** The first wait before a failed warm-up is tried again, and the longest. */
-const WARM_RETRY_BASE = 250;
-const WARM_RETRY_MAX = 10_000;
-
 export class Pool<T> extends PoolBase<T> {
   readonly #max: number;
   readonly #min: number;
@@ -50,13 +70,20 @@ export class Pool<T> extends PoolBase<T> {
   #warmRetry: ReturnType<typeof setTimeout> | undefined;
   #warmFailures = 0;
 
-  constructor(factory: PoolFactory<T>, options: PoolOptions = {}) {
-    super(factory, duration('acquireTimeout', options.acquireTimeout));
-    this.#max = count('max', options.max, 1, 1);
-    this.#min = count('min', options.min, 0, 0);
-    if (this.#min > this.#max) throw new RangeError(`min (${this.#min}) exceeds max (${this.#max})`);
-    this.#maxSharing = count('maxSharing', options.maxSharing, 1, 1);
-    this.#idleTimeout = duration('idleTimeout', options.idleTimeout);
+  constructor(factory: PoolFactory<T>, options?: PoolOptions) {
+    const checked = optionsOf(options);
+    const acquireTimeout = duration('acquireTimeout', checked.acquireTimeout);
+    const createTimeout = duration('createTimeout', checked.createTimeout, true);
+    const max = count('max', checked.max, 1, 1);
+    const min = count('min', checked.min, 0, 0);
+    if (min > max) throw new MemcacheIllegalInputError(`min (${min}) exceeds max (${max})`);
+    const maxSharing = count('maxSharing', checked.maxSharing, 1, 1);
+    const idleTimeout = duration('idleTimeout', checked.idleTimeout);
+    super(factory, acquireTimeout, createTimeout);
+    this.#max = max;
+    this.#min = min;
+    this.#maxSharing = maxSharing;
+    this.#idleTimeout = idleTimeout;
     this.#warm();
   }
 
@@ -144,15 +171,19 @@ export class Pool<T> extends PoolBase<T> {
   }
 
   override close(options?: PoolCloseOptions): Promise<void> {
-    this.#stopReaper();
-    this.#stopWarmRetry();
-    return super.close(options);
+    const closed = super.close(options);
+    if (!this.open) {
+      this.#stopReaper();
+      this.#stopWarmRetry();
+    }
+    return closed;
   }
 
   override drain(): Promise<void> {
+    const drained = super.drain();
     this.#stopReaper();
     this.#stopWarmRetry();
-    return super.drain();
+    return drained;
   }
 
   #stopWarmRetry(): void {

@@ -3,13 +3,20 @@
  * pool fakes, and so that the pool knows nothing about sockets.
  */
 export interface PoolFactory<T> {
-  /** Makes a resource; a throw or rejection fails the one acquire that asked for it. */
+  /**
+   * Makes a resource; a throw or rejection fails the one acquire that asked for it. Give it a
+   * timeout of its own (a connect timeout), or set the pool's `createTimeout`: a create that
+   * never settles holds its place under `max` until then.
+   */
   create(): Promise<T> | T;
   /** Disposes of a resource; errors are swallowed, since there is nobody left to tell. */
   destroy(resource: T): Promise<void> | void;
   /**
-   * Checked when an idle resource is lent out again; `false` (or a throw) destroys it and the
-   * pool tries another. Keep it synchronous if you use `tryAcquire`, which cannot wait.
+   * Checked before an idle resource is lent (one kept warm by `min` too); only a resource
+   * handed straight from its create to an acquire, or one already lent to others, is not.
+   * A truthy answer (awaited when it is a promise) keeps it; a falsy one, a throw or a
+   * rejection destroys it and the pool tries another. Keep it synchronous if you use
+   * `tryAcquire`, which cannot wait.
    */
   validate?(resource: T): boolean | Promise<boolean>;
 }
@@ -35,6 +42,13 @@ export interface PoolOptions {
    * connection serves many requests at a time, so a memcached client uses a large value.
    */
   maxSharing?: number | undefined;
+  /**
+   * Milliseconds a `factory.create()` may take. One that has not settled by then counts as
+   * failed (its acquire rejects with `MemcacheTimeoutError`) and frees its place under `max`;
+   * a resource it still delivers later is destroyed. Default: no limit (as for anything
+   * longer than a timer holds), so a create that never settles holds its place for good.
+   */
+  createTimeout?: number | undefined;
 }
 
 /** How `close()` ends the pool. */
@@ -49,6 +63,19 @@ export interface PoolCloseOptions {
 export interface AcquireOptions {
   /** Aborting takes the acquire out of the queue; it rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * One borrow of a resource, from `lease()`. Its `release()` and `destroy()` act once: a
+ * second call is ignored even after the resource was lent to someone else, which
+ * `pool.release(resource)` cannot tell apart from that holder's own release.
+ */
+export interface PoolLease<T> {
+  readonly resource: T;
+  /** Gives the resource back; later calls do nothing. */
+  release(): void;
+  /** Takes the resource out of the pool and destroys it, unless this lease already ended. */
+  destroy(): Promise<void>;
 }
 
 export interface PoolStats {

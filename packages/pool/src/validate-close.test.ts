@@ -83,3 +83,27 @@ describe('close()/drain() while an idle resource is validated asynchronously', (
     expect(await within(drained)).not.toBe(HANG);
   });
 });
+
+describe('close()/drain() while a validation never answers', () => {
+  // The acquire waiting on that validation was out of the queue, so close() did not reject
+  // it: it stayed pending for good (and drain() never finished).
+  it('close() rejects the acquire at once', async () => {
+    const { pool, answers } = setup();
+    const { acquired } = await acquireWhileValidating(pool, answers);
+    await pool.close();
+    const outcome = await within(acquired, 1000);
+    expect(outcome, 'acquire never settled').not.toBe(HANG);
+    expect((outcome as { error: unknown }).error).toBeInstanceOf(MemcacheConnectionError);
+  });
+
+  it('drain() rejects the acquire and finishes', async () => {
+    const { pool, destroyed, answers } = setup();
+    const { acquired } = await acquireWhileValidating(pool, answers);
+    const drained = pool.drain();
+    const outcome = await within(acquired, 1000);
+    expect(outcome, 'acquire never settled').not.toBe(HANG);
+    expect((outcome as { error: unknown }).error).toBeInstanceOf(MemcacheConnectionError);
+    expect(await within(drained, 1000)).not.toBe(HANG);
+    expect(destroyed.size).toBe(1);
+  });
+});
