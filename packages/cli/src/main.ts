@@ -166,7 +166,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
   let client: CliClient;
   try {
     const tls = line.tls === undefined ? undefined : tlsOptions(line.tls);
-    client = openClient(line.servers, { prefix: line.prefix, timeout: line.timeout, tls });
+    client = openClient(line.servers, { prefix: line.prefix, timeout: line.timeout, tls, raw: line.raw });
   } catch (error) {
     return fail(error, io);
   }

@@ -93,6 +93,18 @@ describe('memcli against a real memcached', () => {
     expect((await memcli([...at, 'get', 'blob'])).stdout).toEqual(bytes);
   });
 
+  // A value another client wrote under flags no serde here reads (a pickle of a class, PHP's or
+  // Java's formats) could not be fetched at all: get said it could not decode it, exit 4.
+  it('prints the stored bytes whatever their flags with --raw', async () => {
+    expect(await client.set('foreign', Buffer.from('not a pickle'), { flags: 1 })).toBe(true);
+    expect((await memcli([...at, 'get', 'foreign'])).code).toBe(4);
+    const raw = await memcli([...at, '--raw', 'get', 'foreign']);
+    expect(raw.code).toBe(0);
+    expect(raw.stdout.toString()).toBe('not a pickle');
+    expect((await memcli([...at, '--raw', 'set', 'bytes', 'as given'])).code).toBe(0);
+    expect(Buffer.from((await client.get('bytes')) as Uint8Array).toString()).toBe('as given');
+  });
+
   it('stores with a ttl', async () => {
     expect((await memcli([...at, 'set', 'brief', 'x', '--ttl=-1'])).code).toBe(0);
     expect(await client.get('brief')).toBeUndefined();

@@ -12,6 +12,8 @@ export interface CommandLine {
   count: number;
   size: number;
   json: boolean;
+  /** Values as the bytes stored, whatever their flags (no serde). */
+  raw: boolean;
   help: boolean;
   /** With `top`: milliseconds between frames. */
   interval: number;
@@ -66,6 +68,7 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
     count: wholeNumber(values.count, 'count', 1) ?? 10_000,
     size: wholeNumber(values.size, 'size', 0) ?? 100,
     json: values.json ?? false,
+    raw: values.raw ?? false,
     help: values.help ?? false,
     interval: wholeNumber(values.interval, 'interval', 100) ?? 1_000,
     refreshes: wholeNumber(values.refreshes, 'refreshes', 1),
@@ -101,6 +104,7 @@ function parse(argv: string[]) {
       count: { type: 'string' },
       size: { type: 'string' },
       json: { type: 'boolean', short: 'j' },
+      raw: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       interval: { type: 'string' },
       refreshes: { type: 'string' },

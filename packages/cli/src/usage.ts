@@ -22,6 +22,8 @@ Options:
       --interval <ms>        with top: milliseconds between refreshes (default 1000)
       --refreshes <n>        with top: exit after n refreshes (default: until q or Ctrl-C)
   -j, --json                 values and output as JSON
+      --raw                  values as the bytes stored, whatever their flags (a value
+                             another client wrote); set stores the bytes with flags 0
       --tls                  connect with TLS (memcached -Z); implied by every --tls-* option
       --tls-ca <file>        PEM file of the CA that signed the server's certificate
       --tls-cert <file>      client certificate (PEM), with --tls-key, for servers that ask
