@@ -158,6 +158,20 @@ export class MemoryStore {
     return Date.now();
   }
 
+  /**
+   * When memcached's clock last ticked, in ms: it counts whole seconds from the server's start,
+   * so a ttl runs out at a tick (ttl 1 set late in a second is gone at the next one) and a
+   * delayed flush names a second, not a millisecond.
+   */
+  tick(now = this.now()): number {
+    return this.startedAt + Math.floor((now - this.startedAt) / 1000) * 1000;
+  }
+
+  /** Zeroes the counters, as `stats reset` does (items stay). */
+  resetCounters(): void {
+    this.#counters.clear();
+  }
+
   /** How many live items the store holds. */
   get size(): number {
     let count = 0;
@@ -182,7 +196,9 @@ export class MemoryStore {
       this.count('get_expired');
       return undefined;
     }
-    if (this.#flushAt !== undefined && this.#flushAt <= now && item.touchedAt < this.#flushAt) {
+    // memcached's oldest_live, a second of its clock: from that tick on, an item last written
+    // in that second or before is gone (including writes later in the second of the flush).
+    if (this.#flushAt !== undefined && this.#flushAt <= now && this.tick(item.touchedAt) <= this.#flushAt) {
       this.#items.delete(id);
       this.count('get_flushed');
       return undefined;
@@ -240,7 +256,7 @@ export class MemoryStore {
   deadline(exptime: number): number {
     if (exptime === 0) return 0;
     if (exptime < 0) return LONG_PAST;
-    if (exptime <= RELATIVE_EXPTIME_LIMIT) return this.now() + exptime * 1000;
+    if (exptime <= RELATIVE_EXPTIME_LIMIT) return this.tick() + exptime * 1000;
     // A Unix time from before the server's clock began is the same moment long past.
     if (exptime * 1000 <= this.startedAt - CLOCK_START * 1000) return LONG_PAST;
     return exptime * 1000;
@@ -256,7 +272,7 @@ export class MemoryStore {
     if (item.expiresAt === LONG_PAST) {
       return 2 ** 32 + 1 - (CLOCK_START + Math.floor((this.now() - this.startedAt) / 1000));
     }
-    return Math.max(0, Math.ceil((item.expiresAt - this.now()) / 1000));
+    return Math.max(0, Math.ceil((item.expiresAt - this.tick()) / 1000));
   }
 
   /**
@@ -268,9 +284,13 @@ export class MemoryStore {
     if (delay <= 0) {
       this.#items.clear();
       this.#flushAt = undefined;
+      // memcached flushes at once by cas: items older than a cas value it takes for that.
+      this.nextCas();
     } else {
-      // memcached (with cas, its default) sets oldest_live to the moment less one second.
+      // memcached (with cas, its default) sets oldest_live to that second less one; when that
+      // is the current second (a delay of 1), it also takes a cas value, as above.
       this.#flushAt = this.deadline(delay) - 1000;
+      if (this.#flushAt <= this.tick()) this.nextCas();
     }
   }
 

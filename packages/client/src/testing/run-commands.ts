@@ -353,6 +353,7 @@ function stats(
   if (group === undefined) lines = store.stats();
   else if (group === 'settings') lines = store.settings();
   else if (group === 'reset') {
+    store.resetCounters();
     reply.line('RESET');
     return;
   } else if (group === 'items') lines = itemStats(store);
