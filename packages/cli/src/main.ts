@@ -1,5 +1,5 @@
 import { printable } from './printable.js';
-import { HashClient, type Stats } from '@mc/client';
+import { type Client, HashClient, type Stats } from '@mc/client';
 import { bench } from './bench.js';
 import { connectionHint } from './connection-hint.js';
 import { type ExitCode, exitCodes } from './exit-codes.js';
@@ -105,8 +105,8 @@ const commands: Record<string, Command> = {
 
   async stats(client, line, io) {
     const args = line.args.length > 0 ? [line.args[0]!] : [];
-    const answer = client instanceof HashClient ? await client.stats(...args) : await client.stats(...args);
-    io.stdout.write(formatPerServer(answer, line.json, formatStats));
+    if (client instanceof HashClient) return askEach(line, io, (one) => one.stats(...args), formatStats);
+    io.stdout.write(formatPerServer(await client.stats(...args), line.json, formatStats));
     return exitCodes.ok;
   },
 
@@ -119,8 +119,9 @@ const commands: Record<string, Command> = {
   },
 
   async version(client, line, io) {
-    const answer = client instanceof HashClient ? await client.version() : await client.version();
-    io.stdout.write(formatPerServer(answer, line.json, (version) => printable(version) + '\n'));
+    const format = (version: string) => printable(version) + '\n';
+    if (client instanceof HashClient) return askEach(line, io, (one) => one.version(), format);
+    io.stdout.write(formatPerServer(await client.version(), line.json, format));
     return exitCodes.ok;
   },
 
@@ -200,6 +201,55 @@ function formatStats(stats: Stats): string {
   return Object.entries(stats)
     .map(([name, value]) => `${printable(name)} ${printable(String(value))}\n`)
     .join('');
+}
+
+/**
+ * Asks every server on its own, as memcached's own tools do: the servers that answer are
+ * printed, each one that does not is named on stderr, and the exit code is the first failure's.
+ */
+async function askEach<T>(
+  line: CommandLine,
+  io: CliIo,
+  ask: (client: Client) => Promise<T>,
+  format: (one: T) => string,
+): Promise<ExitCode> {
+  const servers = [...new Set(line.servers)];
+  const tls = line.tls === undefined ? undefined : tlsOptions(line.tls);
+  const outcomes = await Promise.allSettled(
+    servers.map(async (server) => {
+      // One server: a Client.
+      const one = openClient([server], {
+        prefix: line.prefix,
+        timeout: line.timeout,
+        tls,
+        raw: line.raw,
+      }) as Client;
+      try {
+        return await ask(one);
+      } finally {
+        await one.close().catch(() => {});
+      }
+    }),
+  );
+  // A bad argument fails every server alike: it is the command line's mistake, said once.
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected' && exitCodeFor(outcome.reason) === exitCodes.usage)
+      throw outcome.reason;
+  }
+  const answers = new Map<string, T>();
+  let code: ExitCode = exitCodes.ok;
+  outcomes.forEach((outcome, index) => {
+    const server = servers[index]!;
+    if (outcome.status === 'fulfilled') {
+      answers.set(server, outcome.value);
+      return;
+    }
+    const message = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+    io.stderr.write(`memcli: ${printable(server)}: ${printable(message)}\n`);
+    if (code === exitCodes.ok) code = exitCodeFor(outcome.reason);
+  });
+  if (answers.size > 0) io.stdout.write(formatPerServer(answers, line.json, format));
+  return code;
 }
 
 /** One server's answer as it is; several as sections headed by the server's name. */

@@ -401,6 +401,23 @@ describe('memcli over several servers', () => {
     const version = (await memcli([...servers, 'version'])).stdout.toString();
     for (const node of nodes) expect(version).toContain(`# ${node.address}\n`);
   }, 60_000); // 21 runs of memcli, each a node process start-up
+
+  // With one server down, stats and version printed nothing at all (exit 3), where memcached's
+  // own tools print every server that answers.
+  it('prints the servers that answer stats and version, and names the one that does not', async () => {
+    const down = await closedPort();
+    const servers = [...nodes.flatMap((node) => ['-s', node.address]), '-s', down.address];
+    for (const command of [['stats'], ['version'], ['--json', 'stats']]) {
+      const run = await memcli([...servers, ...command]);
+      expect(run.code, command.join(' ')).toBe(3);
+      const out = run.stdout.toString();
+      for (const node of nodes) expect(out).toContain(node.address);
+      expect(out).not.toContain(down.address);
+      expect(run.stderr).toContain(`memcli: ${down.address}: `);
+    }
+    const bad = await memcli([...servers, 'stats', 'two words']);
+    expect(bad.code).toBe(2);
+  });
 });
 
 describe('memcli usage and failures', () => {
