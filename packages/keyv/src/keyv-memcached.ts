@@ -77,7 +77,9 @@ export interface KeyvMemcachedCapabilities {
 // older one, because tokens are random.
 const VERSION_SUFFIX = ':version';
 const NAMESPACE_BYTES = 64;
-// Room left for a client keyPrefix under memcached's 250-byte limit.
+// memcached's limit, and the room a key gets when the client's keyPrefix is not known (a
+// client passed in): 50 bytes are left for it.
+const MAX_KEY_BYTES = 250;
 const COMPOSED_KEY_BYTES = 200;
 
 function newToken(): string {
@@ -121,6 +123,8 @@ export class KeyvMemcached extends EventEmitter {
   readonly opts: KeyvMemcachedOptions & HashClientOptions & Record<string, unknown>;
   readonly #ownsClient: boolean;
   readonly #throwOnErrors: boolean;
+  /** The bytes a composed key may take after the client's keyPrefix. */
+  #keyBytes = COMPOSED_KEY_BYTES;
   /** Set once a Keyv 6 has taken this store (see deleteMany). */
   #perKeyResults = false;
   /** The namespace's version token as last seen, so most calls take one round trip. */
@@ -148,6 +152,9 @@ export class KeyvMemcached extends EventEmitter {
       const servers = Array.isArray(clientOrServers) ? clientOrServers : [clientOrServers as ServerAddress];
       this.client = new HashClient(servers, { serde: entrySerde, ...clientOptions });
       this.#ownsClient = true;
+      // The prefix of a client made here is known: keys get exactly the room it leaves.
+      const prefix = clientOptions.keyPrefix;
+      if (typeof prefix === 'string') this.#keyBytes = MAX_KEY_BYTES - Buffer.byteLength(prefix, 'utf8');
     }
     this.namespace = namespace;
     this.#throwOnErrors = throwOnErrors ?? false;
@@ -291,7 +298,7 @@ export class KeyvMemcached extends EventEmitter {
 
   #dataKey(token: string, key: string): string {
     const head = `${this.#namespaceSegment()}:${token}:`;
-    return head + keySegment(String(key), COMPOSED_KEY_BYTES - Buffer.byteLength(head, 'utf8'));
+    return head + keySegment(String(key), this.#keyBytes - Buffer.byteLength(head, 'utf8'));
   }
 
   #guess(namespace: string): string | undefined {

@@ -52,3 +52,31 @@ describe('setMany and deleteMany with one entry refused', () => {
     }
   });
 });
+
+// A store that made its own client with a keyPrefix over 50 bytes composed keys for a 50-byte
+// prefix: a 178-character key reached 257 bytes and was refused (set false, an error event).
+describe('a store with a long keyPrefix of its own', () => {
+  let server: MemcachedServer;
+  beforeAll(async () => {
+    server = await startMemcached();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('sizes its keys to the room the prefix leaves', async () => {
+    const store = new KeyvMemcached(server.address, { keyPrefix: 'p'.repeat(60) });
+    const errors: unknown[] = [];
+    store.on('error', (error) => errors.push(error));
+    try {
+      for (const length of [10, 150, 178, 185, 400]) {
+        const key = 'k'.repeat(length);
+        expect(await store.set(key, `value ${length}`), `key of ${length}`).toBe(true);
+        expect(await store.get(key)).toBe(`value ${length}`);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await store.disconnect();
+    }
+  });
+});
