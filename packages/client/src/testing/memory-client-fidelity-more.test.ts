@@ -25,6 +25,34 @@ async function settle<T>(run: () => Promise<T>): Promise<T | string> {
 
 const both = <T>(run: (client: Client, key: string) => Promise<T>) => sideBySide(server.address, run);
 
+// memcached refuses to count an empty value, or one stored in chunks (over 512 KiB), as
+// non-numeric before it compares a cas or reads digits; MemoryClient compared the cas first
+// (a stale cas answered exists) and counted the large value.
+describe('incr and ma on values memcached will not count', () => {
+  it('an empty value is non-numeric, even with a stale cas', async () => {
+    const { real, memory } = await both(async (client, key) => {
+      await client.set(key, '');
+      return [
+        await settle(() => client.metaArithmetic(key, { cas: 12345n })),
+        await settle(() => client.incr(key, 1)),
+      ];
+    });
+    expect(real).toEqual(['rejects MemcacheClientError', 'rejects MemcacheClientError']);
+    expect(memory).toEqual(real);
+  });
+
+  it('a value stored in chunks is non-numeric, however it starts', async () => {
+    const { real, memory } = await both(async (client, key) => {
+      await client.set(key, `5${' '.repeat(530_000)}`);
+      const large = await settle(() => client.incr(key, 1));
+      await client.set(key, `5${' '.repeat(400_000)}`);
+      return [large, await settle(() => client.incr(key, 1))];
+    });
+    expect(real).toEqual(['rejects MemcacheClientError', 6n]);
+    expect(memory).toEqual(real);
+  });
+});
+
 describe('text commands', () => {
   it('incr accepts a value with a leading plus sign, as memcached (strtoull) does', async () => {
     const { real, memory } = await both(async (client, key) => {

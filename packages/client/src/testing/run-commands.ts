@@ -1,4 +1,4 @@
-import type { MemoryItem, MemoryStore } from './memory-store.js';
+import { itemBytes, type MemoryItem, type MemoryStore } from './memory-store.js';
 import { itemStats, slabStats } from './slab-stats.js';
 
 /** What one request did: the bytes memcached would have answered, and whether it then hangs up. */
@@ -308,6 +308,7 @@ function concat(store: MemoryStore, id: string, item: MemoryItem, mode: string, 
  * old value is written in place, padded with spaces.
  */
 function applyDelta(store: MemoryStore, id: string, item: MemoryItem, mode: string, delta: bigint): bigint {
+  refuseUncountable(id, item);
   const current = strtoull(item.value.toString('latin1'));
   if (current === undefined) {
     throw new BadCommand('CLIENT_ERROR cannot increment or decrement non-numeric value');
@@ -322,6 +323,22 @@ function applyDelta(store: MemoryStore, id: string, item: MemoryItem, mode: stri
     store.write(id, Buffer.from(text, 'latin1'), item.flags, item.expiresAt);
   }
   return next;
+}
+
+/** memcached's slab_chunk_size_max: a larger item is stored in chunks. */
+const SLAB_CHUNK_MAX = 512 * 1024;
+
+/**
+ * What memcached's do_add_delta refuses before it compares a cas or reads a digit: an empty
+ * value, and one stored in chunks (too large to be a number).
+ */
+function refuseUncountable(id: string, item: MemoryItem): void {
+  if (
+    item.value.byteLength === 0 ||
+    itemBytes(id.length, item.value.byteLength, item.flags) > SLAB_CHUNK_MAX
+  ) {
+    throw new BadCommand('CLIENT_ERROR cannot increment or decrement non-numeric value');
+  }
 }
 
 // C's isspace(): no Unicode spaces (a latin1 0xA0 is not one).
@@ -641,6 +658,7 @@ function metaArithmetic(store: MemoryStore, tokens: string[], reply: Reply): und
     created = true;
     target = item;
   } else {
+    refuseUncountable(line.id, item);
     const compare = flagToken(line, 'C');
     // A cas of 0 compares nothing here, as in memcached's do_add_delta.
     if (compare !== undefined && uint64(compare) !== 0n && item.cas !== uint64(compare)) {
