@@ -53,6 +53,20 @@ describe('incr and ma on values memcached will not count', () => {
   });
 });
 
+// A metaSet with cas 0 and invalidate stored the value, marked stale, on MemoryClient; memcached
+// answers exists and keeps the item as it was.
+describe('metaSet with cas 0 and invalidate', () => {
+  it('is refused as exists', async () => {
+    const { real, memory } = await both(async (client, key) => {
+      await client.set(key, 'kept');
+      const answer = await settle(() => client.metaSet(key, 'late', { cas: 0n, invalidate: true }));
+      return [answer, await client.get(key), (await client.metaGet(key, { value: true }))?.stale];
+    });
+    expect(real).toEqual([{ status: 'exists' }, 'kept', false]);
+    expect(memory).toEqual(real);
+  });
+});
+
 describe('text commands', () => {
   it('incr accepts a value with a leading plus sign, as memcached (strtoull) does', async () => {
     const { real, memory } = await both(async (client, key) => {

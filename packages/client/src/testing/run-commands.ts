@@ -581,7 +581,8 @@ function metaSet(store: MemoryStore, tokens: string[], data: Buffer, reply: Repl
       if (item === undefined) return count(store, 'cas_misses', metaAnswer(reply, 'NF', echo()));
       if (item.cas !== expected) {
         // With I, an older cas still stores, marked stale: a late writer cannot win outright.
-        if (flagToken(line, 'I') === undefined || expected > item.cas) {
+        // A cas of 0 is no older one: memcached gives the new item a fresh cas, never older.
+        if (flagToken(line, 'I') === undefined || expected === 0n || expected > item.cas) {
           return count(store, 'cas_badval', metaAnswer(reply, 'EX', echo()));
         }
         stale = true;
