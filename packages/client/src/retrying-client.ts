@@ -7,7 +7,6 @@ import {
 import { timerDelay } from '@mc/transport';
 import type { Client } from './client.js';
 import { isDeadNodeRefusal } from './dead-node-refusal.js';
-import { HeldReports, retryTry } from './metrics/write-failure.js';
 import type { HashClient } from './hash-client.js';
 
 /** An error class to match with `instanceof`. */
@@ -151,35 +150,25 @@ class RetryPolicy {
   /** Calls `method` until it resolves, fails with an error not to retry, or tries run out. */
   async retry(
     first: PromiseLike<unknown>,
-    firstReports: HeldReports,
     method: Method,
     target: object,
     args: unknown[],
   ): Promise<unknown> {
     let attempt = 1;
     let pending: PromiseLike<unknown> = first;
-    let reports = firstReports;
     for (;;) {
       let failure: unknown;
       try {
-        const result = await pending;
-        reports.release();
-        return result;
+        return await pending;
       } catch (error) {
-        if (attempt >= this.attempts || this.#ended || !this.shouldRetry(error)) {
-          reports.release();
-          throw error;
-        }
+        if (attempt >= this.attempts || this.#ended || !this.shouldRetry(error)) throw error;
         failure = error;
       }
-      reports.discard();
       attempt++;
       const delay = this.delay();
       if (delay > 0) await this.#wait(delay);
       if (this.#ended) throw failure;
-      const next = new HeldReports();
-      reports = next;
-      pending = Promise.resolve().then(() => retryTry.run(next, () => method.apply(target, args)));
+      pending = Promise.resolve().then(() => method.apply(target, args));
     }
   }
 }
@@ -234,14 +223,9 @@ class RetryingClientWrapper<C extends object> {
         const cached = wrapped.get(property);
         if (cached?.original === original) return cached.retrying;
         const retrying: Method = (...given) => {
-          if (policy.attempts <= 1) return original.apply(client, given);
-          const args = given.map(replayable);
-          // Each try's write-failure reports wait to see whether the call tries again.
-          const reports = new HeldReports();
-          const result = retryTry.run(reports, () => original.apply(client, args));
-          if (isThenable(result)) return policy.retry(result, reports, original, client, args);
-          reports.release();
-          return result;
+          const args = policy.attempts > 1 ? given.map(replayable) : given;
+          const result = original.apply(client, args);
+          return isThenable(result) ? policy.retry(result, original, client, args) : result;
         };
         wrapped.set(property, { original, retrying });
         return retrying;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type Key, MemcacheIllegalInputError } from '@mc/protocol';
 import type { ClientMetrics } from './client-metrics.js';
@@ -38,37 +37,6 @@ const WRITES = new Set([
   'ma',
 ]);
 
-/**
- * The reports of one try of a RetryingClient call, held until it is known whether the call
- * tries again: a try that is retried reports nothing (the next try speaks for the call), so a
- * write that a retry stored is never reported and one that failed every try is reported once.
- */
-export class HeldReports {
-  #held: Array<() => void> | undefined = [];
-
-  /** Keeps `deliver` for later; false once the try is settled (a late report goes out at once). */
-  hold(deliver: () => void): boolean {
-    if (this.#held === undefined) return false;
-    this.#held.push(deliver);
-    return true;
-  }
-
-  /** The try speaks for the call: its reports go out. */
-  release(): void {
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    for (const deliver of held) deliver();
-  }
-
-  /** The call tries again: this try's reports are dropped. */
-  discard(): void {
-    this.#held = undefined;
-  }
-}
-
-/** The try of a RetryingClient call that the current code runs in, if any. */
-export const retryTry = new AsyncLocalStorage<HeldReports>();
-
 /** Tells the `onWriteFailure` option, the channel and the metrics of a client about failed writes. */
 export class WriteFailureReporter {
   readonly #listener: ((failure: WriteFailure) => void) | undefined;
@@ -99,11 +67,6 @@ export class WriteFailureReporter {
   /** Reports one failed write (illegal input is the caller's bug, never sent, so not reported). */
   report(key: Key, command: string, server: string, error: unknown): void {
     if (error instanceof MemcacheIllegalInputError || !WRITES.has(command)) return;
-    if (retryTry.getStore()?.hold(() => this.#deliver(key, command, server, error))) return;
-    this.#deliver(key, command, server, error);
-  }
-
-  #deliver(key: Key, command: string, server: string, error: unknown): void {
     if (this.#metrics.enabled) this.#metrics.writeFailures++;
     const failure: WriteFailure = { key, command, server, error };
     if (this.#listener !== undefined) {
