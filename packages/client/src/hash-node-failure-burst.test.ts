@@ -1,4 +1,4 @@
-import { type MemcachedServer, startMemcached } from '@mc/test-utils';
+import { type MemcachedServer, startFakeServer, startMemcached } from '@mc/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashClient, MemcacheUnexpectedCloseError } from './index.js';
 
@@ -68,6 +68,51 @@ describe('HashClient: requests failed together are one failure of their node', (
       await expect(client.set('v:key', 'refused')).rejects.toThrow(/marked dead/);
     } finally {
       await client.close({ force: true });
+    }
+  });
+
+  // Counting one deadline's requests as one failure (as one lost socket's are) kept a frozen
+  // server alive for good under load: each deadline counted once, and with the default
+  // retryTimeout (1 s) shorter than the timeout, two never fell in one window.
+  it('a frozen server under load is marked dead', async () => {
+    const frozen = await startMemcached();
+    const client = new HashClient([stable.address, frozen.address], {
+      hasher: { getNode: (key: string) => (key.startsWith('v:') ? frozen.address : stable.address) },
+      timeout: 1_500,
+    });
+    try {
+      expect(await client.set('v:key', 'x')).toBe(true);
+      frozen.pause();
+      const gets = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, index) => client.get(`v:${index}`)),
+      );
+      expect(gets.every((outcome) => outcome.status === 'rejected')).toBe(true);
+      await expect(client.set('v:key', 'refused')).rejects.toThrow(/marked dead/);
+    } finally {
+      frozen.resume();
+      await client.close({ force: true });
+      await frozen.stop();
+    }
+  });
+
+  // The same for a server whose connect never completes: the refusals during the backoff
+  // carried the connect timeout's own error object, and were not counted again.
+  it('a server that never completes a connect is marked dead', async () => {
+    const silent = await startFakeServer();
+    const client = new HashClient([stable.address, silent.address], {
+      hasher: { getNode: (key: string) => (key.startsWith('v:') ? silent.address : stable.address) },
+      tls: true,
+      connectTimeout: 300,
+    });
+    try {
+      const gets = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, index) => client.get(`v:${index}`)),
+      );
+      expect(gets.every((outcome) => outcome.status === 'rejected')).toBe(true);
+      await expect(client.set('v:key', 'refused')).rejects.toThrow(/marked dead/);
+    } finally {
+      await client.close({ force: true });
+      await silent.close();
     }
   });
 });

@@ -3,8 +3,8 @@ import {
   type EncodedRequest,
   type Key,
   type ValueFrameLike,
-  MemcacheConnectionError,
   MemcacheIllegalInputError,
+  MemcacheUnexpectedCloseError,
 } from '@mc/protocol';
 import { type CloseOptions, timerDelay } from '@mc/transport';
 import type { ConnectionGroup } from './connection-group.js';
@@ -30,8 +30,8 @@ export interface FailurePolicy {
 }
 
 /**
- * Sockets lost (or deadlines passed) this close together are one event of the node, such as a
- * restart dropping every socket to it: their close events reach the process in one burst.
+ * Sockets lost this close together are one event of the node, such as a restart dropping every
+ * socket to it: their close events reach the process in one burst.
  */
 const SAME_EVENT_WINDOW = 100;
 
@@ -56,9 +56,9 @@ export class HashNode implements ServerNode {
   readonly group: ConnectionGroup;
   readonly #policy: FailurePolicy;
   #failures: number[] = [];
-  /** The errors already counted: one event (a socket lost) rejects many requests with one error. */
+  /** The socket losses already counted: one rejects every request in flight with one error. */
   readonly #counted = new WeakSet<object>();
-  /** When the last socket lost or deadline passed was counted (performance.now()). */
+  /** When the last socket lost was counted (performance.now()). */
   #lastLost = Number.NEGATIVE_INFINITY;
   #deadUntil = 0;
   #probing = false;
@@ -126,16 +126,17 @@ export class HashNode implements ServerNode {
   }
 
   /**
-   * Requests are pipelined, so one lost socket or one reset deadline fails every request in
-   * flight at once, all with the same error, and a restart drops every socket to the server
-   * within moments: each is one failure of the node, or a restart under load would mark a
-   * healthy node dead for `deadTimeout`. A refused connection still counts per request, as a
-   * sequential caller meets it: that is what a server that is really down answers next.
+   * Requests are pipelined, so one lost socket fails every request in flight at once, all with
+   * the same error, and a restart drops every socket to the server within moments: that is one
+   * failure of the node, or a restart under load would mark a healthy node dead for
+   * `deadTimeout`. Everything else counts per request, as a sequential caller meets it: a
+   * deadline passed (the server did not answer in time, whatever was in flight) and a
+   * connection refused or timed out are what a frozen or dead server answers.
    */
   #recordFailure(error: object): void {
-    if (this.#counted.has(error)) return;
-    this.#counted.add(error);
-    if (!(error instanceof MemcacheConnectionError)) {
+    if (error instanceof MemcacheUnexpectedCloseError) {
+      if (this.#counted.has(error)) return;
+      this.#counted.add(error);
       const now = performance.now();
       if (now - this.#lastLost < SAME_EVENT_WINDOW) return;
       this.#lastLost = now;
