@@ -64,6 +64,9 @@ describe('Connection over TLS', () => {
       await withCertificate.close();
 
       const without = new Connection(server.address, { tls: { ca: pem.ca } });
+      // A refusal after the handshake is a failed connect too (metrics count it as one).
+      const connectFailures: Error[] = [];
+      without.on('connectFailed', (error) => connectFailures.push(error));
       // With TLS 1.3 the handshake completes on the client before the server refuses it.
       const failures = await Promise.allSettled([
         without.send(commands.version.request()),
@@ -74,6 +77,7 @@ describe('Connection over TLS', () => {
         expect((failure as PromiseRejectedResult).reason).toBeInstanceOf(MemcacheConnectionError);
         expect((failure as PromiseRejectedResult).reason.message).toMatch(/TLS|certificate/);
       }
+      expect(connectFailures).toHaveLength(1);
       without.destroy();
     } finally {
       await server.stop();

@@ -795,6 +795,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
           cause: socketError,
         },
       );
+      // A connect that failed, only found out after the handshake: told as one.
+      this.emit('connectFailed', refused);
       this.#drop(refused, true, refused);
       return;
     }
