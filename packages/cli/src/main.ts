@@ -166,8 +166,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
   }
   let client: CliClient;
   try {
-    const tls = line.tls === undefined ? undefined : tlsOptions(line.tls);
-    client = openClient(line.servers, { prefix: line.prefix, timeout: line.timeout, tls, raw: line.raw });
+    client = clientFor(line, line.servers);
   } catch (error) {
     return fail(error, io);
   }
@@ -203,6 +202,12 @@ function formatStats(stats: Stats): string {
     .join('');
 }
 
+/** The client the command line asks for, over `servers`. */
+function clientFor(line: CommandLine, servers: string[]): CliClient {
+  const tls = line.tls === undefined ? undefined : tlsOptions(line.tls);
+  return openClient(servers, { prefix: line.prefix, timeout: line.timeout, tls, raw: line.raw });
+}
+
 /**
  * Asks every server on its own, as memcached's own tools do: the servers that answer are
  * printed, each one that does not is named on stderr, and the exit code is the first failure's.
@@ -214,16 +219,10 @@ async function askEach<T>(
   format: (one: T) => string,
 ): Promise<ExitCode> {
   const servers = [...new Set(line.servers)];
-  const tls = line.tls === undefined ? undefined : tlsOptions(line.tls);
   const outcomes = await Promise.allSettled(
     servers.map(async (server) => {
       // One server: a Client.
-      const one = openClient([server], {
-        prefix: line.prefix,
-        timeout: line.timeout,
-        tls,
-        raw: line.raw,
-      }) as Client;
+      const one = clientFor(line, [server]) as Client;
       try {
         return await ask(one);
       } finally {
